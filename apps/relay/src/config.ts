@@ -1,0 +1,7 @@
+import { commonEnv, databaseEnv, kafkaEnv, loadConfig } from '@careflow/config';
+
+const relayEnv = { ...commonEnv, ...databaseEnv, ...kafkaEnv };
+
+export type RelayConfig = ReturnType<typeof loadRelayConfig>;
+
+export const loadRelayConfig = (env: Readonly<Record<string, string | undefined>> = process.env) => loadConfig(relayEnv, env);

@@ -1,0 +1,7 @@
+import { commonEnv, databaseEnv, kafkaEnv, loadConfig } from '@careflow/config';
+
+const reportingEnv = { ...commonEnv, ...databaseEnv, ...kafkaEnv };
+
+export type ReportingConfig = ReturnType<typeof loadReportingConfig>;
+
+export const loadReportingConfig = (env: Readonly<Record<string, string | undefined>> = process.env) => loadConfig(reportingEnv, env);

@@ -1,0 +1,2 @@
+export const WORKER_CONFIG = Symbol('careflow.worker-config');
+export const ACTIVITIES = Symbol('careflow.activities');

@@ -1,0 +1,122 @@
+import nx from '@nx/eslint-plugin';
+import tseslint from 'typescript-eslint';
+import importPlugin from 'eslint-plugin-import';
+import { builtinModules } from 'node:module';
+
+const nodeBuiltins = [...builtinModules, ...builtinModules.map((m) => `node:${m}`)];
+
+/** Imports a workflow or the domain may never make: they must stay deterministic and free of IO. */
+const forbiddenInDeterministicCode = (what) => ({
+  paths: nodeBuiltins.map((name) => ({ name, message: `${what} may not use Node built-ins (IO, clock, randomness).` })),
+  patterns: [
+    { group: ['@nestjs/*'], message: `${what} may not import Nest.` },
+    {
+      group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity', '@temporalio/testing'],
+      message: `${what} may import only @temporalio/workflow from the Temporal SDK.`,
+    },
+    { group: ['postgres', 'kafkajs', 'pino'], message: `${what} may not do IO.` },
+  ],
+});
+
+export default [
+  ...nx.configs['flat/base'],
+  ...nx.configs['flat/typescript'],
+  {
+    ignores: ['**/dist', '**/node_modules', '**/coverage', '.nx', 'test/lint-fixtures/**', 'test/bench/results/**'],
+  },
+  {
+    files: ['**/*.ts'],
+    languageOptions: {
+      parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
+    },
+    plugins: { import: importPlugin },
+    settings: { 'import/resolver': { node: { extensions: ['.ts', '.js'] } } },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      '@typescript-eslint/switch-exhaustiveness-check': [
+        'error',
+        { considerDefaultExhaustiveForUnions: true, requireDefaultForNonUnion: false },
+      ],
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      'import/no-cycle': ['error', { maxDepth: 10 }],
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: [], allowedExternalImports: [] },
+            {
+              sourceTag: 'type:contracts',
+              onlyDependOnLibsWithTags: ['type:domain'],
+              allowedExternalImports: ['@temporalio/workflow', '@temporalio/common'],
+            },
+            {
+              sourceTag: 'type:workflows',
+              onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'],
+              allowedExternalImports: ['@temporalio/workflow', '@temporalio/common'],
+            },
+            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+            {
+              sourceTag: 'type:data-access',
+              onlyDependOnLibsWithTags: ['type:util', 'type:data-access', 'type:domain', 'type:contracts'],
+            },
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:util', 'type:data-access', 'type:domain', 'type:contracts', 'type:workflows'],
+            },
+            { sourceTag: 'scope:care', onlyDependOnLibsWithTags: ['scope:care', 'scope:shared'] },
+            { sourceTag: 'scope:billing', onlyDependOnLibsWithTags: ['scope:billing', 'scope:care', 'scope:shared'] },
+            { sourceTag: 'scope:reporting', onlyDependOnLibsWithTags: ['scope:reporting', 'scope:care', 'scope:shared'] },
+            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:care'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
+    files: ['libs/domain/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: { 'no-restricted-imports': ['error', forbiddenInDeterministicCode('The domain')] },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: { 'no-restricted-imports': ['error', forbiddenInDeterministicCode('Workflow code')] },
+  },
+  {
+    // Workflow time (Date.now) is deterministic inside Temporal's sandbox; the domain has no clock at all.
+    files: ['libs/domain/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: 'The domain has no timers; due dates live in state.' },
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'No randomness here: ids arrive inside the command.' },
+        { object: 'Date', property: 'now', message: 'Time arrives inside the command; do not read the clock here.' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "NewExpression[callee.name='Date'][arguments.length=0]",
+          message: 'Time arrives inside the command; do not read the clock here.',
+        },
+      ],
+    },
+  },
+  {
+    files: ['workflows/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Use uuid4() from @temporalio/workflow for ids.' },
+      ],
+    },
+  },
+];

@@ -1,0 +1,8 @@
+/** Integration level: one component against its real server (PostgreSQL, Kafka, Temporal dev server). */
+export default {
+  displayName: 'integration',
+  preset: './jest.preset.js',
+  rootDir: '.',
+  testMatch: ['<rootDir>/{apps,libs,workflows,test}/**/*.int.spec.ts'],
+  testTimeout: 120_000,
+};

@@ -1,0 +1,8 @@
+/** System level: the whole stack (api, worker, relay, consumers) as real processes, including fault injection. */
+export default {
+  displayName: 'system',
+  preset: './jest.preset.js',
+  rootDir: '.',
+  testMatch: ['<rootDir>/test/system/**/*.spec.ts', '<rootDir>/test/chaos/**/*.spec.ts'],
+  testTimeout: 600_000,
+};

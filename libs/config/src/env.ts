@@ -1,0 +1,60 @@
+import { z } from 'zod';
+
+/** Raised when the environment does not satisfy an app's schema; the message is one line naming each bad variable. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const url = (protocols: readonly string[]) =>
+  z
+    .string()
+    .url()
+    .refine((value) => protocols.some((p) => value.startsWith(`${p}://`)), {
+      message: `must be a ${protocols.join(' or ')} URL`,
+    });
+
+const hostPort = z.string().regex(/^[^\s:,]+:\d{1,5}$/, 'must be host:port');
+
+/** Variables shared by every app; each app extends this with its own. */
+export const commonEnv = {
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+};
+
+export const databaseEnv = {
+  DATABASE_URL: url(['postgres', 'postgresql']),
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+};
+
+export const temporalEnv = {
+  TEMPORAL_ADDRESS: hostPort,
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('care-episodes'),
+};
+
+export const kafkaEnv = {
+  KAFKA_BROKERS: z
+    .string()
+    .min(1)
+    .transform((value) => value.split(',').map((broker) => broker.trim()))
+    .pipe(z.array(hostPort).min(1)),
+  KAFKA_CLIENT_ID: z.string().min(1).default('careflow'),
+};
+
+/**
+ * Parses the environment against a schema. Every problem is named in one line
+ * (variable and what is wrong); values are never echoed since a URL may carry a password.
+ */
+export const loadConfig = <S extends z.ZodRawShape>(
+  shape: S,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): z.infer<z.ZodObject<S>> => {
+  const result = z.object(shape).safeParse(env);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const variable = issue.path.join('.') || '(environment)';
+    const missing = issue.code === 'invalid_type' && issue.received === 'undefined';
+    return missing ? `${variable} is missing` : `${variable} ${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1)}`;
+  });
+  throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);
+};

@@ -1,0 +1,23 @@
+import { NestFactory } from '@nestjs/core';
+import type { DynamicModule, INestApplicationContext } from '@nestjs/common';
+import { type Logger, runMain, StructuredNestLogger } from '@careflow/config';
+import { DependencyHealth } from './dependency-health';
+
+/**
+ * Starts an app without HTTP (worker, relay, consumers): build the module, check each dependency once
+ * and log the result, then live until SIGTERM/SIGINT, when Nest's shutdown hooks close everything.
+ */
+export const runBackgroundApp = (
+  name: string,
+  build: () => { module: DynamicModule; logger: Logger },
+  afterStart?: (app: INestApplicationContext) => Promise<void>,
+): void => {
+  runMain(name, async () => {
+    const { module, logger } = build();
+    const app = await NestFactory.createApplicationContext(module, { logger: new StructuredNestLogger(logger) });
+    app.enableShutdownHooks();
+    const report = await app.get(DependencyHealth).check();
+    logger.info({ dependencies: report.dependencies }, `${name} started; dependencies ${report.status}`);
+    await afterStart?.(app);
+  });
+};

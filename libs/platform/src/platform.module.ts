@@ -1,0 +1,101 @@
+import {
+  type DynamicModule,
+  Global,
+  Inject,
+  Injectable,
+  Module,
+  type OnApplicationShutdown,
+  Optional,
+  type Provider,
+} from '@nestjs/common';
+import postgres, { type Sql } from 'postgres';
+import { Connection } from '@temporalio/client';
+import type { Kafka } from 'kafkajs';
+import type { Logger } from '@careflow/config';
+import { createKafka } from '@careflow/messaging';
+import { KAFKA, LOGGER, PLATFORM_OPTIONS, SQL, TEMPORAL_CONNECTION } from './tokens';
+import { DependencyHealth } from './dependency-health';
+
+export interface PlatformOptions {
+  readonly logger: Logger;
+  readonly database?: { readonly url: string; readonly maxConnections: number };
+  readonly temporal?: { readonly address: string };
+  readonly kafka?: { readonly brokers: readonly string[]; readonly clientId: string };
+}
+
+/** Closes what the platform opened, in reverse order of dependence, when Nest shuts down. */
+@Injectable()
+class PlatformShutdown implements OnApplicationShutdown {
+  constructor(
+    @Inject(LOGGER) private readonly logger: Logger,
+    @Optional() @Inject(SQL) private readonly sql?: Sql,
+    @Optional() @Inject(TEMPORAL_CONNECTION) private readonly temporal?: Connection,
+  ) {}
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.temporal?.close();
+    await this.sql?.end({ timeout: 5 });
+    this.logger.info('platform connections closed');
+  }
+}
+
+/**
+ * The servers an app uses, as Nest providers. Connections are lazy so an app starts (and reports the
+ * dependency as down on /health) while a server is still coming up.
+ */
+@Global()
+@Module({})
+export class PlatformModule {
+  static forRoot(options: PlatformOptions): DynamicModule {
+    const providers: Provider[] = [
+      { provide: PLATFORM_OPTIONS, useValue: options },
+      { provide: LOGGER, useValue: options.logger },
+      PlatformShutdown,
+      DependencyHealth,
+    ];
+    const { database, temporal, kafka } = options;
+    if (database) {
+      providers.push({
+        provide: SQL,
+        useFactory: (): Sql =>
+          postgres(database.url, {
+            max: database.maxConnections,
+            connect_timeout: 5,
+            idle_timeout: 30,
+            onnotice: () => undefined,
+          }),
+      });
+    }
+    if (temporal) {
+      providers.push({ provide: TEMPORAL_CONNECTION, useFactory: () => Connection.lazy({ address: temporal.address }) });
+    }
+    if (kafka) {
+      providers.push({
+        provide: KAFKA,
+        useFactory: (): Kafka => createKafka({ brokers: kafka.brokers, clientId: kafka.clientId, logger: options.logger }),
+      });
+    }
+    return { module: PlatformModule, providers, exports: providers };
+  }
+}
+
+/** The environment keys an app may have loaded; the platform opens what the app configured. */
+export interface PlatformConfig {
+  readonly DATABASE_URL?: string;
+  readonly DATABASE_POOL_MAX?: number;
+  readonly TEMPORAL_ADDRESS?: string;
+  readonly KAFKA_BROKERS?: readonly string[];
+  readonly KAFKA_CLIENT_ID?: string;
+}
+
+export const platformFor = (app: string, config: PlatformConfig, logger: Logger): DynamicModule =>
+  PlatformModule.forRoot({
+    logger,
+    ...(config.DATABASE_URL && {
+      database: { url: config.DATABASE_URL, maxConnections: config.DATABASE_POOL_MAX ?? 10 },
+    }),
+    ...(config.TEMPORAL_ADDRESS && { temporal: { address: config.TEMPORAL_ADDRESS } }),
+    ...(config.KAFKA_BROKERS && {
+      kafka: { brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID ?? 'careflow'}-${app}` },
+    }),
+  });
