@@ -1,5 +1,4 @@
 import nx from '@nx/eslint-plugin';
-import tseslint from 'typescript-eslint';
 import importPlugin from 'eslint-plugin-import';
 import { builtinModules } from 'node:module';
 
@@ -17,6 +16,49 @@ const forbiddenInDeterministicCode = (what) => ({
     { group: ['postgres', 'kafkajs', 'pino'], message: `${what} may not do IO.` },
   ],
 });
+
+/**
+ * Nx module boundaries (DESIGN.md): the domain depends on nothing, workflows only on domain and
+ * contracts, no project on an app. Specs may additionally use the test libraries.
+ */
+const moduleBoundaries = (domainImports) => [
+  'error',
+  {
+    enforceBuildableLibDependency: false,
+    allow: [],
+    depConstraints: [
+      { sourceTag: 'type:domain', onlyDependOnLibsWithTags: [], allowedExternalImports: domainImports },
+      {
+        sourceTag: 'type:contracts',
+        onlyDependOnLibsWithTags: ['type:domain'],
+        allowedExternalImports: ['@temporalio/workflow', '@temporalio/common'],
+      },
+      {
+        sourceTag: 'type:workflows',
+        onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'],
+        allowedExternalImports: ['@temporalio/workflow', '@temporalio/common'],
+      },
+      { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
+      {
+        sourceTag: 'type:data-access',
+        onlyDependOnLibsWithTags: ['type:util', 'type:data-access', 'type:domain', 'type:contracts'],
+      },
+      {
+        sourceTag: 'type:app',
+        onlyDependOnLibsWithTags: ['type:util', 'type:data-access', 'type:domain', 'type:contracts', 'type:workflows'],
+      },
+      {
+        sourceTag: 'type:test',
+        onlyDependOnLibsWithTags: ['type:util', 'type:data-access', 'type:domain', 'type:contracts', 'type:workflows'],
+      },
+      { sourceTag: 'scope:care', onlyDependOnLibsWithTags: ['scope:care', 'scope:shared'] },
+      { sourceTag: 'scope:billing', onlyDependOnLibsWithTags: ['scope:billing', 'scope:care', 'scope:shared'] },
+      { sourceTag: 'scope:reporting', onlyDependOnLibsWithTags: ['scope:reporting', 'scope:care', 'scope:shared'] },
+      { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:care'] },
+    ],
+  },
+];
+const testOnlyImports = ['fast-check'];
 
 export default [
   ...nx.configs['flat/base'],
@@ -41,40 +83,12 @@ export default [
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       'import/no-cycle': ['error', { maxDepth: 10 }],
-      '@nx/enforce-module-boundaries': [
-        'error',
-        {
-          enforceBuildableLibDependency: false,
-          allow: [],
-          depConstraints: [
-            { sourceTag: 'type:domain', onlyDependOnLibsWithTags: [], allowedExternalImports: [] },
-            {
-              sourceTag: 'type:contracts',
-              onlyDependOnLibsWithTags: ['type:domain'],
-              allowedExternalImports: ['@temporalio/workflow', '@temporalio/common'],
-            },
-            {
-              sourceTag: 'type:workflows',
-              onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'],
-              allowedExternalImports: ['@temporalio/workflow', '@temporalio/common'],
-            },
-            { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
-            {
-              sourceTag: 'type:data-access',
-              onlyDependOnLibsWithTags: ['type:util', 'type:data-access', 'type:domain', 'type:contracts'],
-            },
-            {
-              sourceTag: 'type:app',
-              onlyDependOnLibsWithTags: ['type:util', 'type:data-access', 'type:domain', 'type:contracts', 'type:workflows'],
-            },
-            { sourceTag: 'scope:care', onlyDependOnLibsWithTags: ['scope:care', 'scope:shared'] },
-            { sourceTag: 'scope:billing', onlyDependOnLibsWithTags: ['scope:billing', 'scope:care', 'scope:shared'] },
-            { sourceTag: 'scope:reporting', onlyDependOnLibsWithTags: ['scope:reporting', 'scope:care', 'scope:shared'] },
-            { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:care'] },
-          ],
-        },
-      ],
+      '@nx/enforce-module-boundaries': moduleBoundaries([]),
     },
+  },
+  {
+    files: ['**/*.spec.ts'],
+    rules: { '@nx/enforce-module-boundaries': moduleBoundaries(testOnlyImports) },
   },
   {
     files: ['libs/domain/**/*.ts'],

@@ -22,7 +22,6 @@ const main = async (): Promise<void> => {
   }
   const file = join(__dirname, `${name}.bench.ts`);
   if (!existsSync(file)) throw new Error(`no benchmark named ${name} (expected test/bench/${name}.bench.ts)`);
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the benchmark is chosen at run time
   const bench = require(file) as BenchModule;
   const rows = await bench.default({ log: (line) => process.stdout.write(`  ${line}\n`) });
   const cpu = cpus()[0]?.model ?? 'unknown cpu';

@@ -1,0 +1,64 @@
+/**
+ * Billing rules (CLINICAL-RULES §10). Functions return a `DomainError` instead of throwing.
+ * - `calculateUnits(lines, rule)`: units per code by the CMS 8-minute rule or the per-code midpoint rule.
+ * - `findCodePairConflict(lines)`: refuses 97124 and 97140 on the same body region on one day.
+ * - `buildDailyCharges(input, payer, yearToDate)`: a day's charge lines with units, prices, 59/GP/KX,
+ *   lines kept as not billable, and whether the $3,000-type review threshold was crossed.
+ * - `buildClaim(input)`: billable lines on a claim with diagnosis pointers; corrected claims.
+ * - `billingRelevantChanges` / `billingRelevantLineChanges` / `requiresCorrectedClaim`: whether an
+ *   addendum needs a corrected claim.
+ * - `defaultPayerSettings`, `medicareLikePayerSettings`, `commercialPayerSettings`: payer settings.
+ */
+export {
+  billingCodes,
+  timedCodes,
+  untimedCodes,
+  isBillingCode,
+  isTimedCode,
+  isUntimedCode,
+  type BillingCode,
+  type TimedCode,
+  type UntimedCode,
+} from './codes';
+export { findCodePairConflict, distinctServiceCode, type RegionedLine } from './code-pairs';
+export {
+  calculateUnits,
+  unitsForTimedMinutes,
+  type CodeMinutes,
+  type UnitAssignment,
+  type UnitRule,
+} from './units';
+export {
+  defaultPayerSettings,
+  medicareLikePayerSettings,
+  commercialPayerSettings,
+  type PayerSettings,
+  type ProviderType,
+  type TherapyThresholds,
+} from './payers';
+export { type YearToDateCharges, type YearToDateOutcome } from './thresholds';
+export {
+  buildDailyCharges,
+  type ChargeLine,
+  type ChargeLineInput,
+  type DailyChargeInput,
+  type DailyCharges,
+  type Modifier,
+  type NotBillableReason,
+} from './charges';
+export {
+  buildClaim,
+  maxClaimDiagnoses,
+  maxDiagnosisPointersPerLine,
+  type Claim,
+  type ClaimInput,
+  type ClaimLine,
+} from './claims';
+export {
+  billingRelevantChanges,
+  billingRelevantLineChanges,
+  requiresCorrectedClaim,
+  type BillingRelevantField,
+  type BillingRelevantLineField,
+  type SessionBillingFacts,
+} from './corrections';

@@ -1,0 +1,86 @@
+import type { IsoDate } from '../calendar';
+
+/** Department settings for routing (CLINICAL-RULES §3). */
+export interface RoutingSettings {
+  /** Active episodes a therapist may carry; a therapist's own limit overrides it. */
+  readonly caseloadLimit: number;
+  /** How long an offer waits for an answer before it goes to the next candidate. */
+  readonly offerTimeoutHours: number;
+  /** Declines or timeouts after which the referral goes to the department lead. */
+  readonly maxOffers: number;
+}
+
+export const defaultRoutingSettings: RoutingSettings = { caseloadLimit: 25, offerTimeoutHours: 24, maxOffers: 3 };
+
+export type SpecialtyCertificate =
+  | 'oncology-massage'
+  | 'manual-lymph-drainage'
+  | 'prenatal'
+  | 'geriatric'
+  | 'sports'
+  | 'orthopedic';
+
+export interface TherapistLicense {
+  /** Two-letter state code. */
+  readonly state: string;
+  readonly number: string;
+  readonly expiresOn: IsoDate;
+}
+
+export interface TherapistProfile {
+  readonly therapistId: string;
+  readonly departmentId: string;
+  readonly licenses: readonly TherapistLicense[];
+  /** e.g. NCBTMB. */
+  readonly boardCertifications: readonly string[];
+  readonly specialtyCertificates: readonly SpecialtyCertificate[];
+  readonly activeEpisodeCount: number;
+  /** Overrides the department's caseload limit for this therapist. */
+  readonly caseloadLimit?: number;
+  /** Share of open schedule, 0 (fully booked) to 1 (free). */
+  readonly availability: number;
+}
+
+/** What routing needs to know about a referral; no patient identity. */
+export interface RoutingRequest {
+  readonly patientState: string;
+  readonly referralDate: IsoDate;
+  readonly expectedPlanEnd: IsoDate;
+  readonly diagnosisCodes: readonly string[];
+  readonly cancerHistory: boolean;
+  /** Therapists who treated this patient in earlier episodes (continuity of care). */
+  readonly previousTherapistIds: readonly string[];
+}
+
+export type ExclusionRule =
+  | 'no-license-in-state'
+  | 'license-expired-on-referral-date'
+  | 'license-expires-before-plan-end'
+  | 'missing-required-certificate'
+  | 'caseload-full';
+
+export interface CandidateAssessment {
+  readonly therapistId: string;
+  readonly eligible: boolean;
+  /** 0–100; also computed for excluded candidates so the record shows the whole picture. */
+  readonly score: number;
+  /** Score parts, and for the chosen why they rank where they do. */
+  readonly reasons: string[];
+  /** Empty when eligible. */
+  readonly exclusions: Array<{ rule: ExclusionRule; detail: string }>;
+}
+
+export interface RoutingDecision {
+  /** Eligible candidates, best first (score, then therapist id). */
+  readonly ranked: CandidateAssessment[];
+  /** Ineligible candidates ordered by therapist id, each with why. */
+  readonly excluded: CandidateAssessment[];
+  readonly requiredCertificates: SpecialtyCertificate[];
+  readonly preferredCertificates: SpecialtyCertificate[];
+}
+
+export type EscalationReason = 'no-eligible-therapist' | 'offer-limit-reached' | 'candidates-exhausted';
+
+export type RoutingStep =
+  | { readonly kind: 'offer'; readonly therapistId: string }
+  | { readonly kind: 'escalate'; readonly reason: EscalationReason };

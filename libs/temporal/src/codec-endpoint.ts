@@ -1,0 +1,180 @@
+import { type Payload, type PayloadCodec } from '@temporalio/common';
+import { z } from 'zod';
+import { PayloadDecryptionError } from './encryption-codec';
+
+/** Who the bearer token belongs to, as far as the codec endpoint and the audit trail care. */
+export interface CodecCaller {
+  readonly subject: string;
+  readonly claims: Readonly<Record<string, unknown>>;
+}
+
+/** Resolves a bearer token to its caller, or null when the token must be refused. */
+export type CodecAuthorizer = (bearerToken: string) => Promise<CodecCaller | null>;
+
+export interface CodecEndpointOptions {
+  readonly codec: PayloadCodec;
+  readonly authorize: CodecAuthorizer;
+  /** Origins of the Temporal UI allowed to call from a browser, e.g. http://localhost:8233. */
+  readonly allowedOrigins: readonly string[];
+}
+
+export type CodecRequestHeaders = Readonly<Record<string, string | readonly string[] | undefined>>;
+
+export interface CodecRequest {
+  readonly method: string;
+  /** The request path; only its last segment (`encode` or `decode`) matters, so it can be mounted anywhere. */
+  readonly path: string;
+  readonly headers: CodecRequestHeaders;
+  /** The parsed JSON body. */
+  readonly body: unknown;
+}
+
+export type CodecOperation = 'encode' | 'decode';
+
+/** What the caller's audit trail records: decoding shows PHI, so every attempt counts, refusals too. */
+export interface CodecAuditRecord {
+  readonly operation: CodecOperation;
+  readonly subject: string | null;
+  readonly namespace: string | null;
+  readonly payloadCount: number;
+  readonly outcome: 'succeeded' | 'denied' | 'rejected';
+}
+
+export interface CodecResponse {
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body?: unknown;
+  /** Present for every encode/decode attempt. */
+  readonly audit?: CodecAuditRecord;
+}
+
+const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64');
+
+/** Payloads in proto3 JSON form: bytes fields are base64 strings. */
+const payloadsBody = z.object({
+  payloads: z.array(
+    z.object({
+      metadata: z.record(base64).nullish(),
+      data: base64.nullish(),
+    }),
+  ),
+});
+
+type JsonPayload = z.infer<typeof payloadsBody>['payloads'][number];
+
+/**
+ * The Temporal codec server protocol (POST …/encode and …/decode) for the Temporal UI, behind a
+ * bearer token, framework-free so the API can mount it. Unexpected errors are thrown for the
+ * host's error handling; a payload the codec cannot read is the caller's problem (400).
+ */
+export async function handleCodecRequest(request: CodecRequest, options: CodecEndpointOptions): Promise<CodecResponse> {
+  const origin = headerValue(request.headers, 'origin');
+  const originAllowed = origin !== undefined && options.allowedOrigins.includes(origin);
+  const cors: Record<string, string> = originAllowed
+    ? { 'access-control-allow-origin': origin, 'access-control-allow-credentials': 'true', vary: 'Origin' }
+    : {};
+  const reply = (
+    status: number,
+    body?: unknown,
+    extra: { audit?: CodecAuditRecord; headers?: Record<string, string> } = {},
+  ): CodecResponse => ({
+    status,
+    headers: { ...cors, ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...extra.headers },
+    body,
+    audit: extra.audit,
+  });
+
+  const operation = operationOf(request.path);
+  if (operation === null) {
+    return reply(404, { error: 'Codec endpoints are /encode and /decode' });
+  }
+  if (request.method === 'OPTIONS') {
+    return originAllowed
+      ? reply(204, undefined, {
+          headers: {
+            'access-control-allow-methods': 'POST, OPTIONS',
+            'access-control-allow-headers': 'Authorization, Content-Type, X-Namespace',
+            'access-control-max-age': '600',
+          },
+        })
+      : reply(403, { error: 'Origin not allowed' });
+  }
+  if (request.method !== 'POST') {
+    return reply(405, { error: 'Use POST' }, { headers: { allow: 'POST, OPTIONS' } });
+  }
+
+  const namespace = headerValue(request.headers, 'x-namespace') ?? null;
+  const audit = (
+    subject: string | null,
+    payloadCount: number,
+    outcome: CodecAuditRecord['outcome'],
+  ): CodecAuditRecord => ({ operation, subject, namespace, payloadCount, outcome });
+
+  const token = bearerToken(headerValue(request.headers, 'authorization'));
+  const caller = token === null ? null : await options.authorize(token);
+  if (caller === null) {
+    return reply(
+      401,
+      { error: 'A valid bearer token is required' },
+      { audit: audit(null, 0, 'denied'), headers: { 'www-authenticate': 'Bearer' } },
+    );
+  }
+
+  const parsed = payloadsBody.safeParse(request.body);
+  if (!parsed.success) {
+    return reply(
+      400,
+      { error: 'Body must be {"payloads": [{"metadata": {name: base64}, "data": base64}]}' },
+      { audit: audit(caller.subject, 0, 'rejected') },
+    );
+  }
+  const payloads = parsed.data.payloads.map(fromJson);
+  try {
+    const result =
+      operation === 'encode' ? await options.codec.encode(payloads) : await options.codec.decode(payloads);
+    return reply(
+      200,
+      { payloads: result.map(toJson) },
+      { audit: audit(caller.subject, payloads.length, 'succeeded') },
+    );
+  } catch (error) {
+    if (error instanceof PayloadDecryptionError) {
+      return reply(400, { error: error.message }, { audit: audit(caller.subject, payloads.length, 'rejected') });
+    }
+    throw error;
+  }
+}
+
+function operationOf(path: string): CodecOperation | null {
+  const lastSegment = path.split('?')[0]?.replace(/\/+$/, '').split('/').pop();
+  return lastSegment === 'encode' || lastSegment === 'decode' ? lastSegment : null;
+}
+
+function headerValue(headers: CodecRequestHeaders, name: string): string | undefined {
+  const entry = Object.entries(headers).find(([key]) => key.toLowerCase() === name);
+  const value = entry?.[1];
+  return typeof value === 'string' ? value : value?.[0];
+}
+
+function bearerToken(authorization: string | undefined): string | null {
+  const match = authorization === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  return match?.[1] ?? null;
+}
+
+function fromJson({ metadata, data }: JsonPayload): Payload {
+  return {
+    metadata: Object.fromEntries(
+      Object.entries(metadata ?? {}).map(([name, value]) => [name, Buffer.from(value, 'base64')]),
+    ),
+    data: Buffer.from(data ?? '', 'base64'),
+  };
+}
+
+function toJson({ metadata, data }: Payload): { metadata: Record<string, string>; data: string } {
+  return {
+    metadata: Object.fromEntries(
+      Object.entries(metadata ?? {}).map(([name, value]) => [name, Buffer.from(value).toString('base64')]),
+    ),
+    data: Buffer.from(data ?? new Uint8Array()).toString('base64'),
+  };
+}
