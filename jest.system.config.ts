@@ -3,6 +3,7 @@ export default {
   displayName: 'system',
   preset: './jest.preset.js',
   rootDir: '.',
+  setupFiles: ['<rootDir>/test/support/quiet-temporal.ts'],
   testMatch: ['<rootDir>/test/system/**/*.spec.ts', '<rootDir>/test/chaos/**/*.spec.ts'],
   testTimeout: 600_000,
 };

@@ -3,6 +3,7 @@ export default {
   displayName: 'workflow',
   preset: './jest.preset.js',
   rootDir: '.',
+  setupFiles: ['<rootDir>/test/support/quiet-temporal.ts'],
   testMatch: ['<rootDir>/{apps,libs,workflows,test}/**/*.workflow.spec.ts', '<rootDir>/test/replay/**/*.spec.ts'],
   testTimeout: 180_000,
 };

@@ -1,0 +1,179 @@
+/** Assessment, plan of care and physician certification (CLINICAL-RULES §5–6). */
+import { daysBetween, type IsoDate } from '../calendar';
+import { DomainError, type Refusal } from '../errors';
+import {
+  certificationDueOn,
+  certifiedPeriodEnd,
+  certifierRefusal,
+  isOnOrBefore,
+  recertifiedPeriodStart,
+  verbalOrderSignatureDueOn,
+} from '../rules/certification';
+import { isTargetBetterThanBaseline, measureDefinitions, measurementRefusal, measurementsRefusal } from '../rules/outcome-measures';
+import { referralAgeRefusal } from '../rules/referral';
+import { firstRefusal, type Handler } from './decision';
+import type { PlanOfCareRevised } from './events';
+import { careStarted, notAfterToday, notBefore, stamp } from './guards';
+import type { PlanOfCare, Referral } from './records';
+import { firstTreatmentDay, type CareEpisodeState } from './state';
+
+export const recordAssessment: Handler<'RecordAssessment'> = (command, state, settings) => {
+  const { assessment } = command;
+  const refusal = firstRefusal(
+    () => careStarted(state),
+    () => (state.intake ? undefined : new DomainError('INTAKE_REQUIRED', 'Record the intake and screening before the initial assessment.')),
+    () => (state.assessment ? new DomainError('OUT_OF_ORDER', 'The initial assessment is recorded; record a re-evaluation instead.') : undefined),
+    () => notAfterToday(assessment.assessedOn, command.at, 'An assessment'),
+    () => referralAgeRefusal((state.referral as Referral).referralDate, assessment.assessedOn, settings),
+    () => measurementsRefusal(assessment.measures),
+  );
+  return refusal ?? [{ type: 'AssessmentRecorded', ...stamp(command), assessment }];
+};
+
+/** Goals must be measurable against a score already taken, with a target better than the baseline. */
+const planRefusal = (plan: PlanOfCare, state: CareEpisodeState): Refusal => {
+  for (const goal of plan.goals) {
+    if (state.latestMeasures[goal.measure] === undefined) {
+      return new DomainError(
+        'INVALID_PLAN_OF_CARE',
+        `Goal ${goal.goalId} uses the ${measureDefinitions[goal.measure].name}, which has not been measured in this episode.`,
+        { goalId: goal.goalId },
+      );
+    }
+    const outOfRange = measurementRefusal({ measure: goal.measure, value: goal.baseline }) ?? measurementRefusal({ measure: goal.measure, value: goal.target });
+    if (outOfRange) return outOfRange;
+    if (!isTargetBetterThanBaseline(goal.measure, goal.baseline, goal.target)) {
+      return new DomainError('INVALID_PLAN_OF_CARE', `Goal ${goal.goalId} needs a target better than its baseline.`, { goalId: goal.goalId });
+    }
+    const earliest = firstTreatmentDay(state) as IsoDate;
+    if (daysBetween(earliest, goal.targetDate) < 0) {
+      return new DomainError('INVALID_PLAN_OF_CARE', `Goal ${goal.goalId} has a target date before the evaluation.`, { goalId: goal.goalId });
+    }
+  }
+  if (!plan.goals.some((goal) => goal.measure === plan.primaryMeasure)) {
+    return new DomainError('INVALID_PLAN_OF_CARE', "The primary measure must be one of the goals' measures.");
+  }
+  return undefined;
+};
+
+const needsPlan = (state: CareEpisodeState): Refusal =>
+  state.plan ? undefined : new DomainError('PLAN_OF_CARE_REQUIRED', 'Establish the plan of care first.');
+
+export const establishPlanOfCare: Handler<'EstablishPlanOfCare'> = (command, state) => {
+  const refusal = firstRefusal(
+    () => careStarted(state),
+    () => (state.assessment ? undefined : new DomainError('ASSESSMENT_REQUIRED', 'Record the initial assessment before the plan of care.')),
+    () => (state.plan ? new DomainError('OUT_OF_ORDER', 'The plan of care is established; revise it instead.') : undefined),
+    () => planRefusal(command.plan, state),
+  );
+  if (refusal) return refusal;
+  const periodStart = firstTreatmentDay(state) as IsoDate;
+  return [
+    {
+      type: 'PlanOfCareEstablished',
+      ...stamp(command),
+      plan: command.plan,
+      version: 1,
+      periodStart,
+      periodEnd: certifiedPeriodEnd(periodStart, command.plan.durationWeeks),
+    },
+  ];
+};
+
+const materialChanges = (current: PlanOfCare, revised: PlanOfCare): PlanOfCareRevised['materialChanges'] => [
+  ...(revised.frequencyPerWeek > current.frequencyPerWeek ? (['frequency'] as const) : []),
+  ...(revised.durationWeeks > current.durationWeeks ? (['duration'] as const) : []),
+  ...(revised.goals.some((goal) => !current.goals.some((old) => old.goalId === goal.goalId)) ? (['goals'] as const) : []),
+];
+
+const isCertified = (state: CareEpisodeState): boolean => state.certification.kind !== 'none';
+
+export const revisePlanOfCare: Handler<'RevisePlanOfCare'> = (command, state) => {
+  const refusal = firstRefusal(
+    () => careStarted(state),
+    () => needsPlan(state),
+    () => planRefusal(command.plan, state),
+  );
+  if (refusal) return refusal;
+  const current = state.plan as NonNullable<CareEpisodeState['plan']>;
+  const changes = materialChanges(current, command.plan);
+  const { periodStart, periodEnd } = state.certification as { periodStart: IsoDate; periodEnd: IsoDate };
+  return [
+    {
+      type: 'PlanOfCareRevised',
+      ...stamp(command),
+      plan: command.plan,
+      version: current.version + 1,
+      reason: command.reason,
+      materialChanges: changes,
+      recertificationRequired: isCertified(state) && changes.length > 0,
+      // Before certification the period follows the plan; after it, only a recertification moves it.
+      periodEnd: isCertified(state) ? periodEnd : certifiedPeriodEnd(periodStart, command.plan.durationWeeks),
+    },
+  ];
+};
+
+const certifyRefusal = (state: CareEpisodeState, command: { at: string; certifier: { credential: string } }, date: IsoDate): Refusal =>
+  firstRefusal(
+    () => careStarted(state),
+    () => needsPlan(state),
+    () => certifierRefusal(command.certifier.credential),
+    () => notAfterToday(date, command.at, 'A certification'),
+    () => notBefore(date, firstTreatmentDay(state), 'A certification', 'the evaluation'),
+  );
+
+export const certifyPlanOfCare: Handler<'CertifyPlanOfCare'> = (command, state) => {
+  const refusal =
+    certifyRefusal(state, command, command.certifiedOn) ??
+    (isCertified(state) ? new DomainError('INVALID_STATUS_TRANSITION', 'The plan of care is already certified; recertify it instead.') : undefined);
+  if (refusal) return refusal;
+  const timely = isOnOrBefore(command.certifiedOn, certificationDueOn(firstTreatmentDay(state) as IsoDate));
+  return command.kind === 'written'
+    ? [{ type: 'PlanOfCareCertified', ...stamp(command), certifier: command.certifier, signedOn: command.certifiedOn, timely }]
+    : [
+        {
+          type: 'VerbalOrderReceived',
+          ...stamp(command),
+          certifier: command.certifier,
+          orderedOn: command.certifiedOn,
+          timely,
+          signatureDueOn: verbalOrderSignatureDueOn(command.certifiedOn),
+        },
+      ];
+};
+
+export const signVerbalOrder: Handler<'SignVerbalOrder'> = (command, state) => {
+  const { certification } = state;
+  const refusal = firstRefusal(
+    () => careStarted(state),
+    () =>
+      certification.kind === 'verbal' && certification.verbalSignedOn === undefined
+        ? undefined
+        : new DomainError('VERBAL_ORDER_NOT_PENDING', 'No verbal order is waiting for a signature.'),
+    () => notAfterToday(command.signedOn, command.at, 'A signature'),
+    () => notBefore(command.signedOn, certification.certifiedOn, 'A signature', 'the verbal order'),
+  );
+  if (refusal) return refusal;
+  const timely = isOnOrBefore(command.signedOn, verbalOrderSignatureDueOn(certification.certifiedOn as IsoDate));
+  return [{ type: 'VerbalOrderSigned', ...stamp(command), signedOn: command.signedOn, timely }];
+};
+
+export const recertifyPlanOfCare: Handler<'RecertifyPlanOfCare'> = (command, state) => {
+  const refusal =
+    certifyRefusal(state, command, command.signedOn) ??
+    (isCertified(state) ? undefined : new DomainError('CERTIFICATION_REQUIRED', 'The plan of care has no initial certification to renew.'));
+  if (refusal) return refusal;
+  const { certification } = state;
+  const periodStart = recertifiedPeriodStart(certification.periodEnd as IsoDate, command.signedOn, certification.recertificationRequired);
+  const plan = state.plan as PlanOfCare;
+  return [
+    {
+      type: 'PlanOfCareRecertified',
+      ...stamp(command),
+      certifier: command.certifier,
+      signedOn: command.signedOn,
+      periodStart,
+      periodEnd: certifiedPeriodEnd(periodStart, plan.durationWeeks),
+    },
+  ];
+};

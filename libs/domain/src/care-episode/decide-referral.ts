@@ -1,0 +1,174 @@
+/** Referral, routing and offers (CLINICAL-RULES §2–3). */
+import { addDays, dateOf, hoursBetween, type IsoInstant } from '../calendar';
+import { DomainError, type Refusal } from '../errors';
+import { nextRoutingStep, rankTherapists, routingOfferDeadline, type RoutingStep } from '../routing';
+import { maxCertifiedPeriodDays } from '../rules/certification';
+import { referralRefusal, referralValidThrough } from '../rules/referral';
+import type { DepartmentSettings } from '../settings';
+import { firstRefusal, type Decision, type Handler } from './decision';
+import type { CareEpisodeEvent, ReferringProviderNoticeIssued } from './events';
+import { present, stamp, started } from './guards';
+import type { Actor, Referral } from './records';
+import { pendingOffer, type CareEpisodeState, type OfferRecord } from './state';
+
+type Stamped = { readonly at: IsoInstant; readonly actor: Actor };
+
+export const referralNotice = (
+  command: Stamped,
+  referral: Referral,
+  notice: ReferringProviderNoticeIssued['notice'],
+  reportId?: string,
+): ReferringProviderNoticeIssued => ({
+  type: 'ReferringProviderNoticeIssued',
+  ...stamp(command),
+  notice,
+  referralId: referral.referralId,
+  referringProviderNpi: referral.referringProvider.npi,
+  ...present('reportId', reportId),
+});
+
+const stepEvents = (step: RoutingStep, command: Stamped, settings: DepartmentSettings): CareEpisodeEvent[] =>
+  step.kind === 'offer'
+    ? [
+        {
+          type: 'TherapistOffered',
+          ...stamp(command),
+          therapistId: step.therapistId,
+          expiresAt: routingOfferDeadline(command.at, settings.routing),
+          byLead: false,
+        },
+      ]
+    : [{ type: 'RoutingEscalated', ...stamp(command), reason: step.reason }];
+
+/** After a decline or a lapsed offer: the next candidate, or the department lead. */
+export const nextStepEvents = (state: CareEpisodeState, command: Stamped, settings: DepartmentSettings): CareEpisodeEvent[] => {
+  const routing = state.routing as NonNullable<CareEpisodeState['routing']>;
+  const attempted = routing.offers.map((offer) => offer.therapistId);
+  return stepEvents(nextRoutingStep(routing.decision, attempted, settings.routing), command, settings);
+};
+
+const awaitingTherapist = (state: CareEpisodeState): Refusal =>
+  started(state) ??
+  (state.status === 'planned' || state.status === 'waitlist'
+    ? undefined
+    : new DomainError('OUT_OF_ORDER', 'A therapist has already accepted this referral.'));
+
+/** The pending offer to this therapist, answerable until it lapses. */
+const answerableOffer = (state: CareEpisodeState, command: { therapistId: string; at: IsoInstant }): OfferRecord | DomainError => {
+  const refusal = awaitingTherapist(state);
+  if (refusal) return refusal;
+  const offer = pendingOffer(state);
+  if (offer === undefined) return new DomainError('OFFER_NOT_PENDING', 'No offer is waiting for an answer.');
+  if (offer.therapistId !== command.therapistId) {
+    return new DomainError('NOT_OFFERED_THERAPIST', 'The referral is offered to another therapist.');
+  }
+  if (hoursBetween(offer.expiresAt, command.at) > 0) {
+    return new DomainError('OFFER_NOT_PENDING', 'The offer lapsed before it was answered; it goes to the next candidate.');
+  }
+  return offer;
+};
+
+export const receiveReferral: Handler<'ReceiveReferral'> = (command, state, settings) => {
+  if (state.referral !== undefined) {
+    // The same referral submitted again is the same episode: nothing new happens.
+    return state.referral.referralId === command.referral.referralId
+      ? []
+      : new DomainError('EPISODE_ALREADY_STARTED', 'This episode already holds another referral.');
+  }
+  const { referral } = command;
+  const refusal = referralRefusal(
+    { referringProviderNpi: referral.referringProvider.npi, diagnosisCodes: referral.diagnosisCodes, referralDate: referral.referralDate },
+    dateOf(command.at),
+    settings,
+  );
+  if (refusal) return refusal;
+  return [
+    {
+      type: 'ReferralReceived',
+      ...stamp(command),
+      episodeId: command.episodeId,
+      referral,
+      validThrough: referralValidThrough(referral.referralDate, settings),
+    },
+  ];
+};
+
+export const routeReferral: Handler<'RouteReferral'> = (command, state, settings) => {
+  const refusal = firstRefusal(
+    () => awaitingTherapist(state),
+    () =>
+      pendingOffer(state) !== undefined
+        ? new DomainError('OUT_OF_ORDER', 'An offer is waiting for an answer; route again only after it is answered or escalated.')
+        : undefined,
+    () =>
+      state.status === 'waitlist' && state.routing?.escalated !== true
+        ? new DomainError('OUT_OF_ORDER', 'The referral is already routed; it can be routed again after an escalation.')
+        : undefined,
+  );
+  if (refusal) return refusal;
+  const referral = state.referral as Referral;
+  const request = {
+    patientState: referral.patient.stateOfResidence,
+    referralDate: referral.referralDate,
+    expectedPlanEnd: command.expectedPlanEnd ?? addDays(dateOf(command.at), maxCertifiedPeriodDays - 1),
+    diagnosisCodes: referral.diagnosisCodes,
+    cancerHistory: command.cancerHistory,
+    previousTherapistIds: command.previousTherapistIds,
+  };
+  const decision = rankTherapists(request, command.therapists, settings.routing);
+  return [
+    { type: 'ReferralRouted', ...stamp(command), request, decision },
+    ...stepEvents(nextRoutingStep(decision, [], settings.routing), command, settings),
+  ];
+};
+
+export const offerToTherapist: Handler<'OfferToTherapist'> = (command, state, settings) => {
+  const refusal = firstRefusal(
+    () => awaitingTherapist(state),
+    () =>
+      state.routing === undefined
+        ? new DomainError('OUT_OF_ORDER', 'Route the referral before offering it to a therapist.')
+        : undefined,
+    () =>
+      pendingOffer(state) === undefined
+        ? undefined
+        : new DomainError('OUT_OF_ORDER', 'An offer is already waiting for an answer.'),
+  );
+  if (refusal) return refusal;
+  return [
+    {
+      type: 'TherapistOffered',
+      ...stamp(command),
+      therapistId: command.therapistId,
+      expiresAt: routingOfferDeadline(command.at, settings.routing),
+      byLead: true,
+    },
+  ];
+};
+
+export const acceptOffer: Handler<'AcceptOffer'> = (command, state) => {
+  const offer = answerableOffer(state, command);
+  if (offer instanceof DomainError) return offer;
+  return [
+    { type: 'OfferAccepted', ...stamp(command), therapistId: offer.therapistId },
+    referralNotice(command, state.referral as Referral, 'referral-accepted'),
+  ];
+};
+
+export const declineOffer: Handler<'DeclineOffer'> = (command, state, settings): Decision => {
+  const offer = answerableOffer(state, command);
+  if (offer instanceof DomainError) return offer;
+  return [
+    { type: 'OfferDeclined', ...stamp(command), therapistId: offer.therapistId, ...present('reason', command.reason) },
+    ...nextStepEvents(state, command, settings),
+  ];
+};
+
+export const escalateReferral: Handler<'EscalateReferral'> = (command, state) =>
+  awaitingTherapist(state) ?? [{ type: 'RoutingEscalated', ...stamp(command), reason: 'requested', note: command.reason }];
+
+export const declineReferral: Handler<'DeclineReferral'> = (command, state) =>
+  awaitingTherapist(state) ?? [
+    { type: 'ReferralDeclined', ...stamp(command), reason: command.reason },
+    referralNotice(command, state.referral as Referral, 'referral-declined'),
+  ];

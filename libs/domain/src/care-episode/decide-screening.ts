@@ -1,0 +1,134 @@
+/** Intake, contraindication screening, clearance, hold and resume (CLINICAL-RULES §4). */
+import { dateOf } from '../calendar';
+import { DomainError } from '../errors';
+import { isQualifiedCertifier } from '../rules/certification';
+import { findingRefusal, screen, type Contraindication, type ScreeningFinding } from '../rules/contraindications';
+import type { CommandOf } from './commands';
+import { firstRefusal, type Decision, type Handler } from './decision';
+import type { CareEpisodeEvent } from './events';
+import { careStarted, duplicate, notAfterToday, stamp } from './guards';
+import type { Referral } from './records';
+import { unclearedContraindications, type CareEpisodeState, type ContraindicationState } from './state';
+
+type Stamped = CommandOf<'RecordIntake' | 'FlagContraindication'>;
+
+/** Flags what screening found; an absolute finding holds the episode and asks the physician to clear it. */
+const screeningEvents = (command: Stamped, state: CareEpisodeState, found: readonly Contraindication[]): CareEpisodeEvent[] => {
+  const absolute = found.filter((c) => c.severity === 'absolute');
+  const npi = (state.referral as Referral).referringProvider.npi;
+  return [
+    ...found.map((contraindication): CareEpisodeEvent => ({ type: 'ContraindicationFlagged', ...stamp(command), contraindication })),
+    ...(absolute.length > 0 && state.status !== 'onhold'
+      ? [{ type: 'EpisodePutOnHold', ...stamp(command), reason: 'contraindication' } as const]
+      : []),
+    ...absolute.map(
+      (c): CareEpisodeEvent => ({ type: 'ClearanceRequested', ...stamp(command), findingId: c.findingId, referringProviderNpi: npi }),
+    ),
+  ];
+};
+
+const findingIdTaken = (state: CareEpisodeState, findingId: string): boolean =>
+  state.contraindications.some((c) => c.findingId === findingId) ||
+  (state.intake?.findings ?? []).some((f) => f.findingId === findingId);
+
+const findingsRefusal = (findings: readonly ScreeningFinding[]) => () =>
+  findings.map(findingRefusal).find((refusal) => refusal !== undefined);
+
+export const recordIntake: Handler<'RecordIntake'> = (command, state): Decision => {
+  const refusal = firstRefusal(
+    () => careStarted(state),
+    () => (state.intake ? new DomainError('OUT_OF_ORDER', 'Intake is already recorded for this episode.') : undefined),
+    findingsRefusal(command.intake.findings),
+  );
+  if (refusal) return refusal;
+  const screenedOn = dateOf(command.at);
+  const found = command.intake.findings
+    .map((finding) => screen(finding, screenedOn))
+    .filter((c): c is Contraindication => c !== undefined);
+  return [{ type: 'IntakeRecorded', ...stamp(command), intake: command.intake }, ...screeningEvents(command, state, found)];
+};
+
+export const flagContraindication: Handler<'FlagContraindication'> = (command, state) => {
+  const refusal = firstRefusal(
+    () => careStarted(state),
+    () => (state.intake ? undefined : new DomainError('INTAKE_REQUIRED', 'Record the intake before flagging further findings.')),
+    () => duplicate(findingIdTaken(state, command.finding.findingId), `Finding ${command.finding.findingId}`),
+    findingsRefusal([command.finding]),
+  );
+  if (refusal) return refusal;
+  const contraindication = screen(command.finding, dateOf(command.at));
+  if (contraindication === undefined) {
+    return new DomainError(
+      'INVALID_COMMAND',
+      'This finding lies further back than the screening window and is history, not a contraindication; record it in the medical history.',
+    );
+  }
+  return screeningEvents(command, state, [contraindication]);
+};
+
+const findContraindication = (state: CareEpisodeState, findingId: string): ContraindicationState | DomainError => {
+  const found = state.contraindications.find((c) => c.findingId === findingId);
+  if (found === undefined) return new DomainError('CONTRAINDICATION_NOT_FOUND', `No contraindication ${findingId} was flagged in this episode.`);
+  if (found.cleared) return new DomainError('INVALID_STATUS_TRANSITION', `Contraindication ${findingId} is already cleared.`);
+  return found;
+};
+
+export const requestClearance: Handler<'RequestClearance'> = (command, state) => {
+  const refusal = careStarted(state);
+  if (refusal) return refusal;
+  const found = findContraindication(state, command.findingId);
+  if (found instanceof DomainError) return found;
+  return [
+    {
+      type: 'ClearanceRequested',
+      ...stamp(command),
+      findingId: found.findingId,
+      referringProviderNpi: (state.referral as Referral).referringProvider.npi,
+    },
+  ];
+};
+
+export const grantClearance: Handler<'GrantClearance'> = (command, state) => {
+  const refusal = firstRefusal(
+    () => careStarted(state),
+    () => notAfterToday(command.clearedOn, command.at, 'A clearance'),
+    () =>
+      isQualifiedCertifier(command.clearedBy.credential)
+        ? undefined
+        : new DomainError('CERTIFIER_NOT_QUALIFIED', 'A clearance comes from an MD, DO, NP or PA.'),
+  );
+  if (refusal) return refusal;
+  const found = findContraindication(state, command.findingId);
+  if (found instanceof DomainError) return found;
+  if (!found.clearanceRequested) {
+    return new DomainError('CLEARANCE_NOT_REQUESTED', `Request clearance of contraindication ${found.findingId} before recording it.`);
+  }
+  const lastAbsoluteHold =
+    found.severity === 'absolute' &&
+    state.status === 'onhold' &&
+    !state.heldOnRequest &&
+    unclearedContraindications(state, 'absolute').length === 1;
+  return [
+    { type: 'ClearanceGranted', ...stamp(command), findingId: found.findingId, clearedBy: command.clearedBy, clearedOn: command.clearedOn },
+    ...(lastAbsoluteHold ? [{ type: 'EpisodeResumed', ...stamp(command) } as const] : []),
+  ];
+};
+
+export const placeOnHold: Handler<'PlaceOnHold'> = (command, state) =>
+  careStarted(state) ??
+  (state.heldOnRequest
+    ? new DomainError('INVALID_STATUS_TRANSITION', 'The episode is already on hold.')
+    : [{ type: 'EpisodePutOnHold', ...stamp(command), reason: 'requested', note: command.reason }]);
+
+export const resumeEpisode: Handler<'ResumeEpisode'> = (command, state) =>
+  firstRefusal(
+    () => careStarted(state),
+    () => (state.status === 'onhold' ? undefined : new DomainError('INVALID_STATUS_TRANSITION', 'The episode is not on hold.')),
+    () =>
+      unclearedContraindications(state, 'absolute').length > 0
+        ? new DomainError(
+            'CLEARANCE_REQUIRED',
+            'The episode is on hold for an absolute contraindication; it resumes when the physician clears it.',
+          )
+        : undefined,
+  ) ?? [{ type: 'EpisodeResumed', ...stamp(command) }];

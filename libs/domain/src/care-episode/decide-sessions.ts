@@ -1,0 +1,275 @@
+/** Treatment sessions, missed visits, signatures and addenda (CLINICAL-RULES §7). */
+import { dateOf, daysBetween, type IsoDate } from '../calendar';
+import { billingRelevantLineChanges, findCodePairConflict } from '../billing';
+import { DomainError, type Refusal } from '../errors';
+import { authorizationRefusal } from '../rules/authorization';
+import type { BodyRegion, Technique } from '../rules/catalogue';
+import { restrictedTechniqueRefusal } from '../rules/contraindications';
+import { isNoShowPromptDue } from '../rules/no-shows';
+import { mergeSessionLines, type SessionLine } from '../rules/notes';
+import { progressReportOverdueRefusal, treatmentDayNotice } from '../rules/progress-reports';
+import type { DepartmentSettings } from '../settings';
+import { firstRefusal, type Decision, type Handler } from './decision';
+import type { CareEpisodeEvent } from './events';
+import { careStarted, duplicate, notAfterToday, notBefore, present, stamp } from './guards';
+import type { PlanOfCare, RegionPressure, SessionDocumentation } from './records';
+import {
+  authorizedVisitsUsed,
+  certificationStanding,
+  findSession,
+  firstTreatmentDay,
+  sessionsOf,
+  unclearedContraindications,
+  type CareEpisodeState,
+  type SessionVisit,
+} from './state';
+
+/** Technique, pressure and region use of some documentation, checked against the plan and precautions. */
+const treatmentRefusal = (
+  state: CareEpisodeState,
+  use: { techniques: readonly Technique[]; pressure: readonly RegionPressure[]; lines: readonly SessionLine[] },
+): Refusal => {
+  const plan = state.plan as PlanOfCare;
+  const outside = use.techniques.find((technique) => !plan.techniques.includes(technique));
+  if (outside !== undefined) {
+    return new DomainError('TECHNIQUE_NOT_IN_PLAN', `${outside} is not among the plan of care's techniques; revise the plan first.`, {
+      technique: outside,
+    });
+  }
+  const treatedRegions: BodyRegion[] = [...use.lines.flatMap((line) => line.bodyRegions), ...use.pressure.map((p) => p.bodyRegion)];
+  return restrictedTechniqueRefusal(unclearedContraindications(state, 'relative'), {
+    techniques: use.techniques,
+    pressure: use.pressure,
+    treatedRegions,
+  });
+};
+
+const onHoldRefusal = (state: CareEpisodeState): Refusal =>
+  state.status === 'onhold'
+    ? new DomainError(
+        'EPISODE_ON_HOLD',
+        unclearedContraindications(state, 'absolute').length > 0
+          ? 'No session while the episode is on hold for an absolute contraindication; the physician must clear it first.'
+          : 'No session while the episode is on hold; resume it first.',
+      )
+    : undefined;
+
+const readyForSessions = (state: CareEpisodeState): Refusal =>
+  firstRefusal(
+    () => careStarted(state),
+    () => (state.intake ? undefined : new DomainError('INTAKE_REQUIRED', 'A session needs the intake and screening first.')),
+    () => (state.assessment ? undefined : new DomainError('ASSESSMENT_REQUIRED', 'A session needs the initial assessment first.')),
+    () => (state.plan ? undefined : new DomainError('PLAN_OF_CARE_REQUIRED', 'A session needs an established plan of care first.')),
+  );
+
+const visitIdTaken = (state: CareEpisodeState, sessionId: string): Refusal =>
+  duplicate(
+    state.visits.some((visit) => visit.sessionId === sessionId),
+    `Visit ${sessionId}`,
+  );
+
+const sessionRefusal = (
+  state: CareEpisodeState,
+  command: { sessionId: string; session: SessionDocumentation; at: string },
+  settings: DepartmentSettings,
+): Refusal => {
+  const { session } = command;
+  const { certification, progress } = state;
+  return firstRefusal(
+    () => readyForSessions(state),
+    () => onHoldRefusal(state),
+    () => visitIdTaken(state, command.sessionId),
+    () => notAfterToday(session.date, command.at, 'A session'),
+    () => notBefore(session.date, firstTreatmentDay(state), 'A session', 'the evaluation'),
+    () => notBefore(session.date, progress.periodStart, 'A session', 'the last progress report'),
+    () =>
+      daysBetween(certification.periodEnd as IsoDate, session.date) > 0
+        ? new DomainError(
+            'CERTIFICATION_EXPIRED',
+            `The certified period ended on ${certification.periodEnd as IsoDate}; no session after it until the plan of care is recertified.`,
+          )
+        : undefined,
+    () =>
+      certification.recertificationRequired
+        ? new DomainError(
+            'RECERTIFICATION_REQUIRED',
+            'The plan of care changed materially (frequency, duration or new goals); it needs recertification before more sessions.',
+          )
+        : undefined,
+    () =>
+      daysBetween(session.therapist.licenseExpiresOn, session.date) > 0
+        ? new DomainError('LICENSE_EXPIRED', "The therapist's license had expired by the session date.")
+        : undefined,
+    () =>
+      authorizationRefusal(state.referral?.authorization, {
+        authorizedVisitsUsed: authorizedVisitsUsed(state),
+        sessionDate: session.date,
+        selfPay: session.selfPay,
+      }),
+    () =>
+      progressReportOverdueRefusal(
+        {
+          daysCounted: progress.treatmentDaysInPeriod,
+          isNewTreatmentDay: !state.treatmentDays.includes(session.date),
+          sessionDate: session.date,
+          periodStart: progress.periodStart as IsoDate,
+        },
+        settings,
+      ),
+    () => treatmentRefusal(state, session),
+    () => findCodePairConflict(session.lines),
+  );
+};
+
+export const recordSession: Handler<'RecordSession'> = (command, state, settings) => {
+  const refusal = sessionRefusal(state, command, settings);
+  if (refusal) return refusal;
+  const { session } = command;
+  const newTreatmentDay = !state.treatmentDays.includes(session.date);
+  const treatmentDaysInPeriod = state.progress.treatmentDaysInPeriod + (newTreatmentDay ? 1 : 0);
+  const notice = newTreatmentDay ? treatmentDayNotice(treatmentDaysInPeriod) : undefined;
+  const noticeEvents: CareEpisodeEvent[] =
+    notice === 'warning'
+      ? [{ type: 'ProgressReportDueSoon', ...stamp(command), treatmentDaysInPeriod }]
+      : notice === 'due'
+        ? [{ type: 'ProgressReportDue', ...stamp(command), basis: 'treatment-days' }]
+        : [];
+  return [
+    {
+      type: 'SessionRecorded',
+      ...stamp(command),
+      sessionId: command.sessionId,
+      session,
+      visitNumber: sessionsOf(state).length + 1,
+      newTreatmentDay,
+      treatmentDaysInPeriod,
+      certificationStanding: certificationStanding(state, session.date),
+    },
+    ...noticeEvents,
+  ];
+};
+
+/** A recorded session of this episode, still open to change (not signed, episode not closed). */
+const openSession = (state: CareEpisodeState, sessionId: string): SessionVisit | DomainError => {
+  const refusal = careStarted(state);
+  if (refusal) return refusal;
+  const session = findSession(state, sessionId);
+  if (session === undefined) return new DomainError('SESSION_NOT_FOUND', `No session ${sessionId} is recorded in this episode.`);
+  if (session.signed) return new DomainError('NOTE_LOCKED', 'The session note is signed and locked; add an addendum instead.');
+  return session;
+};
+
+const sameDay = (session: SessionVisit, at: string, what: string): Refusal =>
+  dateOf(at) === session.documentation.date
+    ? undefined
+    : new DomainError('INVALID_SESSION', `A session can only be ${what} on the day it took place.`);
+
+export const pauseSession: Handler<'PauseSession'> = (command, state) => {
+  const session = openSession(state, command.sessionId);
+  if (session instanceof DomainError) return session;
+  return (
+    firstRefusal(
+      () => (session.paused ? new DomainError('SESSION_NOT_IN_PROGRESS', 'The session is already paused.') : undefined),
+      () => sameDay(session, command.at, 'paused'),
+    ) ?? [{ type: 'SessionPaused', ...stamp(command), sessionId: session.sessionId, reason: command.reason }]
+  );
+};
+
+export const resumeSession: Handler<'ResumeSession'> = (command, state) => {
+  const session = openSession(state, command.sessionId);
+  if (session instanceof DomainError) return session;
+  const { continuation } = command;
+  return (
+    firstRefusal(
+      () => (session.paused ? undefined : new DomainError('SESSION_NOT_PAUSED', 'Only a paused session can be resumed.')),
+      () => sameDay(session, command.at, 'resumed'),
+      () => onHoldRefusal(state),
+      () => treatmentRefusal(state, continuation),
+      () => findCodePairConflict(mergeSessionLines(session.documentation.lines, continuation.lines)),
+    ) ?? [{ type: 'SessionResumed', ...stamp(command), sessionId: session.sessionId, continuation }]
+  );
+};
+
+const missedVisitRefusal = (state: CareEpisodeState, command: { sessionId: string; date: IsoDate; at: string }): Refusal =>
+  firstRefusal(
+    () => careStarted(state),
+    () => visitIdTaken(state, command.sessionId),
+    () => notAfterToday(command.date, command.at, 'A missed visit'),
+  );
+
+export const cancelSession: Handler<'CancelSession'> = (command, state) =>
+  missedVisitRefusal(state, command) ?? [
+    {
+      type: 'SessionCancelled',
+      ...stamp(command),
+      sessionId: command.sessionId,
+      date: command.date,
+      cancelledBy: command.cancelledBy,
+      ...present('reason', command.reason),
+    },
+  ];
+
+export const recordNoShow: Handler<'RecordNoShow'> = (command, state, settings): Decision => {
+  const refusal = missedVisitRefusal(state, command);
+  if (refusal) return refusal;
+  const consecutiveNoShows = state.consecutiveNoShows + 1;
+  return [
+    { type: 'NoShowRecorded', ...stamp(command), sessionId: command.sessionId, date: command.date, consecutiveNoShows },
+    ...(isNoShowPromptDue(consecutiveNoShows, settings)
+      ? [{ type: 'NoShowDischargePromptRaised', ...stamp(command), consecutiveNoShows } as const]
+      : []),
+  ];
+};
+
+export const signNote: Handler<'SignNote'> = (command, state) => {
+  const session = findSession(state, command.sessionId);
+  const refusal = firstRefusal(
+    () => careStarted(state),
+    () => (session ? undefined : new DomainError('SESSION_NOT_FOUND', `No session ${command.sessionId} is recorded in this episode.`)),
+    () => (session?.signed ? new DomainError('SESSION_ALREADY_SIGNED', 'The session note is already signed.') : undefined),
+    () => (session?.paused ? new DomainError('SESSION_PAUSED', 'Resume and finish the paused session before signing its note.') : undefined),
+  );
+  return refusal ?? [{ type: 'NoteSigned', ...stamp(command), sessionId: command.sessionId }];
+};
+
+/**
+ * Addenda are the one thing still possible after an episode closes. A signed note has been released
+ * to billing, so a correction of its billing-relevant fields asks for a corrected claim.
+ */
+export const addAddendum: Handler<'AddAddendum'> = (command, state) => {
+  const session = findSession(state, command.sessionId);
+  const refusal = firstRefusal(
+    () => (state.status === 'none' ? new DomainError('EPISODE_NOT_STARTED', 'There is no referral for this episode yet.') : undefined),
+    () => (session ? undefined : new DomainError('SESSION_NOT_FOUND', `No session ${command.sessionId} is recorded in this episode.`)),
+    () =>
+      duplicate(
+        sessionsOf(state).some((s) => s.addendumIds.includes(command.addendumId)),
+        `Addendum ${command.addendumId}`,
+      ),
+    () => (command.correctedLines === undefined ? undefined : findCodePairConflict(command.correctedLines)),
+  );
+  if (refusal) return refusal;
+  const { documentation, signed } = session as SessionVisit;
+  const changedFields = command.correctedLines === undefined ? [] : billingRelevantLineChanges(documentation.lines, command.correctedLines);
+  return [
+    {
+      type: 'AddendumAdded',
+      ...stamp(command),
+      sessionId: command.sessionId,
+      addendumId: command.addendumId,
+      text: command.text,
+      ...present('correctedLines', command.correctedLines),
+    },
+    ...(signed && changedFields.length > 0
+      ? [
+          {
+            type: 'CorrectedClaimRequired',
+            ...stamp(command),
+            sessionId: command.sessionId,
+            addendumId: command.addendumId,
+            changedFields,
+          } as const,
+        ]
+      : []),
+  ];
+};

@@ -1,0 +1,101 @@
+/**
+ * The care-episode decider: `decide(command, state, settings)` answers with the events to append or
+ * the rule's refusal; it never throws and never reads a clock. Settings are passed on every call
+ * (the department's current settings); what a rule decided with them is written into the events, so
+ * `evolve` and replay never need settings.
+ */
+import { DomainError } from '../errors';
+import { defaultDepartmentSettings, type DepartmentSettings } from '../settings';
+import { parseCommand } from './command-schemas';
+import type { CareEpisodeCommand, CareEpisodeCommandType } from './commands';
+import { cancelEpisode, dischargeEpisode } from './decide-closing';
+import { markDeadlinePassed } from './decide-deadlines';
+import { certifyPlanOfCare, establishPlanOfCare, recertifyPlanOfCare, recordAssessment, revisePlanOfCare, signVerbalOrder } from './decide-plan';
+import { decideAfterPlateau, recordProgressReport, recordReevaluation } from './decide-progress';
+import {
+  acceptOffer,
+  declineOffer,
+  declineReferral,
+  escalateReferral,
+  offerToTherapist,
+  receiveReferral,
+  routeReferral,
+} from './decide-referral';
+import { flagContraindication, grantClearance, placeOnHold, recordIntake, requestClearance, resumeEpisode } from './decide-screening';
+import {
+  addAddendum,
+  cancelSession,
+  pauseSession,
+  recordNoShow,
+  recordSession,
+  resumeSession,
+  signNote,
+} from './decide-sessions';
+import type { Decision, Handler } from './decision';
+import { dueDates } from './due-dates';
+import type { CareEpisodeEvent } from './events';
+import { evolve } from './evolve';
+import { initialState, type CareEpisodeState } from './state';
+
+const handlers: { readonly [T in CareEpisodeCommandType]: Handler<T> } = {
+  ReceiveReferral: receiveReferral,
+  RouteReferral: routeReferral,
+  OfferToTherapist: offerToTherapist,
+  AcceptOffer: acceptOffer,
+  DeclineOffer: declineOffer,
+  EscalateReferral: escalateReferral,
+  DeclineReferral: declineReferral,
+  RecordIntake: recordIntake,
+  FlagContraindication: flagContraindication,
+  RequestClearance: requestClearance,
+  GrantClearance: grantClearance,
+  PlaceOnHold: placeOnHold,
+  ResumeEpisode: resumeEpisode,
+  RecordAssessment: recordAssessment,
+  EstablishPlanOfCare: establishPlanOfCare,
+  RevisePlanOfCare: revisePlanOfCare,
+  CertifyPlanOfCare: certifyPlanOfCare,
+  SignVerbalOrder: signVerbalOrder,
+  RecertifyPlanOfCare: recertifyPlanOfCare,
+  RecordSession: recordSession,
+  PauseSession: pauseSession,
+  ResumeSession: resumeSession,
+  CancelSession: cancelSession,
+  RecordNoShow: recordNoShow,
+  SignNote: signNote,
+  AddAddendum: addAddendum,
+  RecordProgressReport: recordProgressReport,
+  RecordReevaluation: recordReevaluation,
+  DecideAfterPlateau: decideAfterPlateau,
+  DischargeEpisode: dischargeEpisode,
+  CancelEpisode: cancelEpisode,
+  MarkDeadlinePassed: markDeadlinePassed,
+};
+
+/**
+ * `command` is `unknown` on purpose: it is checked here, so callers may pass what arrived over the
+ * wire. A failure nobody foresaw still comes back as a DomainError, never as a throw, and without
+ * the failure's text (it could echo PHI).
+ */
+export const decide = (
+  command: CareEpisodeCommand | unknown,
+  state: CareEpisodeState,
+  settings: DepartmentSettings = defaultDepartmentSettings,
+): Decision => {
+  const parsed = parseCommand(command);
+  if (parsed instanceof DomainError) return parsed;
+  try {
+    return (handlers[parsed.type] as Handler<CareEpisodeCommandType>)(parsed, state, settings);
+  } catch {
+    return new DomainError('INVALID_COMMAND', `The ${parsed.type} command could not be decided in the episode's current state.`);
+  }
+};
+
+/** State after a sequence of events, from the beginning. */
+export const fold = (events: Iterable<CareEpisodeEvent>, from: CareEpisodeState = initialState): CareEpisodeState => {
+  let state = from;
+  for (const event of events) state = evolve(state, event);
+  return state;
+};
+
+export const careEpisodeDecider = { decide, evolve, initialState, dueDates } as const;

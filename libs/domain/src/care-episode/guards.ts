@@ -1,0 +1,43 @@
+/** Refusals that many commands share: where the episode is in its lifecycle, and dates. */
+import { dateOf, daysBetween, type IsoDate, type IsoInstant } from '../calendar';
+import { DomainError, type Refusal } from '../errors';
+import type { Actor } from './records';
+import { isClosed, type CareEpisodeState } from './state';
+
+export const started = (state: CareEpisodeState): Refusal => {
+  if (state.status === 'none') return new DomainError('EPISODE_NOT_STARTED', 'There is no referral for this episode yet.');
+  if (isClosed(state)) {
+    return new DomainError('EPISODE_CLOSED', `The episode is ${state.status}; only addenda can be added now.`, {
+      status: state.status,
+    });
+  }
+  return undefined;
+};
+
+/** Care starts when a therapist accepts the referral. */
+export const careStarted = (state: CareEpisodeState): Refusal =>
+  started(state) ??
+  (state.status === 'planned' || state.status === 'waitlist'
+    ? new DomainError('OUT_OF_ORDER', 'Care starts when a therapist accepts the referral; this step comes after that.')
+    : undefined);
+
+export const notAfterToday = (date: IsoDate, at: IsoInstant, what: string): Refusal =>
+  daysBetween(dateOf(at), date) > 0
+    ? new DomainError('INVALID_COMMAND', `${what} cannot be later than the day it is recorded.`)
+    : undefined;
+
+export const notBefore = (date: IsoDate, earliest: IsoDate | undefined, what: string, earliestWhat: string): Refusal =>
+  earliest !== undefined && daysBetween(earliest, date) < 0
+    ? new DomainError('INVALID_COMMAND', `${what} cannot be earlier than ${earliestWhat}.`)
+    : undefined;
+
+export const duplicate = (exists: boolean, what: string): Refusal =>
+  exists ? new DomainError('DUPLICATE_ID', `${what} already exists in this episode; use a new id.`) : undefined;
+
+/** Fields every event carries. */
+export const stamp = (command: { readonly at: IsoInstant; readonly actor: Actor }) =>
+  ({ schemaVersion: 1, occurredAt: command.at, actor: command.actor }) as const;
+
+/** Adds `key` only when the value is present, so events never carry explicit undefined. */
+export const present = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
+  (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };

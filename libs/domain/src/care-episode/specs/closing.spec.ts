@@ -1,0 +1,62 @@
+import * as f from '../../testing/fixtures';
+import { given } from '../../testing/given-when-then';
+
+const discharge = (overrides: object = {}) => ({
+  type: 'DischargeEpisode',
+  at: f.at('2025-03-20'),
+  actor: f.therapist,
+  dischargedOn: '2025-03-20',
+  reason: 'patient-request',
+  measures: [
+    { measure: 'NPRS', value: 6 },
+    { measure: 'ODI', value: 38 },
+  ],
+  ...overrides,
+});
+const cancelEpisode = { type: 'CancelEpisode', at: f.at('2025-03-04'), actor: f.lead, reason: 'patient moved away' };
+const s1 = f.recordSession('s-1', '2025-03-07');
+const signed = [...f.certified(), s1, f.signNote('s-1', f.at('2025-03-07', '18:00'))];
+
+describe('discharge', () => {
+  it('needs every baseline and goal measure again', () =>
+    given(signed).when(discharge({ measures: [{ measure: 'NPRS', value: 6 }] })).thenRefused('DISCHARGE_SUMMARY_INCOMPLETE', /Oswestry/));
+
+  it('needs the reason written out for "other", and a known reason', () => {
+    given(signed).when(discharge({ reason: 'other' })).thenRefused('INVALID_DISCHARGE_REASON');
+    given(signed).when(discharge({ reason: 'other', reasonText: 'moved abroad' })).then([{ type: 'EpisodeDischarged', reasonText: 'moved abroad' }, { type: 'ReferringProviderNoticeIssued' }]);
+    given(signed).when(discharge({ reason: 'bored' })).thenRefused('INVALID_DISCHARGE_REASON');
+  });
+
+  it('needs every note signed, and a date not before the last visit', () => {
+    given([...f.certified(), s1]).when(discharge()).thenRefused('SESSION_NOT_SIGNED');
+    given(signed).when(discharge({ dischargedOn: '2025-03-06' })).thenRefused('INVALID_COMMAND', /last visit/);
+  });
+
+  it('discharges an episode on hold, before any assessment, without measures', () =>
+    given([...f.accepted(), f.recordIntake({ findings: [{ findingId: 'f-1', condition: 'acute-bleeding' } as const] })])
+      .when(discharge({ reason: 'contraindication', measures: [], narrative: 'referred back' }))
+      .then([{ type: 'EpisodeDischarged', summary: { measures: [], goals: [], sessionsDelivered: 0, narrative: 'referred back' } }, { type: 'ReferringProviderNoticeIssued', notice: 'discharge-summary' }]));
+
+  it('closes the episode: only addenda remain possible', () => {
+    const closed = [...signed, discharge()];
+    given(closed).when(f.recordSession('s-2', '2025-03-21')).thenRefused('EPISODE_CLOSED', /only addenda/);
+    given(closed).when(discharge()).thenRefused('EPISODE_CLOSED');
+    given(closed)
+      .when({ type: 'AddAddendum', at: f.at('2025-03-22'), actor: f.therapist, sessionId: 's-1', addendumId: 'a-1', text: 'late entry' })
+      .then([{ type: 'AddendumAdded' }]);
+  });
+});
+
+describe('cancelling an episode', () => {
+  it('cancels an episode in which no care was delivered, with a notice', () => {
+    const cancelled = given(f.accepted()).when(cancelEpisode);
+    cancelled.then([{ type: 'EpisodeCancelled', reason: 'patient moved away' }, { type: 'ReferringProviderNoticeIssued', notice: 'episode-cancelled' }]);
+    expect(cancelled.state().status).toBe('cancelled');
+  });
+
+  it('refuses once sessions were delivered, and when already closed or never started', () => {
+    given([...f.certified(), s1]).when(cancelEpisode).thenRefused('INVALID_STATUS_TRANSITION', /discharge/);
+    given([...f.accepted(), cancelEpisode]).when(cancelEpisode).thenRefused('EPISODE_CLOSED');
+    given([]).when(cancelEpisode).thenRefused('EPISODE_NOT_STARTED');
+  });
+});

@@ -1,0 +1,172 @@
+/**
+ * The episode as `evolve` folds it from events, and the questions rules ask of it. Plain JSON data.
+ */
+import { daysBetween, type IsoDate, type IsoInstant } from '../calendar';
+import type { RoutingDecision, RoutingRequest } from '../routing';
+import { certificationDueOn, isOnOrBefore, verbalOrderSignatureDueOn, type CertificationStanding } from '../rules/certification';
+import type { Contraindication } from '../rules/contraindications';
+import type { SessionLine } from '../rules/notes';
+import type { OutcomeMeasure } from '../rules/outcome-measures';
+import type { Assessment, Intake, PlanOfCare, Referral, SessionDocumentation } from './records';
+
+/** FHIR EpisodeOfCare statuses, plus `none` before the referral arrives. */
+export type EpisodeStatus = 'none' | 'planned' | 'waitlist' | 'active' | 'onhold' | 'finished' | 'cancelled';
+
+export interface OfferRecord {
+  readonly therapistId: string;
+  readonly offeredAt: IsoInstant;
+  readonly expiresAt: IsoInstant;
+  readonly outcome: 'pending' | 'accepted' | 'declined' | 'expired';
+}
+
+export interface RoutingState {
+  readonly request: RoutingRequest;
+  readonly decision: RoutingDecision;
+  /** Offers since the last routing, oldest first. */
+  readonly offers: readonly OfferRecord[];
+  readonly escalated: boolean;
+}
+
+export interface ContraindicationState extends Contraindication {
+  readonly clearanceRequested: boolean;
+  readonly cleared: boolean;
+}
+
+export interface CertificationState {
+  readonly kind: 'none' | 'written' | 'verbal';
+  readonly certifiedOn?: IsoDate;
+  readonly verbalSignedOn?: IsoDate;
+  /** A certification or signature came late, or its deadline passed: charges are flagged. */
+  readonly delinquent: boolean;
+  readonly periodStart?: IsoDate;
+  readonly periodEnd?: IsoDate;
+  readonly recertificationRequired: boolean;
+  /** Which deadline events already fired, so each fires once. */
+  readonly certificationDeadlinePassed: boolean;
+  readonly verbalOrderDeadlinePassed: boolean;
+  readonly periodEndPassed: boolean;
+}
+
+export interface SessionVisit {
+  readonly kind: 'session';
+  readonly sessionId: string;
+  readonly recordedAt: IsoInstant;
+  readonly documentation: SessionDocumentation;
+  /** The lines as first documented, kept when an addendum corrects them. */
+  readonly originalLines: readonly SessionLine[];
+  readonly paused: boolean;
+  readonly signed: boolean;
+  readonly addendumIds: readonly string[];
+  readonly signatureOverduePassed: boolean;
+}
+
+export interface MissedVisit {
+  readonly kind: 'cancelled' | 'no-show';
+  readonly sessionId: string;
+  readonly date: IsoDate;
+}
+
+export type Visit = SessionVisit | MissedVisit;
+
+export interface ProgressState {
+  /** The evaluation day or the day of the last report: counting starts there. */
+  readonly periodStart?: IsoDate;
+  readonly treatmentDaysInPeriod: number;
+  readonly reportIds: readonly string[];
+  readonly calendarDeadlinePassed: boolean;
+}
+
+export interface CareEpisodeState {
+  readonly status: EpisodeStatus;
+  readonly episodeId?: string;
+  readonly referral?: Referral;
+  readonly routing?: RoutingState;
+  readonly therapistId?: string;
+  readonly intake?: Intake;
+  readonly contraindications: readonly ContraindicationState[];
+  readonly heldOnRequest: boolean;
+  readonly assessment?: Assessment;
+  readonly plan?: PlanOfCare & { readonly version: number };
+  readonly certification: CertificationState;
+  readonly visits: readonly Visit[];
+  /** Distinct dates with the evaluation or a session. */
+  readonly treatmentDays: readonly IsoDate[];
+  readonly progress: ProgressState;
+  /** The latest score of every measure taken. */
+  readonly latestMeasures: Partial<Record<OutcomeMeasure, number>>;
+  /** The primary measure at the start of the plateau watch and at each progress report since. */
+  readonly plateauWatch: readonly number[];
+  readonly plateauPending: boolean;
+  readonly consecutiveNoShows: number;
+  readonly reevaluationIds: readonly string[];
+  readonly authorizationEndPassed: boolean;
+  readonly dischargedOn?: IsoDate;
+}
+
+export const initialState: CareEpisodeState = {
+  status: 'none',
+  contraindications: [],
+  heldOnRequest: false,
+  certification: {
+    kind: 'none',
+    delinquent: false,
+    recertificationRequired: false,
+    certificationDeadlinePassed: false,
+    verbalOrderDeadlinePassed: false,
+    periodEndPassed: false,
+  },
+  visits: [],
+  treatmentDays: [],
+  progress: { treatmentDaysInPeriod: 0, reportIds: [], calendarDeadlinePassed: false },
+  latestMeasures: {},
+  plateauWatch: [],
+  plateauPending: false,
+  consecutiveNoShows: 0,
+  reevaluationIds: [],
+  authorizationEndPassed: false,
+};
+
+export const isClosed = (state: CareEpisodeState): boolean => state.status === 'finished' || state.status === 'cancelled';
+
+export const sessionsOf = (state: CareEpisodeState): SessionVisit[] =>
+  state.visits.filter((visit): visit is SessionVisit => visit.kind === 'session');
+
+export const findSession = (state: CareEpisodeState, sessionId: string): SessionVisit | undefined =>
+  sessionsOf(state).find((session) => session.sessionId === sessionId);
+
+/** Sessions the payer's authorization pays for (self-pay visits are outside it). */
+export const authorizedVisitsUsed = (state: CareEpisodeState): number =>
+  sessionsOf(state).filter((session) => !session.documentation.selfPay).length;
+
+export const unclearedContraindications = (state: CareEpisodeState, severity: 'absolute' | 'relative'): ContraindicationState[] =>
+  state.contraindications.filter((c) => c.severity === severity && !c.cleared);
+
+export const pendingOffer = (state: CareEpisodeState): OfferRecord | undefined =>
+  state.routing?.offers.find((offer) => offer.outcome === 'pending');
+
+/** The first treatment day is the evaluation day (CLINICAL-RULES §8: "the evaluation day counts"). */
+export const firstTreatmentDay = (state: CareEpisodeState): IsoDate | undefined => state.assessment?.assessedOn;
+
+/** Whether the charges of a session on `date` carry a certification, await one, or are flagged. */
+export const certificationStanding = (state: CareEpisodeState, date: IsoDate): CertificationStanding => {
+  const { certification } = state;
+  if (certification.delinquent) return 'delinquent';
+  switch (certification.kind) {
+    case 'written':
+      return 'certified';
+    case 'verbal':
+      return certification.verbalSignedOn !== undefined ||
+        isOnOrBefore(date, verbalOrderSignatureDueOn(certification.certifiedOn as IsoDate))
+        ? 'certified'
+        : 'delinquent';
+    case 'none': {
+      const start = firstTreatmentDay(state);
+      return start !== undefined && isOnOrBefore(date, certificationDueOn(start)) ? 'awaiting-certification' : 'delinquent';
+    }
+  }
+};
+
+export const lastVisitDate = (state: CareEpisodeState): IsoDate | undefined =>
+  state.visits
+    .map((visit) => (visit.kind === 'session' ? visit.documentation.date : visit.date))
+    .reduce<IsoDate | undefined>((latest, date) => (latest === undefined || daysBetween(latest, date) > 0 ? date : latest), undefined);

@@ -1,0 +1,6 @@
+/** The no-show rule (CLINICAL-RULES §7): consecutive no-shows prompt a discharge decision, never a discharge. */
+import type { DepartmentSettings } from '../settings';
+
+/** Prompt once, on the no-show that reaches the limit; an attended session starts the count again. */
+export const isNoShowPromptDue = (consecutiveNoShows: number, settings: DepartmentSettings): boolean =>
+  consecutiveNoShows === settings.noShowPromptAfter;

@@ -1,0 +1,48 @@
+import { defaultDepartmentSettings } from '../settings';
+import { diagnosisCodesRefusal, isIcd10CmShape, isValidNpi, referralAgeRefusal, referralDateRefusal, referralRefusal } from './referral';
+
+const settings = defaultDepartmentSettings;
+
+describe('NPI check digit (Luhn over 80840 + the number)', () => {
+  it.each(['1234567893', '1245319599', '1003000126'])('accepts %s', (npi) => expect(isValidNpi(npi)).toBe(true));
+  it.each([
+    ['a wrong check digit', '1234567890'],
+    ['9 digits', '123456789'],
+    ['11 digits', '12345678931'],
+    ['letters', '12345678a3'],
+  ])('refuses %s', (_, npi) => expect(isValidNpi(npi)).toBe(false));
+});
+
+describe('ICD-10-CM code shape', () => {
+  it.each(['M54.50', 'M79.7', 'G56.00', 'S33.5XXA', 'C50'])('accepts %s', (code) => expect(isIcd10CmShape(code)).toBe(true));
+  it.each(['M5', 'M545', 'M54.', 'M54.12345', '054.5', 'm54.50', 'M54-50', 'MM4.5'])('refuses %s', (code) =>
+    expect(isIcd10CmShape(code)).toBe(false),
+  );
+
+  it('names the offending code', () => {
+    const refusal = diagnosisCodesRefusal(['M54.50', 'XYZ']);
+    expect(refusal).toMatchObject({ code: 'INVALID_DIAGNOSIS_CODE', details: { code: 'XYZ' } });
+    expect(refusal?.message).toContain('"XYZ"');
+  });
+
+  it('needs at least one code', () => expect(diagnosisCodesRefusal([])?.code).toBe('INVALID_DIAGNOSIS_CODE'));
+});
+
+describe('referral dates', () => {
+  it('accepts a referral dated today and refuses one dated tomorrow', () => {
+    expect(referralDateRefusal('2025-03-03', '2025-03-03')).toBeUndefined();
+    expect(referralDateRefusal('2025-03-04', '2025-03-03')?.code).toBe('REFERRAL_DATE_IN_FUTURE');
+  });
+
+  it('accepts an order 90 days old and refuses one 91 days old (setting)', () => {
+    expect(referralAgeRefusal('2025-01-01', '2025-04-01', settings)).toBeUndefined();
+    expect(referralAgeRefusal('2025-01-01', '2025-04-02', settings)).toMatchObject({ code: 'REFERRAL_EXPIRED' });
+    expect(referralAgeRefusal('2025-01-01', '2025-04-02', { ...settings, referralValidityDays: 120 })).toBeUndefined();
+  });
+
+  it('checks NPI, then codes, then dates', () => {
+    const order = { referringProviderNpi: '1234567893', diagnosisCodes: ['M54.50'], referralDate: '2025-03-01' };
+    expect(referralRefusal(order, '2025-03-03', settings)).toBeUndefined();
+    expect(referralRefusal({ ...order, referringProviderNpi: '1234567890' }, '2025-03-03', settings)?.code).toBe('INVALID_NPI');
+  });
+});

@@ -1,0 +1,1 @@
+export { careEpisode } from './care-episode.workflow';
