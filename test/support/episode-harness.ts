@@ -1,0 +1,202 @@
+/**
+ * Runs the real care-episode workflow and activities on the Temporal time-skipping test server,
+ * with the real PostgreSQL event store behind the activities and the production payload codec.
+ * Only the therapist directory is a fixed list, since what the tests vary is the department's staff.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { Sql } from 'postgres';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import { temporal } from '@temporalio/proto';
+import {
+  type CareEpisodeCommand,
+  type DepartmentSettings,
+  type Referral,
+  type TherapistProfile,
+  defaultDepartmentSettings,
+  isIsoDate,
+} from '@careflow/domain';
+import {
+  type CareEpisodeInput,
+  type CommandOutcome,
+  type EpisodeSnapshot,
+  careEpisodeWorkflowId,
+  episodeDepartmentSearchAttribute,
+  episodeNextDueSearchAttribute,
+  episodeStatusSearchAttribute,
+  episodeTherapistSearchAttribute,
+  episodeSnapshotQuery,
+  submitCommandUpdate,
+} from '@careflow/contracts';
+import { createDatabaseClient, createEventStore, type EventStore, migrate } from '@careflow/event-store';
+import { createDataConverter, type PayloadKeyring } from '@careflow/temporal';
+import { createActivities } from '../../apps/worker/src/activities';
+import { requireEnv, uniqueSuffix } from './env';
+
+export const msPerDay = 86_400_000;
+
+export interface EpisodeHarness {
+  readonly env: TestWorkflowEnvironment;
+  readonly sql: Sql;
+  readonly eventStore: EventStore;
+  readonly keyring: PayloadKeyring;
+  readonly taskQueue: string;
+  /** Therapists the directory returns for every department; tests replace it before starting an episode. */
+  therapists: TherapistProfile[];
+  teardown(): Promise<void>;
+}
+
+export const startHarness = async (): Promise<EpisodeHarness> => {
+  const admin = createDatabaseClient(requireEnv('MIGRATION_DATABASE_URL'), { applicationName: 'careflow-tests-migrate', maxConnections: 1 });
+  await migrate(admin, { applicationRole: new URL(requireEnv('DATABASE_URL')).username });
+  await admin.end();
+
+  const sql = createDatabaseClient(requireEnv('DATABASE_URL'), { applicationName: 'careflow-workflow-tests', maxConnections: 4 });
+  const eventStore = createEventStore({ sql, outboxTopic: 'careflow.episode-events.v1', eventSource: 'careflow/tests' });
+  const keyring: PayloadKeyring = { activeKeyId: 'test1', keys: { test1: randomBytes(32) } };
+  const env = await TestWorkflowEnvironment.createTimeSkipping({
+    server: { executable: { type: 'existing-path', path: requireEnv('TEMPORAL_TEST_SERVER_PATH') } },
+    client: { dataConverter: createDataConverter(keyring) },
+  });
+  await registerSearchAttributes(env);
+  const taskQueue = `care-episodes-${uniqueSuffix()}`;
+  const harness: EpisodeHarness = {
+    env,
+    sql,
+    eventStore,
+    keyring,
+    taskQueue,
+    therapists: [],
+    async teardown() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+      await sql.end();
+    },
+  };
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('../../workflows/src'),
+    dataConverter: createDataConverter(keyring),
+    activities: createActivities({
+      eventStore,
+      therapistDirectory: {
+        findRoutingCandidates: async () => ({ therapists: harness.therapists, previousTherapistIds: [] }),
+      },
+    }),
+  });
+  const running = worker.run();
+  return harness;
+};
+
+/** The dev server has them from `infra/local/stack`; the test server starts empty each run. */
+const registerSearchAttributes = async (env: TestWorkflowEnvironment): Promise<void> => {
+  const { INDEXED_VALUE_TYPE_KEYWORD: KEYWORD, INDEXED_VALUE_TYPE_DATETIME: DATETIME } = temporal.api.enums.v1.IndexedValueType;
+  await env.connection.operatorService.addSearchAttributes({
+    namespace: env.namespace ?? 'default',
+    searchAttributes: {
+      [episodeStatusSearchAttribute.name]: KEYWORD,
+      [episodeDepartmentSearchAttribute.name]: KEYWORD,
+      [episodeTherapistSearchAttribute.name]: KEYWORD,
+      [episodeNextDueSearchAttribute.name]: DATETIME,
+    },
+  });
+};
+
+/** The test server's clock, which time skipping moves; commands carry it as `at`. */
+export const clock = async (env: TestWorkflowEnvironment) => {
+  const now = await env.currentTimeMs();
+  return { now: new Date(now).toISOString(), today: new Date(now).toISOString().slice(0, 10) };
+};
+
+export const therapistProfile = (therapistId: string, overrides: Partial<TherapistProfile> = {}): TherapistProfile => ({
+  therapistId,
+  departmentId: 'department-under-test',
+  licenses: [{ state: 'MD', number: `L-${therapistId}`, expiresOn: '2099-12-31' }],
+  boardCertifications: ['NCBTMB'],
+  specialtyCertificates: [],
+  activeEpisodeCount: 3,
+  availability: 0.5,
+  ...overrides,
+});
+
+export const lead = { userId: 'user-lead', role: 'department-lead' };
+export const therapistActor = (therapistId: string) => ({ userId: `user-${therapistId}`, role: 'therapist' });
+/** The CMS example NPI (valid check digit). */
+export const validNpi = '1234567893';
+
+export const referral = (referralDate: string, overrides: Partial<Referral> = {}): Referral => {
+  if (!isIsoDate(referralDate)) throw new Error(`not a date: ${referralDate}`);
+  return {
+    referralId: `referral-${randomUUID()}`,
+    patient: { mrn: `mrn-${uniqueSuffix()}`, name: 'Test Patient', birthDate: '1970-01-01', sex: 'female', stateOfResidence: 'MD' },
+    referringProvider: { name: 'Dr. Referrer', npi: validNpi, credential: 'MD' },
+    diagnosisCodes: ['M54.50'],
+    orderedService: 'clinical massage therapy',
+    referralDate,
+    payer: { payerId: 'payer-under-test' },
+    ...overrides,
+  };
+};
+
+export interface StartedEpisode {
+  readonly episodeId: string;
+  readonly handle: WorkflowHandle;
+  /** Sends a command as an Update and returns what it appended. */
+  submit(command: CareEpisodeCommand): Promise<CommandOutcome>;
+  snapshot(): Promise<EpisodeSnapshot>;
+}
+
+export const startEpisode = async (
+  harness: EpisodeHarness,
+  options: { referral?: Partial<Referral>; settings?: DepartmentSettings } = {},
+): Promise<StartedEpisode> => {
+  const episodeId = randomUUID();
+  const { now, today } = await clock(harness.env);
+  const input: CareEpisodeInput = {
+    episodeId,
+    departmentId: 'department-under-test',
+    settings: options.settings ?? defaultDepartmentSettings,
+    referral: { type: 'ReceiveReferral', at: now, actor: lead, episodeId, referral: referral(today, options.referral) },
+  };
+  const handle = await harness.env.client.workflow.start('careEpisode', {
+    taskQueue: harness.taskQueue,
+    workflowId: careEpisodeWorkflowId(episodeId),
+    args: [input],
+  });
+  return {
+    episodeId,
+    handle,
+    submit: (command) => handle.executeUpdate(submitCommandUpdate, { args: [command] }),
+    snapshot: () => handle.query(episodeSnapshotQuery),
+  };
+};
+
+/** The domain code carried by a refused Update (undefined when the Update succeeded or failed otherwise). */
+export const refusalCode = async (attempt: Promise<unknown>): Promise<string | undefined> => {
+  try {
+    await attempt;
+    return undefined;
+  } catch (error) {
+    const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+    if (cause instanceof ApplicationFailure) return (cause.details?.[0] as { code?: string } | undefined)?.code;
+    throw error;
+  }
+};
+
+/** Polls the episode's query until `check` holds (the workflow routes in the background). */
+export const waitForState = async <T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 20_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await read();
+    if (check(value)) return value;
+    if (Date.now() > deadline) throw new Error('episode did not reach the expected state in time');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+};
+
+export const eventTypesOf = async (harness: EpisodeHarness, episodeId: string): Promise<string[]> =>
+  (await harness.eventStore.readStream(episodeId)).map((event) => event.type);

@@ -1,0 +1,300 @@
+import { addDays, type CareEpisodeCommand, type PlanOfCare } from '@careflow/domain';
+import {
+  clock,
+  type EpisodeHarness,
+  eventTypesOf,
+  lead,
+  msPerDay,
+  refusalCode,
+  startEpisode,
+  startHarness,
+  type StartedEpisode,
+  therapistActor,
+  therapistProfile,
+  validNpi,
+  waitForState,
+} from '../support/episode-harness';
+
+const physician = { name: 'Dr. Certifier', npi: validNpi, credential: 'MD' };
+
+const plan = (startDate: string, overrides: Partial<PlanOfCare> = {}): PlanOfCare => ({
+  goals: [
+    { goalId: 'goal-pain', description: 'pain at most 2', measure: 'NPRS', baseline: 7, target: 2, targetDate: addDays(startDate, 80) },
+    { goalId: 'goal-function', description: 'ODI at most 20', measure: 'ODI', baseline: 40, target: 20, targetDate: addDays(startDate, 80) },
+  ],
+  primaryMeasure: 'NPRS',
+  techniques: ['myofascial-release', 'swedish'],
+  frequencyPerWeek: 2,
+  durationWeeks: 10,
+  precautions: [],
+  ...overrides,
+});
+
+/** Moves the test server's clock forward and returns the new now/today. */
+const advance = async (harness: EpisodeHarness, days: number) => {
+  await harness.env.sleep(days * msPerDay);
+  return clock(harness.env);
+};
+
+describe('careEpisode workflow on the time-skipping server', () => {
+  let harness: EpisodeHarness;
+
+  beforeAll(async () => {
+    harness = await startHarness();
+  });
+
+  afterAll(async () => {
+    await harness?.teardown();
+  });
+
+  /** Referral routed to t-1, declined, re-offered to t-2 who accepts; then intake, assessment, plan, certification. */
+  const throughCertification = async (): Promise<{ episode: StartedEpisode; start: string }> => {
+    harness.therapists = [therapistProfile('t-1', { availability: 0.9 }), therapistProfile('t-2', { availability: 0.4 })];
+    const episode = await startEpisode(harness);
+    await waitForState(episode.snapshot, (s) => s.state.routing?.offers.length === 1);
+    let { now } = await clock(harness.env);
+    await episode.submit({ type: 'DeclineOffer', at: now, actor: therapistActor('t-1'), therapistId: 't-1', reason: 'caseload' });
+    await episode.submit({ type: 'AcceptOffer', at: now, actor: therapistActor('t-2'), therapistId: 't-2' });
+
+    ({ now } = await advance(harness, 1));
+    await episode.submit({
+      type: 'RecordIntake',
+      at: now,
+      actor: therapistActor('t-2'),
+      intake: {
+        medicalHistory: ['low back pain'],
+        medications: [],
+        allergies: [],
+        recentSurgeries: [],
+        patientGoals: ['garden without pain'],
+        findings: [],
+      },
+    });
+    const { now: assessedAt, today: start } = await advance(harness, 1);
+    await episode.submit({
+      type: 'RecordAssessment',
+      at: assessedAt,
+      actor: therapistActor('t-2'),
+      assessment: {
+        assessedOn: start,
+        specialTests: [{ name: 'straight leg raise', side: 'left', result: 'negative' }],
+        posturalFindings: ['anterior pelvic tilt'],
+        rangeOfMotion: [{ joint: 'lumbar spine', motion: 'flexion', degrees: 40 }],
+        painRegions: ['lower-back'],
+        measures: [
+          { measure: 'NPRS', value: 7 },
+          { measure: 'ODI', value: 40 },
+        ],
+        evaluationCode: '97162',
+      },
+    });
+    await episode.submit({ type: 'EstablishPlanOfCare', at: assessedAt, actor: therapistActor('t-2'), plan: plan(start) });
+    await episode.submit({ type: 'CertifyPlanOfCare', at: assessedAt, actor: lead, kind: 'written', certifier: physician, certifiedOn: start });
+    return { episode, start };
+  };
+
+  const session = (sessionId: string, at: string, date: string): CareEpisodeCommand => ({
+    type: 'RecordSession',
+    at,
+    actor: therapistActor('t-2'),
+    sessionId,
+    session: {
+      date,
+      therapist: { therapistId: 't-2', licenseExpiresOn: '2099-12-31' },
+      lines: [{ code: '97140', minutes: 30, bodyRegions: ['lower-back'] }],
+      techniques: ['myofascial-release'],
+      pressure: [{ bodyRegion: 'lower-back', pressure: 'moderate' }],
+      painBefore: 6,
+      painAfter: 4,
+      adverseEvents: [],
+      selfPay: false,
+    },
+  });
+
+  const treat = async (episode: StartedEpisode, sessionId: string) => {
+    const { now, today } = await clock(harness.env);
+    await episode.submit(session(sessionId, now, today));
+    await episode.submit({ type: 'SignNote', at: now, actor: therapistActor('t-2'), sessionId });
+  };
+
+  const progressReport = async (episode: StartedEpisode, reportId: string, nprs: number, odi: number, psfs?: number) => {
+    const { now, today } = await clock(harness.env);
+    await episode.submit({
+      type: 'RecordProgressReport',
+      at: now,
+      actor: therapistActor('t-2'),
+      reportId,
+      reportedOn: today,
+      measures: [
+        { measure: 'NPRS', value: nprs },
+        { measure: 'ODI', value: odi },
+        ...(psfs === undefined ? [] : [{ measure: 'PSFS' as const, value: psfs }]),
+      ],
+      narrative: 'progressing toward the goals',
+    });
+  };
+
+  it('carries a complete episode from referral to discharge', async () => {
+    const { episode, start } = await throughCertification();
+    // 20 sessions over about 10 weeks (twice a week), progress reports before the 11th and 21st
+    // treatment day, a re-evaluation that revises the plan, recertification, discharge.
+    for (let n = 1; n <= 20; n++) {
+      await advance(harness, n % 2 === 1 ? 3 : 4);
+      await treat(episode, `s-${n}`);
+      if (n === 9) await progressReport(episode, 'pr-1', 5, 32);
+      if (n === 12) {
+        const { now, today } = await clock(harness.env);
+        await episode.submit({
+          type: 'RecordReevaluation',
+          at: now,
+          actor: therapistActor('t-2'),
+          reevaluationId: 're-1',
+          reevaluatedOn: today,
+          reason: 'significant-change',
+          findings: 'pain now localised; add Swedish work on the upper back',
+          measures: [
+            { measure: 'NPRS', value: 4 },
+            { measure: 'ODI', value: 28 },
+            { measure: 'PSFS', value: 4 },
+          ],
+          billAsReevaluation: true,
+        });
+        await episode.submit({
+          type: 'RevisePlanOfCare',
+          at: now,
+          actor: therapistActor('t-2'),
+          reason: 'add a goal after re-evaluation',
+          plan: plan(start, {
+            goals: [
+              ...plan(start).goals,
+              { goalId: 'goal-sleep', description: 'PSFS sleep at least 8', measure: 'PSFS', baseline: 4, target: 8, targetDate: addDays(start, 80) },
+            ],
+          }),
+        });
+        await episode.submit({ type: 'RecertifyPlanOfCare', at: now, actor: lead, certifier: physician, signedOn: today });
+      }
+      if (n === 18) await progressReport(episode, 'pr-2', 2, 18, 7);
+    }
+    const { now, today } = await advance(harness, 2);
+    await episode.submit({
+      type: 'DischargeEpisode',
+      at: now,
+      actor: therapistActor('t-2'),
+      dischargedOn: today,
+      reason: 'goals-met',
+      measures: [
+        { measure: 'NPRS', value: 2 },
+        { measure: 'ODI', value: 16 },
+        { measure: 'PSFS', value: 8 },
+      ],
+      narrative: 'goals met; home program given',
+    });
+
+    await expect(episode.handle.result()).resolves.toBe('finished');
+    const events = await harness.eventStore.readStream(episode.episodeId);
+    const types = events.map((e) => e.type);
+    expect(types[0]).toBe('ReferralReceived');
+    expect(types).toEqual(
+      expect.arrayContaining([
+        'ReferralRouted',
+        'OfferDeclined',
+        'OfferAccepted',
+        'PlanOfCareCertified',
+        'ProgressReportRecorded',
+        'ReevaluationRecorded',
+        'PlanOfCareRecertified',
+        'EpisodeDischarged',
+        'ReferringProviderNoticeIssued',
+      ]),
+    );
+    expect(types.filter((t) => t === 'SessionRecorded')).toHaveLength(20);
+    expect(events.map((e) => e.streamVersion)).toEqual(events.map((_, i) => i + 1));
+    expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
+  });
+
+  it('refuses the 11th treatment day until a progress report exists, and writes nothing for the refusal', async () => {
+    const { episode } = await throughCertification();
+    for (let n = 1; n <= 9; n++) {
+      await advance(harness, 1);
+      await treat(episode, `s-${n}`);
+    }
+    const { now, today } = await advance(harness, 1);
+    const before = await eventTypesOf(harness, episode.episodeId);
+    const updatesAndActivities = async () =>
+      ((await episode.handle.fetchHistory()).events ?? []).filter(
+        (e) => e.workflowExecutionUpdateAcceptedEventAttributes || e.activityTaskScheduledEventAttributes,
+      ).length;
+    const recordedBefore = await updatesAndActivities();
+    await expect(refusalCode(episode.submit(session('s-10', now, today)))).resolves.toBe('PROGRESS_REPORT_OVERDUE');
+    expect(await eventTypesOf(harness, episode.episodeId)).toEqual(before);
+    // A validator rejection is never written to history: no accepted update, no append activity.
+    expect(await updatesAndActivities()).toBe(recordedBefore);
+    await progressReport(episode, 'pr-1', 5, 32);
+    await expect(episode.submit(session('s-10', now, today))).resolves.toMatchObject({ events: [{ type: 'SessionRecorded' }] });
+  });
+
+  it('expires unanswered offers one by one, then escalates to the department lead', async () => {
+    harness.therapists = [therapistProfile('t-a', { availability: 0.9 }), therapistProfile('t-b', { availability: 0.6 }), therapistProfile('t-c')];
+    const episode = await startEpisode(harness);
+    await waitForState(episode.snapshot, (s) => s.state.routing?.offers.length === 1);
+    for (let day = 0; day < 4; day++) await advance(harness, 1);
+    const types = await eventTypesOf(harness, episode.episodeId);
+    expect(types.filter((t) => t === 'TherapistOffered')).toHaveLength(3);
+    expect(types.filter((t) => t === 'OfferExpired')).toHaveLength(3);
+    expect(types.filter((t) => t === 'RoutingEscalated')).toHaveLength(1);
+    expect((await episode.snapshot()).state.status).toBe('waitlist');
+  });
+
+  it('marks an uncertified plan of care delinquent after 30 days', async () => {
+    harness.therapists = [therapistProfile('t-2')];
+    const episode = await startEpisode(harness);
+    await waitForState(episode.snapshot, (s) => s.state.routing?.offers.length === 1);
+    const { now, today } = await clock(harness.env);
+    await episode.submit({ type: 'AcceptOffer', at: now, actor: therapistActor('t-2'), therapistId: 't-2' });
+    await episode.submit({
+      type: 'RecordIntake',
+      at: now,
+      actor: therapistActor('t-2'),
+      intake: { medicalHistory: [], medications: [], allergies: [], recentSurgeries: [], patientGoals: ['walk'], findings: [] },
+    });
+    await episode.submit({
+      type: 'RecordAssessment',
+      at: now,
+      actor: therapistActor('t-2'),
+      assessment: {
+        assessedOn: today,
+        specialTests: [],
+        posturalFindings: [],
+        rangeOfMotion: [],
+        painRegions: ['lower-back'],
+        measures: [
+          { measure: 'NPRS', value: 6 },
+          { measure: 'ODI', value: 40 },
+        ],
+        evaluationCode: '97161',
+      },
+    });
+    await episode.submit({ type: 'EstablishPlanOfCare', at: now, actor: therapistActor('t-2'), plan: plan(today) });
+    await advance(harness, 30);
+    expect(await eventTypesOf(harness, episode.episodeId)).not.toContain('CertificationDelinquent');
+    await advance(harness, 2);
+    expect(await eventTypesOf(harness, episode.episodeId)).toContain('CertificationDelinquent');
+  });
+
+  it('refuses sessions after the certified period ends', async () => {
+    const { episode } = await throughCertification();
+    const { now, today } = await advance(harness, 91);
+    expect(await eventTypesOf(harness, episode.episodeId)).toContain('CertifiedPeriodEnded');
+    await expect(refusalCode(episode.submit(session('late', now, today)))).resolves.toBe('CERTIFICATION_EXPIRED');
+  });
+
+  it('raises an alert for a note left unsigned for 24 hours', async () => {
+    const { episode } = await throughCertification();
+    const { now, today } = await advance(harness, 1);
+    await episode.submit(session('unsigned', now, today));
+    await advance(harness, 0.5);
+    expect(await eventTypesOf(harness, episode.episodeId)).not.toContain('NoteSignatureOverdue');
+    await advance(harness, 0.6);
+    expect(await eventTypesOf(harness, episode.episodeId)).toContain('NoteSignatureOverdue');
+  });
+});
