@@ -3,7 +3,7 @@
  * with the real PostgreSQL event store behind the activities and the production payload codec.
  * Only the therapist directory is a fixed list, since what the tests vary is the department's staff.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Sql } from 'postgres';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -31,9 +31,10 @@ import {
   submitCommandUpdate,
 } from '@careflow/contracts';
 import { createDatabaseClient, createEventStore, type EventStore, migrate } from '@careflow/event-store';
-import { createDataConverter, type PayloadKeyring } from '@careflow/temporal';
+import { createDataConverter } from '@careflow/temporal';
 import { createActivities } from '../../apps/worker/src/activities';
 import { requireEnv, uniqueSuffix } from './env';
+import { historyFixtureKeyring } from './histories';
 
 export const msPerDay = 86_400_000;
 
@@ -41,7 +42,6 @@ export interface EpisodeHarness {
   readonly env: TestWorkflowEnvironment;
   readonly sql: Sql;
   readonly eventStore: EventStore;
-  readonly keyring: PayloadKeyring;
   readonly taskQueue: string;
   /** Therapists the directory returns for every department; tests replace it before starting an episode. */
   therapists: TherapistProfile[];
@@ -55,7 +55,7 @@ export const startHarness = async (): Promise<EpisodeHarness> => {
 
   const sql = createDatabaseClient(requireEnv('DATABASE_URL'), { applicationName: 'careflow-workflow-tests', maxConnections: 4 });
   const eventStore = createEventStore({ sql, outboxTopic: 'careflow.episode-events.v1', eventSource: 'careflow/tests' });
-  const keyring: PayloadKeyring = { activeKeyId: 'test1', keys: { test1: randomBytes(32) } };
+  const keyring = historyFixtureKeyring;
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: requireEnv('TEMPORAL_TEST_SERVER_PATH') } },
     client: { dataConverter: createDataConverter(keyring) },
@@ -66,7 +66,6 @@ export const startHarness = async (): Promise<EpisodeHarness> => {
     env,
     sql,
     eventStore,
-    keyring,
     taskQueue,
     therapists: [],
     async teardown() {

@@ -1,3 +1,5 @@
+import { randomUUID } from 'node:crypto';
+import { temporal } from '@temporalio/proto';
 import { addDays, type CareEpisodeCommand, type PlanOfCare } from '@careflow/domain';
 import {
   clock,
@@ -14,6 +16,7 @@ import {
   validNpi,
   waitForState,
 } from '../support/episode-harness';
+import { recordHistory } from '../support/histories';
 
 const physician = { name: 'Dr. Certifier', npi: validNpi, credential: 'MD' };
 
@@ -191,6 +194,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
     });
 
     await expect(episode.handle.result()).resolves.toBe('finished');
+    await recordHistory(episode, 'complete-episode');
     const events = await harness.eventStore.readStream(episode.episodeId);
     const types = events.map((e) => e.type);
     expect(types[0]).toBe('ReferralReceived');
@@ -231,6 +235,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
     expect(await updatesAndActivities()).toBe(recordedBefore);
     await progressReport(episode, 'pr-1', 5, 32);
     await expect(episode.submit(session('s-10', now, today))).resolves.toMatchObject({ events: [{ type: 'SessionRecorded' }] });
+    await recordHistory(episode, 'progress-report-gate');
   });
 
   it('expires unanswered offers one by one, then escalates to the department lead', async () => {
@@ -243,6 +248,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
     expect(types.filter((t) => t === 'OfferExpired')).toHaveLength(3);
     expect(types.filter((t) => t === 'RoutingEscalated')).toHaveLength(1);
     expect((await episode.snapshot()).state.status).toBe('waitlist');
+    await recordHistory(episode, 'offers-expire-then-escalate');
   });
 
   it('marks an uncertified plan of care delinquent after 30 days', async () => {
@@ -296,5 +302,35 @@ describe('careEpisode workflow on the time-skipping server', () => {
     expect(await eventTypesOf(harness, episode.episodeId)).not.toContain('NoteSignatureOverdue');
     await advance(harness, 0.6);
     expect(await eventTypesOf(harness, episode.episodeId)).toContain('NoteSignatureOverdue');
+  });
+
+  it('keeps a patient name out of the raw history and the search attributes', async () => {
+    const canary = `Canary-${randomUUID()}`;
+    harness.therapists = [therapistProfile('t-2')];
+    const episode = await startEpisode(harness, {
+      referral: { patient: { mrn: `mrn-${randomUUID()}`, name: canary, birthDate: '1961-02-03', sex: 'male', stateOfResidence: 'MD' } },
+    });
+    await waitForState(episode.snapshot, (s) => s.state.routing?.offers.length === 1);
+    const { now } = await clock(harness.env);
+    await episode.submit({ type: 'AcceptOffer', at: now, actor: therapistActor('t-2'), therapistId: 't-2' });
+    await episode.submit({
+      type: 'RecordIntake',
+      at: now,
+      actor: therapistActor('t-2'),
+      intake: { medicalHistory: [`${canary} history`], medications: [], allergies: [], recentSurgeries: [], patientGoals: [canary], findings: [] },
+    });
+
+    const { history } = await harness.env.client.workflowService.getWorkflowExecutionHistory({
+      namespace: harness.env.namespace ?? 'default',
+      execution: { workflowId: episode.handle.workflowId },
+    });
+    const rawHistory = Buffer.from(temporal.api.history.v1.History.encode(temporal.api.history.v1.History.fromObject(history ?? {})).finish());
+    const description = await episode.handle.describe();
+    expect(rawHistory.length).toBeGreaterThan(0);
+    expect(rawHistory.includes(canary)).toBe(false);
+    expect(JSON.stringify(description.raw.workflowExecutionInfo?.searchAttributes)).not.toContain(canary);
+    expect(episode.handle.workflowId).not.toContain(canary);
+    // The event store is the clinical record: the name is there, so the check above can fail.
+    expect(JSON.stringify(await harness.eventStore.readStream(episode.episodeId))).toContain(canary);
   });
 });
