@@ -3,6 +3,8 @@ import type { Logger } from '@careflow/config';
 import { platformFor } from '@careflow/platform';
 import type { ApiConfig } from './config';
 import { HealthController } from './health/health.controller';
+import { CODEC_ENDPOINT_OPTIONS, CodecController } from './codec/codec.controller';
+import { createJwtAuthorizer, EncryptionCodec, keyringFromEnv } from '@careflow/temporal';
 
 @Module({})
 export class ApiModule {
@@ -11,7 +13,21 @@ export class ApiModule {
       module: ApiModule,
       imports: [
 platformFor('api', config, logger)],
-      controllers: [HealthController],
+      controllers: [HealthController, CodecController],
+      providers: [
+        {
+          provide: CODEC_ENDPOINT_OPTIONS,
+          useValue: {
+            codec: new EncryptionCodec(keyringFromEnv(config.PAYLOAD_KEYS)),
+            authorize: createJwtAuthorizer({
+              key: config.AUTH_JWT_SECRET ? { hs256Secret: config.AUTH_JWT_SECRET } : { jwksUrl: config.AUTH_JWKS_URL ?? '' },
+              issuer: config.AUTH_JWT_ISSUER,
+              audience: config.AUTH_JWT_AUDIENCE,
+            }),
+            allowedOrigins: config.CODEC_ALLOWED_ORIGINS,
+          },
+        },
+      ],
     };
   }
 }

@@ -1,6 +1,7 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { createLogger, runMain, StructuredNestLogger } from '@careflow/config';
+import { closeOnSignals } from '@careflow/platform';
 import { loadApiConfig } from './config';
 import { ApiModule } from './app.module';
 
@@ -10,7 +11,7 @@ runMain('api', async () => {
   const app = await NestFactory.create(ApiModule.register(config, logger), {
     logger: new StructuredNestLogger(logger),
   });
-  app.enableShutdownHooks();
+  closeOnSignals(app, logger);
   await app.listen(config.API_PORT, config.API_HOST);
   logger.info({ url: await app.getUrl() }, 'api listening');
 });

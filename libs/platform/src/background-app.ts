@@ -2,10 +2,11 @@ import { NestFactory } from '@nestjs/core';
 import type { DynamicModule, INestApplicationContext } from '@nestjs/common';
 import { type Logger, runMain, StructuredNestLogger } from '@careflow/config';
 import { DependencyHealth } from './dependency-health';
+import { closeOnSignals } from './shutdown';
 
 /**
  * Starts an app without HTTP (worker, relay, consumers): build the module, check each dependency once
- * and log the result, then live until SIGTERM/SIGINT, when Nest's shutdown hooks close everything.
+ * and log the result, then live until SIGTERM/SIGINT (see closeOnSignals).
  */
 export const runBackgroundApp = (
   name: string,
@@ -15,7 +16,7 @@ export const runBackgroundApp = (
   runMain(name, async () => {
     const { module, logger } = build();
     const app = await NestFactory.createApplicationContext(module, { logger: new StructuredNestLogger(logger) });
-    app.enableShutdownHooks();
+    closeOnSignals(app, logger);
     const report = await app.get(DependencyHealth).check();
     logger.info({ dependencies: report.dependencies }, `${name} started; dependencies ${report.status}`);
     await afterStart?.(app);

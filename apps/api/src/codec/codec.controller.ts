@@ -1,0 +1,33 @@
+import { All, Controller, Inject, Req, Res } from '@nestjs/common';
+import type { Request, Response } from 'express';
+import type { Logger } from '@careflow/config';
+import { LOGGER } from '@careflow/platform';
+import { type CodecEndpointOptions, handleCodecRequest } from '@careflow/temporal';
+
+export const CODEC_ENDPOINT_OPTIONS = Symbol('careflow.codec-endpoint-options');
+
+/**
+ * The payload codec for the Temporal UI (`/codec/encode`, `/codec/decode`). Decoding shows PHI, so
+ * every attempt needs a valid bearer token and leaves an audit line, refusals included.
+ */
+@Controller('codec')
+export class CodecController {
+  constructor(
+    @Inject(CODEC_ENDPOINT_OPTIONS) private readonly options: CodecEndpointOptions,
+    @Inject(LOGGER) private readonly logger: Logger,
+  ) {}
+
+  @All(':operation')
+  async handle(@Req() request: Request, @Res() response: Response): Promise<void> {
+    const result = await handleCodecRequest(
+      { method: request.method, path: request.path, headers: request.headers, body: request.body as unknown },
+      this.options,
+    );
+    if (result.audit) {
+      this.logger.info({ audit: { ...result.audit, purpose: 'operations', client: request.ip } }, 'codec access');
+    }
+    response.status(result.status).set(result.headers);
+    if (result.body === undefined) response.end();
+    else response.json(result.body);
+  }
+}

@@ -1,0 +1,154 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ChildProcess } from 'node:child_process';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { addDays, defaultDepartmentSettings } from '@careflow/domain';
+import {
+  type CareEpisodeInput,
+  careEpisodeWorkflowId,
+  episodeSnapshotQuery,
+  submitCommandUpdate,
+} from '@careflow/contracts';
+import { createDatabaseClient, createEventStore, migrate } from '@careflow/event-store';
+import { createDataConverter } from '@careflow/temporal';
+import { buildWorkflowBundle } from '../../apps/worker/src/workflow-bundle';
+import { shortEpisodeCommands } from '../support/care-episode-script';
+import { lead, referral, therapistProfile } from '../support/episode-harness';
+import { requireEnv, uniqueSuffix } from '../support/env';
+import { historyFixtureKeyring } from '../support/histories';
+import { killHard, startTypeScriptProcess, waitForExit, waitForOutput } from '../support/processes';
+
+/**
+ * The real worker process on the real Temporal dev server and PostgreSQL, SIGKILLed again and again
+ * while 20 episodes run at once. Nothing may be lost and nothing duplicated.
+ */
+describe('care episodes survive a worker killed at random points', () => {
+  const admin = createDatabaseClient(requireEnv('MIGRATION_DATABASE_URL'), { applicationName: 'careflow-chaos-admin', maxConnections: 2 });
+  const sql = createDatabaseClient(requireEnv('DATABASE_URL'), { applicationName: 'careflow-chaos', maxConnections: 4 });
+  const eventStore = createEventStore({ sql, outboxTopic: 'careflow.episode-events.v1' });
+  const departmentId = `department-chaos-${uniqueSuffix()}`;
+  const taskQueue = `care-episodes-chaos-${uniqueSuffix()}`;
+  const scratch = mkdtempSync(join(tmpdir(), 'careflow-chaos-'));
+  const bundlePath = join(scratch, 'workflow-bundle.js');
+  let connection: Connection;
+  let client: Client;
+
+  beforeAll(async () => {
+    await migrate(admin, { applicationRole: new URL(requireEnv('DATABASE_URL')).username });
+    for (const therapistId of ['chaos-t-1', 'chaos-t-2']) {
+      const { therapistId: _id, departmentId: _department, activeEpisodeCount: _count, ...profile } = therapistProfile(therapistId, {
+        caseloadLimit: 100,
+      });
+      await admin`INSERT INTO therapists (therapist_id, department_id, profile) VALUES (${`${departmentId}-${therapistId}`}, ${departmentId}, ${JSON.stringify(profile)}::jsonb)`;
+    }
+    await buildWorkflowBundle(bundlePath);
+    connection = await Connection.connect({ address: requireEnv('TEMPORAL_ADDRESS') });
+    client = new Client({ connection, dataConverter: createDataConverter(historyFixtureKeyring) });
+  });
+
+  afterAll(async () => {
+    await connection?.close();
+    await sql.end();
+    await admin.end();
+    rmSync(scratch, { recursive: true, force: true });
+  });
+
+  const startWorker = async (): Promise<ChildProcess> => {
+    const key = historyFixtureKeyring.keys[historyFixtureKeyring.activeKeyId] as Uint8Array;
+    const worker = startTypeScriptProcess('apps/worker/src/main.ts', [], {
+      ...process.env,
+      TEMPORAL_TASK_QUEUE: taskQueue,
+      WORKFLOW_BUNDLE_PATH: bundlePath,
+      PAYLOAD_KEYS: `${historyFixtureKeyring.activeKeyId}:${Buffer.from(key).toString('base64')}`,
+      LOG_LEVEL: 'info',
+    });
+    await waitForOutput(worker, /worker polling/, 90_000);
+    return worker;
+  };
+
+  it('completes 20 concurrent episodes, each event exactly once, across at least 10 SIGKILLs', async () => {
+    let worker = await startWorker();
+    let commandsSent = 0;
+    let kills = 0;
+    let running = true;
+    // Kill after a random number of commands (8–16), so kills land at random points of the episodes.
+    const killer = (async () => {
+      while (running) {
+        const threshold = commandsSent + 8 + Math.floor(Math.random() * 9);
+        while (running && commandsSent < threshold) await pause(50);
+        if (!running) break;
+        await pause(Math.random() * 300);
+        await killHard(worker);
+        kills += 1;
+        worker = await startWorker();
+      }
+    })();
+
+    const episodes = await Promise.all(Array.from({ length: 20 }, () => startEpisode()));
+    await Promise.all(
+      episodes.map(async ({ handle }) => {
+        const offered = await retrying(async () => {
+          const snapshot = await handle.query(episodeSnapshotQuery);
+          const offer = snapshot.state.routing?.offers.find((o) => o.outcome === 'pending');
+          if (!offer) throw new Error('no offer yet');
+          return offer.therapistId;
+        });
+        for (const command of shortEpisodeCommands(offered, new Date())) {
+          await handle.executeUpdate(submitCommandUpdate, { args: [command] });
+          commandsSent += 1;
+        }
+      }),
+    );
+    const outcomes = await Promise.all(episodes.map(({ handle }) => handle.result()));
+    running = false;
+    await killer;
+    worker.kill('SIGTERM');
+    await waitForExit(worker);
+
+    expect(kills).toBeGreaterThanOrEqual(10);
+    expect(outcomes).toEqual(episodes.map(() => 'finished'));
+    for (const { episodeId } of episodes) {
+      const events = await eventStore.readStream(episodeId);
+      const count = (type: string) => events.filter((e) => e.type === type).length;
+      expect(events.map((e) => e.streamVersion)).toEqual(events.map((_, i) => i + 1));
+      expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
+      expect([count('ReferralReceived'), count('OfferAccepted'), count('SessionRecorded'), count('NoteSigned'), count('EpisodeDischarged')]).toEqual([
+        1, 1, 3, 3, 1,
+      ]);
+      const [outbox] = await admin<{ n: number }[]>`SELECT count(*)::int AS n FROM outbox WHERE stream_id = ${episodeId}`;
+      const [published] = await admin<{ n: number }[]>`SELECT count(*)::int AS n FROM events WHERE stream_id = ${episodeId}`;
+      expect(outbox?.n).toBe(published?.n);
+    }
+  });
+
+  const startEpisode = async (): Promise<{ episodeId: string; handle: WorkflowHandle }> => {
+    const episodeId = randomUUID();
+    const now = new Date();
+    const today = now.toISOString().slice(0, 10);
+    const input: CareEpisodeInput = {
+      episodeId,
+      departmentId,
+      settings: defaultDepartmentSettings,
+      referral: { type: 'ReceiveReferral', at: now.toISOString(), actor: lead, episodeId, referral: referral(addDays(today, -12)) },
+    };
+    const handle = await client.workflow.start('careEpisode', { taskQueue, workflowId: careEpisodeWorkflowId(episodeId), args: [input] });
+    return { episodeId, handle };
+  };
+});
+
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Queries fail while no worker is up; the test keeps asking, as a client UI would. */
+const retrying = async <T>(attempt: () => Promise<T>, timeoutMs = 120_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await pause(250);
+    }
+  }
+};
