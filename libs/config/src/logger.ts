@@ -27,17 +27,23 @@ const phiPaths = [
   'feedback',
 ];
 
-const redactPaths = phiPaths.flatMap((path) => [path, `*.${path}`, `*.*.${path}`]);
+// The top-level `name` is the logger's own (the app); nested ones may be a patient's.
+const redactPaths = phiPaths.flatMap((path) => (path === 'name' ? [] : [path])).concat(
+  phiPaths.flatMap((path) => [`*.${path}`, `*.*.${path}`]),
+);
 
-export const createLogger = (app: string, level = 'info'): Logger =>
-  pino({
+export const createLogger = (app: string, level = 'info', destination?: pino.DestinationStream): Logger =>
+  pino(
+    {
     name: app,
     level,
     base: { app },
     timestamp: pino.stdTimeFunctions.isoTime,
     redact: { paths: redactPaths, censor: '[redacted]' },
     formatters: { level: (label) => ({ level: label }) },
-  });
+    },
+    destination,
+  );
 
 /** Runs an app's main, turning a startup failure into one structured line and exit code 1. */
 export const runMain = (app: string, main: () => Promise<void>): void => {
