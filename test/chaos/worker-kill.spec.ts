@@ -13,7 +13,7 @@ import {
 } from '@careflow/contracts';
 import { createDatabaseClient, createEventStore, migrate } from '@careflow/event-store';
 import { createDataConverter } from '@careflow/temporal';
-import { buildWorkflowBundle } from '../../apps/worker/src/workflow-bundle';
+import { buildWorkflowBundle } from '@careflow/worker/src/workflow-bundle';
 import { shortEpisodeCommands } from '../support/care-episode-script';
 import { lead, referral, therapistProfile } from '../support/episode-harness';
 import { requireEnv, uniqueSuffix } from '../support/env';
@@ -41,7 +41,7 @@ describe('care episodes survive a worker killed at random points', () => {
       const { therapistId: _id, departmentId: _department, activeEpisodeCount: _count, ...profile } = therapistProfile(therapistId, {
         caseloadLimit: 100,
       });
-      await admin`INSERT INTO therapists (therapist_id, department_id, profile) VALUES (${`${departmentId}-${therapistId}`}, ${departmentId}, ${JSON.stringify(profile)}::jsonb)`;
+      await admin`INSERT INTO therapists (therapist_id, department_id, profile) VALUES (${`${departmentId}-${therapistId}`}, ${departmentId}, ${admin.json(profile as unknown as Parameters<typeof admin.json>[0])})`;
     }
     await buildWorkflowBundle(bundlePath);
     connection = await Connection.connect({ address: requireEnv('TEMPORAL_ADDRESS') });

@@ -10,7 +10,7 @@ import { historyFixtureKeyring, historyFromObject } from '../support/histories';
  * against today's workflow code: a change that would break running episodes fails here first.
  */
 const replayOptions = {
-  workflowsPath: require.resolve('../../workflows/src'),
+  workflowsPath: require.resolve('@careflow/workflows'),
   dataConverter: createDataConverter(historyFixtureKeyring),
 };
 

@@ -32,7 +32,7 @@ import {
 } from '@careflow/contracts';
 import { createDatabaseClient, createEventStore, type EventStore, migrate } from '@careflow/event-store';
 import { createDataConverter } from '@careflow/temporal';
-import { createActivities } from '../../apps/worker/src/activities';
+import { createActivities } from '@careflow/worker/src/activities';
 import { requireEnv, uniqueSuffix } from './env';
 import { historyFixtureKeyring } from './histories';
 
@@ -78,7 +78,7 @@ export const startHarness = async (): Promise<EpisodeHarness> => {
   const worker = await Worker.create({
     connection: env.nativeConnection,
     taskQueue,
-    workflowsPath: require.resolve('../../workflows/src'),
+    workflowsPath: require.resolve('@careflow/workflows'),
     dataConverter: createDataConverter(keyring),
     activities: createActivities({
       eventStore,
