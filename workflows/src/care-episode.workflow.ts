@@ -105,7 +105,7 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
   };
 
   const envelope = (event: CareEpisodeEvent, causationId: string): EpisodeEventEnvelope => ({
-    eventId: uuid4(),
+    eventId: timeOrderedEventId(),
     type: event.type,
     schemaVersion: event.schemaVersion,
     data: event,
@@ -226,6 +226,18 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
 }
 
 const nowIso = (): string => new Date().toISOString();
+
+/**
+ * A UUIDv7-shaped event id from workflow time and the workflow's seeded uuid4, so it is the same on
+ * replay. Time-ordered ids append at the end of the event-id index instead of on a random page,
+ * which keeps appends fast on a table with millions of events.
+ */
+const timeOrderedEventId = (): string => {
+  const random = uuid4().replace(/-/g, '');
+  const variant = ((parseInt(random.charAt(16), 16) & 0x3) | 0x8).toString(16);
+  const hex = `${Date.now().toString(16).padStart(12, '0')}7${random.slice(13, 16)}${variant}${random.slice(17, 32)}`;
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
+};
 
 const deadlineKey = (due: DueDate): string => `${due.kind}|${due.sessionId ?? ''}|${due.dueAt}`;
 

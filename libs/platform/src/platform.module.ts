@@ -8,17 +8,18 @@ import {
   Optional,
   type Provider,
 } from '@nestjs/common';
-import postgres, { type Sql } from 'postgres';
+import type { Sql } from 'postgres';
 import { Connection } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
 import type { Logger } from '@careflow/config';
+import { closeDatabaseClient, createDatabaseClient } from '@careflow/event-store';
 import { createKafka } from '@careflow/messaging';
 import { KAFKA, LOGGER, PLATFORM_OPTIONS, SQL, TEMPORAL_CONNECTION } from './tokens';
 import { DependencyHealth } from './dependency-health';
 
 export interface PlatformOptions {
   readonly logger: Logger;
-  readonly database?: { readonly url: string; readonly maxConnections: number };
+  readonly database?: { readonly url: string; readonly maxConnections: number; readonly applicationName: string };
   readonly temporal?: { readonly address: string };
   readonly kafka?: { readonly brokers: readonly string[]; readonly clientId: string };
 }
@@ -34,7 +35,7 @@ class PlatformShutdown implements OnApplicationShutdown {
 
   async onApplicationShutdown(): Promise<void> {
     await this.temporal?.close();
-    await this.sql?.end({ timeout: 5 });
+    if (this.sql) await closeDatabaseClient(this.sql);
     this.logger.info('platform connections closed');
   }
 }
@@ -57,12 +58,11 @@ export class PlatformModule {
     if (database) {
       providers.push({
         provide: SQL,
+        // The event store's client: it survives a killed backend (see createDatabaseClient).
         useFactory: (): Sql =>
-          postgres(database.url, {
-            max: database.maxConnections,
-            connect_timeout: 5,
-            idle_timeout: 30,
-            onnotice: () => undefined,
+          createDatabaseClient(database.url, {
+            applicationName: database.applicationName,
+            maxConnections: database.maxConnections,
           }),
       });
     }
@@ -92,7 +92,7 @@ export const platformFor = (app: string, config: PlatformConfig, logger: Logger)
   PlatformModule.forRoot({
     logger,
     ...(config.DATABASE_URL && {
-      database: { url: config.DATABASE_URL, maxConnections: config.DATABASE_POOL_MAX ?? 10 },
+      database: { url: config.DATABASE_URL, maxConnections: config.DATABASE_POOL_MAX ?? 10, applicationName: `careflow-${app}` },
     }),
     ...(config.TEMPORAL_ADDRESS && { temporal: { address: config.TEMPORAL_ADDRESS } }),
     ...(config.KAFKA_BROKERS && {

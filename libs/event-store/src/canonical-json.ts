@@ -1,0 +1,94 @@
+/**
+ * Canonical JSON: one byte sequence per JSON value, so a hash over it can be recomputed from what
+ * PostgreSQL hands back (jsonb reorders keys and drops whitespace, but keeps every value).
+ * Object keys are sorted by UTF-16 code units, no whitespace, strings and numbers as JSON.stringify
+ * writes them (the RFC 8785 rules for the values an event may hold).
+ */
+export type JsonPrimitive = string | number | boolean | null;
+export type JsonValue = JsonPrimitive | readonly JsonValue[] | { readonly [key: string]: JsonValue };
+export type JsonObject = { readonly [key: string]: JsonValue };
+
+/** A value that cannot be stored as jsonb and read back unchanged; `path` names where, never what. */
+export class NotCanonicalJsonError extends Error {
+  constructor(
+    readonly path: string,
+    readonly problem: string,
+  ) {
+    super(`${path} ${problem}`);
+    this.name = 'NotCanonicalJsonError';
+  }
+}
+
+// jsonb refuses \u0000 and unpaired surrogates; refusing them here names the field instead.
+// (isWellFormed is Node 20's; the ES2022 typings do not know it yet.)
+const isStorable = (text: string): boolean =>
+  !text.includes('\u0000') && (text as string & { isWellFormed(): boolean }).isWellFormed();
+
+export const isJsonObject = (value: unknown): value is JsonObject =>
+  typeof value === 'object' &&
+  value !== null &&
+  !Array.isArray(value) &&
+  (Object.getPrototypeOf(value) === Object.prototype || Object.getPrototypeOf(value) === null);
+
+/** Where the walk is: keys and indexes from the root, turned into text only for an error. */
+type Trail = (string | number)[];
+
+const pathOf = (root: string, trail: Trail): string =>
+  trail.reduce<string>(
+    (path, step) =>
+      typeof step === 'number'
+        ? `${path}[${step}]`
+        : /^[A-Za-z_$][\w$]*$/.test(step)
+          ? `${path}.${step}`
+          : `${path}[${JSON.stringify(step)}]`,
+    root,
+  );
+
+// Object.keys(...).sort() without a comparator orders by UTF-16 code units, as canonical JSON wants.
+const write = (value: unknown, root: string, trail: Trail): string => {
+  const fail = (problem: string): never => {
+    throw new NotCanonicalJsonError(pathOf(root, trail), problem);
+  };
+  switch (typeof value) {
+    case 'string':
+      return isStorable(value) ? JSON.stringify(value) : fail('contains a NUL character or an unpaired surrogate');
+    case 'number':
+      return Number.isFinite(value) ? JSON.stringify(value) : fail('is not a finite number');
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        let text = '[';
+        for (let index = 0; index < value.length; index += 1) {
+          trail.push(index);
+          const item: unknown = value[index];
+          if (item === undefined) fail('is undefined');
+          text += (index > 0 ? ',' : '') + write(item, root, trail);
+          trail.pop();
+        }
+        return `${text}]`;
+      }
+      if (!isJsonObject(value)) return fail('is not a plain object, array or JSON value');
+      let text = '{';
+      for (const key of Object.keys(value).sort()) {
+        const member: unknown = value[key];
+        // Optional fields left undefined are absent, as JSON.stringify treats them.
+        if (member === undefined) continue;
+        if (!isStorable(key)) fail('has a key with a NUL character or an unpaired surrogate');
+        trail.push(key);
+        text += (text.length > 1 ? ',' : '') + JSON.stringify(key) + ':' + write(member, root, trail);
+        trail.pop();
+      }
+      return `${text}}`;
+    }
+    case 'undefined':
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+      return fail(`is a ${typeof value}, which JSON cannot hold`);
+  }
+};
+
+/** The canonical JSON text of `value`; throws NotCanonicalJsonError naming the offending path. */
+export const canonicalJson = (value: unknown, path = '$'): string => write(value, path, []);

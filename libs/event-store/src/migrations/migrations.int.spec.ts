@@ -1,0 +1,72 @@
+import { createDatabaseClient } from '../database';
+import { applicationRoleOf, databaseUrls, openTestDatabase, type TestDatabase } from '../testing/database';
+import { readModelTables } from './0002-read-models';
+import { eventStoreMigrations, migrate, MigrationError } from './runner';
+
+let db: TestDatabase;
+const role = applicationRoleOf(databaseUrls().app);
+
+beforeAll(async () => {
+  db = await openTestDatabase('event-store-migrations');
+});
+
+afterAll(async () => {
+  await db.close();
+});
+
+describe('migrate', () => {
+  it('applies nothing twice, even when several processes start at once', async () => {
+    const pools = [1, 2, 3].map((n) =>
+      createDatabaseClient(databaseUrls().migration, { applicationName: `event-store-migrate-${n}`, maxConnections: 1 }),
+    );
+    try {
+      const results = await Promise.all(pools.map((pool) => migrate(pool, { applicationRole: role })));
+      expect(results).toEqual([{ applied: [] }, { applied: [] }, { applied: [] }]);
+    } finally {
+      await Promise.all(pools.map((pool) => pool.end({ timeout: 5 })));
+    }
+    const versions = await db.admin<{ version: number }[]>`SELECT version FROM event_store_migrations ORDER BY version`;
+    expect(versions.map((row) => row.version)).toEqual(eventStoreMigrations.map((migration) => migration.version));
+  });
+
+  it('refuses a migration edited after it was applied, and versions out of order', async () => {
+    const edited = eventStoreMigrations.map((migration) =>
+      migration.version === 1 ? { ...migration, sql: `${migration.sql}\n-- edited` } : migration,
+    );
+    await expect(migrate(db.admin, { applicationRole: role, migrations: edited })).rejects.toThrow(
+      new MigrationError('migration 1 ("event log, outbox, checkpoints, processed events") was edited after it was applied; add a new migration instead'),
+    );
+    await expect(migrate(db.admin, { applicationRole: role, migrations: [...eventStoreMigrations].reverse() })).rejects.toThrow(
+      MigrationError,
+    );
+  });
+
+  it('grants the application role what the store needs and never UPDATE, DELETE or TRUNCATE on events', async () => {
+    const tables = JSON.stringify(['events', 'outbox', 'projection_checkpoints', 'processed_events', ...readModelTables]);
+    const privileges = await db.admin<{ table: string; privilege: string; granted: boolean }[]>`
+      SELECT t.name AS table, p.privilege, has_table_privilege(${role}, t.name, p.privilege) AS granted
+      FROM jsonb_array_elements_text(${tables}::text::jsonb) AS t(name)
+      CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) AS p(privilege)
+      ORDER BY 1, 2`;
+    const granted = Object.fromEntries(
+      [...new Set(privileges.map((row) => row.table))].map((table) => [
+        table,
+        privileges.filter((row) => row.table === table && row.granted).map((row) => row.privilege),
+      ]),
+    );
+    expect(granted).toEqual({
+      episode_summaries: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'],
+      episode_worklists: ['DELETE', 'INSERT', 'SELECT', 'UPDATE'],
+      events: ['INSERT', 'SELECT'],
+      outbox: ['DELETE', 'INSERT', 'SELECT'],
+      processed_events: ['DELETE', 'INSERT', 'SELECT'],
+      projection_checkpoints: ['INSERT', 'SELECT', 'UPDATE'],
+    });
+  });
+
+  it('names an application role that does not exist', async () => {
+    await expect(migrate(db.admin, { applicationRole: 'no_such_role' })).rejects.toThrow(
+      'the application role no_such_role does not exist',
+    );
+  });
+});

@@ -1,0 +1,135 @@
+import { createHash } from 'node:crypto';
+import type { Sql, TransactionSql } from 'postgres';
+import { eventLogMigration } from './0001-event-log';
+import { readModelsMigration, readModelTables, worklistViews } from './0002-read-models';
+import { leanOutboxMigration } from './0003-lean-outbox';
+import { therapistDirectoryMigration } from './0004-therapist-directory';
+import { appendStatementMigration } from './0005-append-statement';
+import { hashesFromTheStoreMigration } from './0006-hashes-from-the-store';
+import type { Migration } from './migration';
+
+export const eventStoreMigrations: readonly Migration[] = [
+  eventLogMigration,
+  readModelsMigration,
+  leanOutboxMigration,
+  therapistDirectoryMigration,
+  appendStatementMigration,
+  hashesFromTheStoreMigration,
+];
+
+/** A migration that was applied and has since been edited, or versions out of order: a release mistake. */
+export class MigrationError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'MigrationError';
+  }
+}
+
+export interface MigrateOptions {
+  /**
+   * The role the application connects as. It is granted exactly what the store needs (no UPDATE,
+   * DELETE or TRUNCATE on events), on every run, so a grant can never drift from this code.
+   */
+  readonly applicationRole: string;
+  readonly migrations?: readonly Migration[];
+}
+
+export interface MigrateResult {
+  /** Versions applied by this run (empty when the schema was already current). */
+  readonly applied: readonly number[];
+}
+
+// Every runner, in every process, serialises on this key; the version table lives with the tables.
+const lockKey = 'careflow.event-store.migrations';
+
+const checksumOf = (migration: Migration): string => createHash('sha256').update(migration.sql).digest('hex');
+
+const ensureVersionTable = async (tx: TransactionSql): Promise<void> => {
+  await tx`SELECT pg_advisory_xact_lock(hashtextextended(${lockKey}, 0))`;
+  await tx`
+    CREATE TABLE IF NOT EXISTS event_store_migrations (
+      version    integer PRIMARY KEY,
+      name       text NOT NULL,
+      checksum   text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now()
+    )`;
+};
+
+const checkOrder = (migrations: readonly Migration[]): void => {
+  migrations.forEach((migration, index) => {
+    if (migration.version !== index + 1) {
+      throw new MigrationError(`migration "${migration.name}" has version ${migration.version}, expected ${index + 1}`);
+    }
+  });
+};
+
+/**
+ * Brings the schema to the newest version. Safe to run from several processes at once: each migration
+ * runs in its own transaction under a transaction-scoped advisory lock and re-checks what is applied.
+ * `sql` must connect as the owner of the schema (the migration role).
+ */
+export const migrate = async (sql: Sql, options: MigrateOptions): Promise<MigrateResult> => {
+  const migrations = options.migrations ?? eventStoreMigrations;
+  checkOrder(migrations);
+  const applied: number[] = [];
+
+  for (const migration of migrations) {
+    const checksum = checksumOf(migration);
+    const appliedNow = await sql.begin(async (tx) => {
+      await ensureVersionTable(tx);
+      const [existing] = await tx<{ checksum: string }[]>`
+        SELECT checksum FROM event_store_migrations WHERE version = ${migration.version}`;
+      if (existing) {
+        if (existing.checksum !== checksum) {
+          throw new MigrationError(
+            `migration ${migration.version} ("${migration.name}") was edited after it was applied; add a new migration instead`,
+          );
+        }
+        return false;
+      }
+      await tx.unsafe(migration.sql);
+      await tx`
+        INSERT INTO event_store_migrations (version, name, checksum)
+        VALUES (${migration.version}, ${migration.name}, ${checksum})`;
+      return true;
+    });
+    if (appliedNow) applied.push(migration.version);
+  }
+
+  await grantApplicationRole(sql, options.applicationRole);
+  return { applied };
+};
+
+const roleNamePattern = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** Idempotent: grants the application role what it needs and revokes what it must never have. */
+export const grantApplicationRole = async (sql: Sql, role: string): Promise<void> => {
+  if (!roleNamePattern.test(role)) {
+    throw new MigrationError('the application role must be a lower-case PostgreSQL identifier');
+  }
+  const [found] = await sql<{ exists: boolean }[]>`SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = ${role})`;
+  if (!found?.exists) throw new MigrationError(`the application role ${role} does not exist`);
+
+  // Identifiers cannot be bound as parameters; the pattern above keeps them plain. Concurrent GRANTs
+  // on one table fail ("tuple concurrently updated"), so they take the migration lock too.
+  await sql.begin(async (tx) => {
+    await tx`SELECT pg_advisory_xact_lock(hashtextextended(${lockKey}, 0))`;
+    await tx.unsafe(`
+      GRANT USAGE ON SCHEMA ${await currentSchema(tx)} TO ${role};
+      REVOKE ALL ON events, outbox, projection_checkpoints, processed_events FROM ${role};
+      GRANT SELECT, INSERT ON events TO ${role};
+      GRANT SELECT, INSERT, DELETE ON outbox TO ${role};
+      GRANT SELECT, INSERT, UPDATE ON projection_checkpoints TO ${role};
+      GRANT SELECT, INSERT, DELETE ON processed_events TO ${role};
+      GRANT SELECT, INSERT, UPDATE, DELETE ON ${readModelTables.join(', ')} TO ${role};
+      GRANT SELECT ON ${worklistViews.join(', ')} TO ${role};
+      GRANT SELECT ON therapists TO ${role};
+    `);
+  });
+};
+
+const currentSchema = async (tx: TransactionSql): Promise<string> => {
+  const [row] = await tx<{ schema: string }[]>`SELECT quote_ident(current_schema()) AS schema`;
+  if (!row) throw new MigrationError('the connection has no current schema');
+  return row.schema;
+};

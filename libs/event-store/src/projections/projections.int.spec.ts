@@ -1,0 +1,193 @@
+import { randomUUID } from 'node:crypto';
+import { readCheckpoint } from '../checkpoints';
+import { createEventStore, type EventStore } from '../event-store';
+import { worklistViews } from '../migrations/0002-read-models';
+import { subscribeToAll } from '../subscription';
+import { newEvent, openTestDatabase, sleep, type TestDatabase } from '../testing/database';
+import { dischargedEpisode, episodeNeedingAttention } from '../testing/episode-events';
+import { createScratchReadModel, type ScratchReadModel } from '../testing/scratch-read-model';
+import { createStreamTally, startProjectionAtHead, type StreamTally } from '../testing/stream-tally';
+import { startOfLog, type RecordedEvent } from '../types';
+import { episodeSummaryProjection } from './episode-summary';
+import { createProjectionRunner } from './runner';
+import { worklistProjection } from './worklists';
+
+let db: TestDatabase;
+let store: EventStore;
+
+beforeAll(async () => {
+  db = await openTestDatabase('event-store-projections', 12);
+  store = createEventStore({ sql: db.sql, outboxTopic: 'careflow.episode-events.v1' });
+});
+
+afterAll(async () => {
+  await db.close();
+});
+
+const appendSpread = async (prefix: string, streams: number, eventsPerStream: number): Promise<void> => {
+  await Promise.all(
+    Array.from({ length: streams }, async (_, stream) => {
+      for (let version = 0; version < eventsPerStream; version += 1) {
+        await store.appendToStream(`${prefix}-${stream}`, version, [newEvent()]);
+      }
+    }),
+  );
+};
+
+const expectedTally = (prefix: string, streams: number, events: number) =>
+  Array.from({ length: streams }, (_, stream) => ({
+    stream_id: `${prefix}-${stream}`,
+    events,
+    last_version: events,
+    out_of_order: 0,
+  })).sort((a, b) => (a.stream_id < b.stream_id ? -1 : 1));
+
+describe('the projection runner', () => {
+  let tally: StreamTally;
+  const prefix = `test-projection-${randomUUID()}`;
+
+  beforeAll(async () => {
+    tally = await createStreamTally(db.admin, db.sql, prefix);
+  });
+
+  afterAll(async () => {
+    await tally.drop();
+  });
+
+  it('applies every event exactly once with two runners racing and one restarted midway', async () => {
+    const errors: unknown[] = [];
+    const polling = { minDelayMs: 5, maxDelayMs: 20, onError: (error: unknown) => errors.push(error) };
+    const first = createProjectionRunner(db.sql, tally.projection, { batchSize: 7 }).start(polling);
+    const second = createProjectionRunner(db.sql, tally.projection, { batchSize: 5 }).start(polling);
+
+    const appending = appendSpread(prefix, 6, 15);
+    await sleep(50);
+    await first.stop();
+    const restarted = createProjectionRunner(db.sql, tally.projection, { batchSize: 11 }).start(polling);
+    await appending;
+    await sleep(100);
+    await Promise.all([second.stop(), restarted.stop()]);
+    await createProjectionRunner(db.sql, tally.projection).catchUp();
+
+    expect(errors).toEqual([]);
+    expect(await tally.rows()).toEqual(expectedTally(prefix, 6, 15));
+  });
+
+  it('rebuilds from the start of the log to the same read model', async () => {
+    const runner = createProjectionRunner(db.sql, tally.projection, { batchSize: 1000 });
+    await runner.catchUp();
+    const before = await tally.rows();
+
+    await runner.rebuild();
+    expect(await tally.rows()).toEqual([]);
+    expect((await readCheckpoint(db.sql, tally.projection.name)).position).toEqual(startOfLog);
+
+    await runner.catchUp();
+    expect(await tally.rows()).toEqual(before);
+  });
+});
+
+describe('the episode read models', () => {
+  let summaries: ScratchReadModel;
+  let worklists: ScratchReadModel;
+
+  beforeAll(async () => {
+    summaries = await createScratchReadModel(db.admin, 'episode_summaries');
+    worklists = await createScratchReadModel(db.admin, 'episode_worklists', worklistViews);
+  });
+
+  afterAll(async () => {
+    await summaries.drop();
+    await worklists.drop();
+  });
+
+  it('keeps episode summaries and worklists from the events, queryable through the worklist views', async () => {
+    const summaryProjection = { ...episodeSummaryProjection, name: `test-summaries-${randomUUID()}`, table: summaries.table };
+    const worklistCopy = { ...worklistProjection, name: `test-worklists-${randomUUID()}`, table: worklists.table };
+    await startProjectionAtHead(db.sql, summaryProjection.name);
+    await startProjectionAtHead(db.sql, worklistCopy.name);
+
+    const behind = `test-episode-${randomUUID()}`;
+    const discharged = `test-episode-${randomUUID()}`;
+    const behindEvents = episodeNeedingAttention(behind);
+    await store.appendToStream(behind, 0, behindEvents.slice(0, 8));
+    await store.appendToStream(behind, 8, behindEvents.slice(8));
+    await store.appendToStream(discharged, 0, dischargedEpisode(discharged));
+
+    await createProjectionRunner(db.sql, summaryProjection, { batchSize: 4 }).catchUp();
+    await createProjectionRunner(db.sql, worklistCopy, { batchSize: 4 }).catchUp();
+
+    const summaryRows = await db.sql.unsafe<{ episode_id: string; status: string; visits_delivered: number; last_occurred_at: Date }[]>(
+      `SELECT episode_id, status, visits_delivered, last_occurred_at FROM ${summaries.table} WHERE episode_id IN ($1, $2) ORDER BY status`,
+      [behind, discharged],
+    );
+    expect(summaryRows).toEqual([
+      { episode_id: behind, status: 'active', visits_delivered: 3, last_occurred_at: new Date('2025-04-04T12:00:00Z') },
+      { episode_id: discharged, status: 'finished', visits_delivered: 1, last_occurred_at: new Date('2025-03-01T10:00:00Z') },
+    ]);
+
+    const only = (view: string, columns: string) =>
+      db.sql.unsafe(`SELECT ${columns} FROM ${worklists.view(view)} WHERE episode_id IN ($1, $2) ORDER BY 1, 2`, [
+        behind,
+        discharged,
+      ]);
+    expect(await only('worklist_progress_reports_due', 'episode_id, overdue')).toEqual([{ episode_id: behind, overdue: true }]);
+    expect(await only('worklist_certifications_due', 'episode_id, delinquent')).toEqual([
+      { episode_id: behind, delinquent: true },
+    ]);
+    expect(await only('worklist_authorizations_low', 'episode_id, visits_remaining, exhausted')).toEqual([
+      { episode_id: behind, visits_remaining: 1, exhausted: false },
+    ]);
+    expect(await only('worklist_re_evaluations_due', 'episode_id, re_evaluation_reason')).toEqual([
+      { episode_id: behind, re_evaluation_reason: 'plateau' },
+    ]);
+    expect(await only('worklist_unsigned_notes', 'episode_id, session_id, overdue')).toEqual(
+      [
+        { episode_id: behind, session_id: 'session-2', overdue: true },
+        { episode_id: behind, session_id: 'session-3', overdue: false },
+        { episode_id: discharged, session_id: 'session-a', overdue: false },
+      ].sort((a, b) => (a.episode_id + a.session_id < b.episode_id + b.session_id ? -1 : 1)),
+    );
+  });
+});
+
+describe('subscribeToAll', () => {
+  it('delivers committed events in order from its checkpoint and resumes there after a stop', async () => {
+    const prefix = `test-subscription-${randomUUID()}`;
+    const name = `test-subscription-${randomUUID()}`;
+    await startProjectionAtHead(db.sql, name);
+    const received: RecordedEvent[] = [];
+    const errors: unknown[] = [];
+    const subscribe = () =>
+      subscribeToAll(db.sql, {
+        name,
+        batchSize: 3,
+        minDelayMs: 5,
+        maxDelayMs: 20,
+        onError: (error) => errors.push(error),
+        handle: async (events) => {
+          received.push(...events.filter((event) => event.streamId.startsWith(prefix)));
+        },
+      });
+
+    const first = subscribe();
+    await appendSpread(prefix, 2, 5);
+    await sleep(100);
+    await first.stop();
+    const beforeRestart = received.length;
+    await appendSpread(`${prefix}-later`, 1, 4);
+    const second = subscribe();
+    await sleep(150);
+    await second.stop();
+
+    expect(errors).toEqual([]);
+    expect(beforeRestart).toBe(10);
+    expect(received).toHaveLength(14);
+    expect(new Set(received.map((event) => event.eventId)).size).toBe(14);
+    for (const streamId of new Set(received.map((event) => event.streamId))) {
+      const versions = received.filter((event) => event.streamId === streamId).map((event) => event.streamVersion);
+      expect(versions).toEqual(versions.map((_, index) => index + 1));
+    }
+    await db.admin`DELETE FROM projection_checkpoints WHERE name = ${name}`;
+  });
+});

@@ -1,0 +1,65 @@
+import { randomUUID } from 'node:crypto';
+import type { Sql } from 'postgres';
+import { createDatabaseClient } from '../database';
+import { migrate } from '../migrations/runner';
+import type { NewEvent } from '../types';
+import type { JsonObject } from '../canonical-json';
+
+/** Integration tests run against a real PostgreSQL given by the environment, never a default. */
+export const databaseUrls = (): { app: string; migration: string } => {
+  const app = process.env['DATABASE_URL'];
+  const migration = process.env['MIGRATION_DATABASE_URL'];
+  if (!app || !migration) {
+    throw new Error(
+      'Integration tests need DATABASE_URL (the application role) and MIGRATION_DATABASE_URL (the schema owner); ' +
+        'start the local stack (npm run stack -- up postgres) and export both.',
+    );
+  }
+  return { app, migration };
+};
+
+export const applicationRoleOf = (url: string): string => decodeURIComponent(new URL(url).username);
+
+export interface TestDatabase {
+  /** The application role's pool. */
+  readonly sql: Sql;
+  /** The owner's (superuser-like) pool, for what the application role may not do. */
+  readonly admin: Sql;
+  close(): Promise<void>;
+}
+
+/** Migrates (idempotent, safe in parallel) and opens both pools. */
+export const openTestDatabase = async (name: string, maxConnections = 10): Promise<TestDatabase> => {
+  const urls = databaseUrls();
+  const admin = createDatabaseClient(urls.migration, { applicationName: `${name}-admin`, maxConnections: 4 });
+  try {
+    await migrate(admin, { applicationRole: applicationRoleOf(urls.app) });
+  } catch (error) {
+    await admin.end({ timeout: 5 });
+    throw error;
+  }
+  const sql = createDatabaseClient(urls.app, { applicationName: name, maxConnections });
+  return {
+    sql,
+    admin,
+    close: async () => {
+      await Promise.all([sql.end({ timeout: 5 }), admin.end({ timeout: 5 })]);
+    },
+  };
+};
+
+/** A stream id no other test (or run) uses, so tests never truncate. */
+export const newStreamId = (label = 'episode'): string => `test-${label}-${randomUUID()}`;
+
+export const newEvent = (type = 'SessionRecorded', data: JsonObject = { minutes: 30 }): NewEvent => ({
+  eventId: randomUUID(),
+  type,
+  data,
+  metadata: {
+    actor: 'user-test',
+    correlationId: randomUUID(),
+    occurredAt: '2025-03-01T10:00:00.000Z',
+  },
+});
+
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
