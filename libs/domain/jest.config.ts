@@ -5,7 +5,6 @@ export default {
   rootDir: '.',
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   testPathIgnorePatterns: ['\\.int\\.spec\\.ts$', '\\.workflow\\.spec\\.ts$'],
-  passWithNoTests: true,
   collectCoverageFrom: ['src/**/*.ts', '!src/**/*.spec.ts', '!src/testing/**', '!src/**/index.ts'],
   coverageThreshold: { global: { lines: 95, branches: 95 } },
 };

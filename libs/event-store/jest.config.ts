@@ -5,5 +5,4 @@ export default {
   rootDir: '.',
   testMatch: ['<rootDir>/src/**/*.spec.ts'],
   testPathIgnorePatterns: ['\\.int\\.spec\\.ts$', '\\.workflow\\.spec\\.ts$'],
-  passWithNoTests: true,
 };

@@ -8,10 +8,11 @@ import { ApiModule } from './app.module';
 runMain('api', async () => {
   const config = loadApiConfig();
   const logger = createLogger('api', config.LOG_LEVEL);
-  const app = await NestFactory.create(ApiModule.register(config, logger), {
+  const starting = NestFactory.create(ApiModule.register(config, logger), {
     logger: new StructuredNestLogger(logger),
   });
-  closeOnSignals(app, logger);
+  closeOnSignals(starting, logger);
+  const app = await starting;
   await app.listen(config.API_PORT, config.API_HOST);
   logger.info({ url: await app.getUrl() }, 'api listening');
 });

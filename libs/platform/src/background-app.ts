@@ -15,8 +15,9 @@ export const runBackgroundApp = (
 ): void => {
   runMain(name, async () => {
     const { module, logger } = build();
-    const app = await NestFactory.createApplicationContext(module, { logger: new StructuredNestLogger(logger) });
-    closeOnSignals(app, logger);
+    const starting = NestFactory.createApplicationContext(module, { logger: new StructuredNestLogger(logger) });
+    closeOnSignals(starting, logger);
+    const app = await starting;
     const report = await app.get(DependencyHealth).check();
     logger.info({ dependencies: report.dependencies }, `${name} started; dependencies ${report.status}`);
     await afterStart?.(app);

@@ -3,10 +3,11 @@ import type { Logger } from '@careflow/config';
 
 /**
  * SIGTERM or SIGINT closes the app (Nest runs every shutdown hook: the worker drains, connections
- * close) and then exits 0, so supervisors see a clean stop rather than death by signal. A second
+ * close) and then exits 0, so supervisors see a clean stop rather than death by signal. Installed
+ * before the app starts, so a signal during start-up waits for it and then stops it. A second
  * signal while closing exits at once.
  */
-export const closeOnSignals = (app: INestApplicationContext, logger: Logger): void => {
+export const closeOnSignals = (starting: Promise<INestApplicationContext>, logger: Logger): void => {
   let closing = false;
   const onSignal = (signal: NodeJS.Signals): void => {
     if (closing) {
@@ -15,7 +16,7 @@ export const closeOnSignals = (app: INestApplicationContext, logger: Logger): vo
     }
     closing = true;
     logger.info({ signal }, 'stopping');
-    app.close().then(
+    starting.then((app) => app.close()).then(
       () => {
         logger.info('stopped');
         process.exit(0);
