@@ -19,10 +19,8 @@ import {
   isIsoDate,
 } from '@careflow/domain';
 import {
-  type CareEpisodeInput,
   type CommandOutcome,
   type EpisodeSnapshot,
-  careEpisodeWorkflowId,
   episodeDepartmentSearchAttribute,
   episodeNextDueSearchAttribute,
   episodeStatusSearchAttribute,
@@ -31,7 +29,7 @@ import {
   submitCommandUpdate,
 } from '@careflow/contracts';
 import { createDatabaseClient, createEventStore, type EventStore, migrate } from '@careflow/event-store';
-import { createDataConverter } from '@careflow/temporal';
+import { createDataConverter, startCareEpisode } from '@careflow/temporal';
 import { createActivities } from '@careflow/worker/src/activities';
 import { requireEnv, uniqueSuffix } from './env';
 import { historyFixtureKeyring } from './histories';
@@ -151,20 +149,14 @@ export interface StartedEpisode {
 
 export const startEpisode = async (
   harness: EpisodeHarness,
-  options: { referral?: Partial<Referral>; settings?: DepartmentSettings } = {},
+  options: { referral?: Partial<Referral>; referralRecord?: Referral; settings?: DepartmentSettings } = {},
 ): Promise<StartedEpisode> => {
-  const episodeId = randomUUID();
   const { now, today } = await clock(harness.env);
-  const input: CareEpisodeInput = {
-    episodeId,
+  const { episodeId, handle } = await startCareEpisode(harness.env.client, {
+    taskQueue: harness.taskQueue,
     departmentId: 'department-under-test',
     settings: options.settings ?? defaultDepartmentSettings,
-    referral: { type: 'ReceiveReferral', at: now, actor: lead, episodeId, referral: referral(today, options.referral) },
-  };
-  const handle = await harness.env.client.workflow.start('careEpisode', {
-    taskQueue: harness.taskQueue,
-    workflowId: careEpisodeWorkflowId(episodeId),
-    args: [input],
+    referral: { type: 'ReceiveReferral', at: now, actor: lead, referral: options.referralRecord ?? referral(today, options.referral) },
   });
   return {
     episodeId,

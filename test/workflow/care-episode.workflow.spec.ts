@@ -7,6 +7,7 @@ import {
   eventTypesOf,
   lead,
   msPerDay,
+  referral,
   refusalCode,
   startEpisode,
   startHarness,
@@ -17,6 +18,7 @@ import {
   waitForState,
 } from '../support/episode-harness';
 import { recordHistory } from '../support/histories';
+import { clearanceReceivedSignal } from '@careflow/contracts';
 
 const physician = { name: 'Dr. Certifier', npi: validNpi, credential: 'MD' };
 
@@ -332,5 +334,50 @@ describe('careEpisode workflow on the time-skipping server', () => {
     expect(episode.handle.workflowId).not.toContain(canary);
     // The event store is the clinical record: the name is there, so the check above can fail.
     expect(JSON.stringify(await harness.eventStore.readStream(episode.episodeId))).toContain(canary);
+  });
+
+  it('turns the same referral sent twice into one episode', async () => {
+    harness.therapists = [therapistProfile('t-2')];
+    const { today } = await clock(harness.env);
+    const order = referral(today);
+    const first = await startEpisode(harness, { referralRecord: order });
+    const second = await startEpisode(harness, { referralRecord: order });
+    expect(second.episodeId).toBe(first.episodeId);
+    expect(second.handle.workflowId).toBe(first.handle.workflowId);
+    await waitForState(first.snapshot, (s) => s.state.routing?.offers.length === 1);
+    expect((await eventTypesOf(harness, first.episodeId)).filter((t) => t === 'ReferralReceived')).toHaveLength(1);
+  });
+
+  it('accepts a clearance from the EHR feed as a signal', async () => {
+    harness.therapists = [therapistProfile('t-2')];
+    const episode = await startEpisode(harness);
+    await waitForState(episode.snapshot, (s) => s.state.routing?.offers.length === 1);
+    const { now, today } = await clock(harness.env);
+    await episode.submit({ type: 'AcceptOffer', at: now, actor: therapistActor('t-2'), therapistId: 't-2' });
+    await episode.submit({
+      type: 'RecordIntake',
+      at: now,
+      actor: therapistActor('t-2'),
+      intake: {
+        medicalHistory: [],
+        medications: [],
+        allergies: [],
+        recentSurgeries: [],
+        patientGoals: ['walk'],
+        findings: [{ findingId: 'f-fever', condition: 'fever-or-acute-infection' }],
+      },
+    });
+    const held = await episode.snapshot();
+    expect(held.state.status).toBe('onhold');
+    await episode.handle.signal(clearanceReceivedSignal, {
+      type: 'GrantClearance',
+      at: now,
+      actor: { userId: 'ehr-feed', role: 'system' },
+      findingId: 'f-fever',
+      clearedBy: physician,
+      clearedOn: today,
+    });
+    await waitForState(episode.snapshot, (s) => s.state.contraindications.every((c) => c.cleared));
+    expect(await eventTypesOf(harness, episode.episodeId)).toContain('ClearanceGranted');
   });
 });

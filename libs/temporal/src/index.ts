@@ -4,3 +4,4 @@ export * from './data-converter';
 export * from './connection';
 export * from './codec-endpoint';
 export * from './jwt-authorizer';
+export * from './care-episodes';
