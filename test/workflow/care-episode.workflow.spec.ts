@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
-import { addDays, type CareEpisodeCommand, type PlanOfCare } from '@careflow/domain';
+import { addDays, type CareEpisodeCommand, defaultDepartmentSettings, type PlanOfCare } from '@careflow/domain';
 import {
   clock,
   type EpisodeHarness,
@@ -18,7 +18,7 @@ import {
   waitForState,
 } from '../support/episode-harness';
 import { recordHistory } from '../support/histories';
-import { clearanceReceivedSignal } from '@careflow/contracts';
+import { type CareEpisodeInput, clearanceReceivedSignal, submitCommandUpdate } from '@careflow/contracts';
 
 const physician = { name: 'Dr. Certifier', npi: validNpi, credential: 'MD' };
 
@@ -379,5 +379,36 @@ describe('careEpisode workflow on the time-skipping server', () => {
     });
     await waitForState(episode.snapshot, (s) => s.state.contraindications.every((c) => c.cleared));
     expect(await eventTypesOf(harness, episode.episodeId)).toContain('ClearanceGranted');
+  });
+
+  it('picks up from carried state after continue-as-new, appending after the carried version', async () => {
+    harness.therapists = [therapistProfile('t-2')];
+    const before = await startEpisode(harness);
+    const routed = await waitForState(before.snapshot, (s) => s.state.routing?.offers.length === 1);
+    await before.handle.terminate('simulating the end of a run that continued as new');
+    // A new run with the folded state, as continueAsNew starts it: no referral is appended again.
+    const referralRecord = routed.state.referral;
+    if (!referralRecord) throw new Error('the routed episode has no referral');
+    const carriedInput: CareEpisodeInput = {
+      episodeId: before.episodeId,
+      departmentId: routed.departmentId,
+      settings: defaultDepartmentSettings,
+      referral: { type: 'ReceiveReferral', at: new Date().toISOString(), actor: lead, episodeId: before.episodeId, referral: referralRecord },
+      carried: { state: routed.state, version: routed.version, settledDeadlines: [] },
+    };
+    const next = await harness.env.client.workflow.start('careEpisode', {
+      taskQueue: harness.taskQueue,
+      workflowId: `${before.handle.workflowId}-continued`,
+      args: [carriedInput],
+    });
+    const { now } = await clock(harness.env);
+    await next.executeUpdate(submitCommandUpdate, {
+      args: [{ type: 'AcceptOffer', at: now, actor: therapistActor('t-2'), therapistId: 't-2' }],
+    });
+    const events = await harness.eventStore.readStream(before.episodeId);
+    expect(events.slice(0, routed.version).map((e) => e.type)).not.toContain('OfferAccepted');
+    expect(events.slice(routed.version).map((e) => e.type)).toContain('OfferAccepted');
+    expect(events.filter((e) => e.type === 'ReferralReceived')).toHaveLength(1);
+    expect(events.map((e) => e.streamVersion)).toEqual(events.map((_, i) => i + 1));
   });
 });
