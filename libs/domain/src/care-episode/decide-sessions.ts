@@ -149,12 +149,15 @@ export const recordSession: Handler<'RecordSession'> = (command, state, settings
   ];
 };
 
+const sessionNotFound = (sessionId: string): DomainError =>
+  new DomainError('SESSION_NOT_FOUND', `No session ${sessionId} is recorded in this episode.`);
+
 /** A recorded session of this episode, still open to change (not signed, episode not closed). */
 const openSession = (state: CareEpisodeState, sessionId: string): SessionVisit | DomainError => {
   const refusal = careStarted(state);
   if (refusal) return refusal;
   const session = findSession(state, sessionId);
-  if (session === undefined) return new DomainError('SESSION_NOT_FOUND', `No session ${sessionId} is recorded in this episode.`);
+  if (session === undefined) return sessionNotFound(sessionId);
   if (session.signed) return new DomainError('NOTE_LOCKED', 'The session note is signed and locked; add an addendum instead.');
   return session;
 };
@@ -225,7 +228,7 @@ export const signNote: Handler<'SignNote'> = (command, state) => {
   const session = findSession(state, command.sessionId);
   const refusal = firstRefusal(
     () => careStarted(state),
-    () => (session ? undefined : new DomainError('SESSION_NOT_FOUND', `No session ${command.sessionId} is recorded in this episode.`)),
+    () => (session ? undefined : sessionNotFound(command.sessionId)),
     () => (session?.signed ? new DomainError('SESSION_ALREADY_SIGNED', 'The session note is already signed.') : undefined),
     () => (session?.paused ? new DomainError('SESSION_PAUSED', 'Resume and finish the paused session before signing its note.') : undefined),
   );
@@ -240,7 +243,7 @@ export const addAddendum: Handler<'AddAddendum'> = (command, state) => {
   const session = findSession(state, command.sessionId);
   const refusal = firstRefusal(
     () => (state.status === 'none' ? new DomainError('EPISODE_NOT_STARTED', 'There is no referral for this episode yet.') : undefined),
-    () => (session ? undefined : new DomainError('SESSION_NOT_FOUND', `No session ${command.sessionId} is recorded in this episode.`)),
+    () => (session ? undefined : sessionNotFound(command.sessionId)),
     () =>
       duplicate(
         sessionsOf(state).some((s) => s.addendumIds.includes(command.addendumId)),
