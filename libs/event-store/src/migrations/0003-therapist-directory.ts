@@ -3,10 +3,10 @@ import type { Migration } from './migration';
 /**
  * The department's therapists as routing reads them: licenses, certificates, caseload limit and
  * availability in `profile` (the routing module's TherapistProfile without ids and live caseload,
- * which is counted from episode_summaries). Staff data, no patient data.
+ * which is counted from episode_summaries).
  */
 export const therapistDirectoryMigration: Migration = {
-  version: 4,
+  version: 3,
   name: 'therapist directory',
   sql: /* sql */ `
 CREATE TABLE therapists (
@@ -17,6 +17,8 @@ CREATE TABLE therapists (
   updated_at    timestamptz NOT NULL DEFAULT now()
 );
 CREATE INDEX therapists_by_department ON therapists (department_id) WHERE active;
-CREATE INDEX episode_summaries_by_therapist ON episode_summaries (therapist_id, status);
+-- Continuity in routing: earlier referrals of the same patient, found without scanning the log.
+CREATE INDEX events_referral_patient_idx ON events ((data->'referral'->'patient'->>'mrn'))
+  WHERE type = 'ReferralReceived';
 `,
 };

@@ -2,20 +2,10 @@ import { createHash } from 'node:crypto';
 import type { Sql, TransactionSql } from 'postgres';
 import { eventLogMigration } from './0001-event-log';
 import { readModelsMigration, readModelTables, worklistViews } from './0002-read-models';
-import { leanOutboxMigration } from './0003-lean-outbox';
-import { therapistDirectoryMigration } from './0004-therapist-directory';
-import { appendStatementMigration } from './0005-append-statement';
-import { hashesFromTheStoreMigration } from './0006-hashes-from-the-store';
+import { therapistDirectoryMigration } from './0003-therapist-directory';
 import type { Migration } from './migration';
 
-export const eventStoreMigrations: readonly Migration[] = [
-  eventLogMigration,
-  readModelsMigration,
-  leanOutboxMigration,
-  therapistDirectoryMigration,
-  appendStatementMigration,
-  hashesFromTheStoreMigration,
-];
+export const eventStoreMigrations: readonly Migration[] = [eventLogMigration, readModelsMigration, therapistDirectoryMigration];
 
 /** A migration that was applied and has since been edited, or versions out of order: a release mistake. */
 export class MigrationError extends Error {
