@@ -1,4 +1,5 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 
 export const workspaceRoot = join(__dirname, '..', '..');
@@ -56,3 +57,13 @@ export const killHard = async (child: ChildProcess): Promise<void> => {
     await waitForExit(child);
   }
 };
+
+/** A loopback port nobody listens on right now (for a server the test starts itself). */
+export const freePort = (): Promise<number> =>
+  new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
+    });
+  });

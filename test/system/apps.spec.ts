@@ -1,17 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { createServer } from 'node:net';
 import { requireEnv } from '../support/env';
 import { historyFixtureKeyring } from '../support/histories';
-import { killHard, startTypeScriptProcess, waitForExit, waitForOutput } from '../support/processes';
-
-const freePort = (): Promise<number> =>
-  new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
+import { freePort, killHard, startTypeScriptProcess, waitForExit, waitForOutput } from '../support/processes';
 
 const payloadKeys = `${historyFixtureKeyring.activeKeyId}:${Buffer.from(historyFixtureKeyring.keys[historyFixtureKeyring.activeKeyId] as Uint8Array).toString('base64')}`;
 
