@@ -4,5 +4,4 @@ export default {
   preset: '../jest.preset.js',
   rootDir: '.',
   testMatch: ['<rootDir>/lint/**/*.spec.ts'],
-  testTimeout: 120_000,
 };

@@ -117,7 +117,8 @@ describe('care episodes survive a worker killed at random points', () => {
       expect([count('ReferralReceived'), count('OfferAccepted'), count('SessionRecorded'), count('NoteSigned'), count('EpisodeDischarged')]).toEqual([
         1, 1, 3, 3, 1,
       ]);
-      const [outbox] = await admin<{ n: number }[]>`SELECT count(*)::int AS n FROM outbox WHERE stream_id = ${episodeId}`;
+      const [outbox] = await admin<{ n: number }[]>`
+        SELECT count(*)::int AS n FROM outbox o JOIN events e USING (global_position) WHERE e.stream_id = ${episodeId}`;
       const [published] = await admin<{ n: number }[]>`SELECT count(*)::int AS n FROM events WHERE stream_id = ${episodeId}`;
       expect(outbox?.n).toBe(published?.n);
     }

@@ -58,10 +58,10 @@ const insertStatement = (count: number): string => {
       FROM (${rows}) AS v(ord, event_id, type, schema_version, data, metadata, previous_hash, hash)
       WHERE $5::text IS NULL OR $5::text::xid8 < pg_current_xact_id()
       ORDER BY v.ord
-      RETURNING global_position, stream_version, event_id, tx_id
+      RETURNING global_position, stream_version, tx_id
     ), published AS (
-      INSERT INTO outbox (global_position, event_id, stream_id, stream_version, topic, key, source)
-      SELECT i.global_position, i.event_id, $1, i.stream_version, $3, $1, $4 FROM inserted i
+      INSERT INTO outbox (tx_id, global_position, topic, source)
+      SELECT i.tx_id, i.global_position, $3, $4 FROM inserted i
     )
     SELECT global_position, tx_id FROM inserted ORDER BY stream_version`;
   statements.set(key, statement);

@@ -51,8 +51,9 @@ const orphans = async (streamIds: readonly string[]) => {
     SELECT
       (SELECT count(*)::int FROM events e WHERE e.stream_id IN ${db.admin(streamIds)}
          AND NOT EXISTS (SELECT 1 FROM outbox o WHERE o.global_position = e.global_position)) AS events_without_outbox,
-      (SELECT count(*)::int FROM outbox o WHERE o.stream_id IN ${db.admin(streamIds)}
-         AND NOT EXISTS (SELECT 1 FROM events e WHERE e.global_position = o.global_position)) AS outbox_without_event`;
+      -- An outbox row knows no stream of its own: every row in the database must have its event.
+      (SELECT count(*)::int FROM outbox o
+         WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.global_position = o.global_position)) AS outbox_without_event`;
   return row;
 };
 

@@ -21,7 +21,7 @@ export class NotCanonicalJsonError extends Error {
 
 // jsonb refuses \u0000 and unpaired surrogates; refusing them here names the field instead.
 // (isWellFormed is Node 20's; the ES2022 typings do not know it yet.)
-const isStorable = (text: string): boolean =>
+export const isStorable = (text: string): boolean =>
   !text.includes('\u0000') && (text as string & { isWellFormed(): boolean }).isWellFormed();
 
 export const isJsonObject = (value: unknown): value is JsonObject =>
@@ -44,16 +44,18 @@ const pathOf = (root: string, trail: Trail): string =>
     root,
   );
 
+const fail = (root: string, trail: Trail, problem: string): never => {
+  throw new NotCanonicalJsonError(pathOf(root, trail), problem);
+};
+
 // Object.keys(...).sort() without a comparator orders by UTF-16 code units, as canonical JSON wants.
+// Appends get here for every event, so the walk allocates nothing but the text it builds.
 const write = (value: unknown, root: string, trail: Trail): string => {
-  const fail = (problem: string): never => {
-    throw new NotCanonicalJsonError(pathOf(root, trail), problem);
-  };
   switch (typeof value) {
     case 'string':
-      return isStorable(value) ? JSON.stringify(value) : fail('contains a NUL character or an unpaired surrogate');
+      return isStorable(value) ? JSON.stringify(value) : fail(root, trail, 'contains a NUL character or an unpaired surrogate');
     case 'number':
-      return Number.isFinite(value) ? JSON.stringify(value) : fail('is not a finite number');
+      return Number.isFinite(value) ? JSON.stringify(value) : fail(root, trail, 'is not a finite number');
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object': {
@@ -63,19 +65,19 @@ const write = (value: unknown, root: string, trail: Trail): string => {
         for (let index = 0; index < value.length; index += 1) {
           trail.push(index);
           const item: unknown = value[index];
-          if (item === undefined) fail('is undefined');
+          if (item === undefined) fail(root, trail, 'is undefined');
           text += (index > 0 ? ',' : '') + write(item, root, trail);
           trail.pop();
         }
         return `${text}]`;
       }
-      if (!isJsonObject(value)) return fail('is not a plain object, array or JSON value');
+      if (!isJsonObject(value)) return fail(root, trail, 'is not a plain object, array or JSON value');
       let text = '{';
       for (const key of Object.keys(value).sort()) {
         const member: unknown = value[key];
         // Optional fields left undefined are absent, as JSON.stringify treats them.
         if (member === undefined) continue;
-        if (!isStorable(key)) fail('has a key with a NUL character or an unpaired surrogate');
+        if (!isStorable(key)) fail(root, trail, 'has a key with a NUL character or an unpaired surrogate');
         trail.push(key);
         text += (text.length > 1 ? ',' : '') + JSON.stringify(key) + ':' + write(member, root, trail);
         trail.pop();
@@ -86,7 +88,7 @@ const write = (value: unknown, root: string, trail: Trail): string => {
     case 'bigint':
     case 'function':
     case 'symbol':
-      return fail(`is a ${typeof value}, which JSON cannot hold`);
+      return fail(root, trail, `is a ${typeof value}, which JSON cannot hold`);
   }
 };
 

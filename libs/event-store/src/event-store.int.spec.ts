@@ -30,7 +30,8 @@ afterAll(async () => {
 const countsOf = async (streamId: string) => {
   const [row] = await db.admin<{ events: number; outbox: number; stream_version: number | null }[]>`
     SELECT (SELECT count(*)::int FROM events WHERE stream_id = ${streamId}) AS events,
-           (SELECT count(*)::int FROM outbox WHERE stream_id = ${streamId}) AS outbox,
+           (SELECT count(*)::int FROM outbox o JOIN events e USING (global_position)
+             WHERE e.stream_id = ${streamId}) AS outbox,
            (SELECT max(stream_version) FROM events WHERE stream_id = ${streamId}) AS stream_version`;
   return row;
 };
@@ -87,7 +88,8 @@ describe('appendToStream', () => {
     await db.sql
       .begin(async (tx) => {
         expect(await deletePublishedOutbox(tx, logPositionOf(first))).toBeGreaterThanOrEqual(1);
-        const left = await tx<{ global_position: string }[]>`SELECT global_position FROM outbox WHERE key = ${streamId}`;
+        const left = await tx<{ global_position: string }[]>`
+          SELECT o.global_position FROM outbox o JOIN events e USING (global_position) WHERE e.stream_id = ${streamId}`;
         expect(left.map((row) => Number(row.global_position))).toEqual([second.globalPosition]);
         throw new Error('roll back');
       })

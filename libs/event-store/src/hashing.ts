@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * The per-stream hash chain.
@@ -29,9 +29,8 @@ export const hashedContent = (event: HashedEventFields): string =>
   `"schemaVersion":${event.schemaVersion},"streamId":${JSON.stringify(event.streamId)},` +
   `"streamVersion":${event.streamVersion},"type":${JSON.stringify(event.type)}}`;
 
-export const contentHash = (event: HashedEventFields): Buffer =>
-  createHash('sha256').update(hashedContent(event), 'utf8').digest();
-
+// One-shot hashing: every append hashes each event twice, and a Hash object per call costs more than the digest.
+export const contentHash = (event: HashedEventFields): Buffer => hash('sha256', hashedContent(event), 'buffer');
 
 export const linkHash = (previousHash: Uint8Array, content: Uint8Array): Buffer =>
-  createHash('sha256').update(previousHash).update(content).digest();
+  hash('sha256', Buffer.concat([previousHash, content]), 'buffer');

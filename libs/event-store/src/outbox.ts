@@ -16,7 +16,6 @@ export interface OutboxMessage {
 
 interface OutboxRow extends EventRow {
   readonly topic: string;
-  readonly key: string;
   readonly source: string;
 }
 
@@ -39,7 +38,7 @@ const headersOf = (row: OutboxRow, event: RecordedEvent): Record<string, string>
  */
 export const readOutbox = async (sql: Sql, after: LogPosition, limit = 500): Promise<OutboxMessage[]> => {
   const rows = await runRepeatable(sql, 'read outbox', () => sql<OutboxRow[]>`
-    SELECT o.topic, o.key, o.source, e.global_position, e.tx_id, e.stream_id, e.stream_version, e.event_id,
+    SELECT o.topic, o.source, e.global_position, e.tx_id, e.stream_id, e.stream_version, e.event_id,
            e.type, e.schema_version, e.data, e.metadata
     FROM outbox o JOIN events e ON e.global_position = o.global_position
     WHERE (o.tx_id, o.global_position) > (${after.txId}::text::xid8, ${after.globalPosition}::bigint)
@@ -48,7 +47,7 @@ export const readOutbox = async (sql: Sql, after: LogPosition, limit = 500): Pro
     LIMIT ${limit}::integer`);
   return rows.map((row) => {
     const event = toRecordedEvent(row);
-    return { position: logPositionOf(event), topic: row.topic, key: row.key, headers: headersOf(row, event), event };
+    return { position: logPositionOf(event), topic: row.topic, key: event.streamId, headers: headersOf(row, event), event };
   });
 };
 

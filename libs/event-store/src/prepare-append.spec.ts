@@ -1,7 +1,8 @@
-import { canonicalJson } from './canonical-json';
+import fc from 'fast-check';
+import { canonicalJson, isStorable } from './canonical-json';
 import { InvalidAppendError } from './errors';
 import { contentHash } from './hashing';
-import { defaultAppendLimits, eventsAsJson, prepareAppend } from './prepare-append';
+import { canonicalMetadataJson, defaultAppendLimits, eventsAsJson, prepareAppend } from './prepare-append';
 import type { NewEvent } from './types';
 
 const recordedAt = '2025-03-01T10:00:05.000Z';
@@ -74,6 +75,23 @@ describe('prepareAppend', () => {
     ]);
   });
 
+  it('writes metadata exactly as canonicalJson would, with or without a causation id', () => {
+    const text = fc.string({ unit: 'binary', minLength: 1 }).filter(isStorable);
+    fc.assert(
+      fc.property(text, text, fc.option(text, { nil: undefined }), text, text, (actor, correlationId, causationId, occurredAt, at) => {
+        const metadata = { actor, correlationId, causationId, occurredAt, recordedAt: at };
+        expect(canonicalMetadataJson(metadata)).toBe(canonicalJson(metadata));
+      }),
+    );
+  });
+
+  it('refuses metadata text that PostgreSQL cannot store, naming the field', () => {
+    const withNul = event({ metadata: { ...event().metadata, actor: 'user\u0000-1' } });
+    expect(problemsOf(() => prepareAppend('episode-1', 0, [withNul], recordedAt))).toEqual([
+      'event 0 (SessionRecorded): metadata.actor must be a non-empty string without NUL characters or unpaired surrogates',
+    ]);
+  });
+
   it('refuses an event without a type', () => {
     expect(problemsOf(() => prepareAppend('episode-1', 0, [event({ type: '' })], recordedAt))).toEqual([
       "event 0: type must be a name of letters, digits, '_', '.' or '-' starting with a letter",
@@ -119,7 +137,7 @@ describe('prepareAppend', () => {
     expect(problems).toEqual([
       'event 1 (SessionRecorded): eventId must be a UUID',
       'event 1 (SessionRecorded): schemaVersion must be an integer of 1 or more',
-      'event 1 (SessionRecorded): metadata.actor must be a non-empty string',
+      'event 1 (SessionRecorded): metadata.actor must be a non-empty string without NUL characters or unpaired surrogates',
       'event 1 (SessionRecorded): metadata.occurredAt must be an ISO 8601 instant with an offset',
       'event 1 (SessionRecorded): data must be a JSON object',
       'event 2 (SessionRecorded): eventId repeats an earlier event of this append',

@@ -1,4 +1,4 @@
-import { canonicalJson, isJsonObject, NotCanonicalJsonError } from './canonical-json';
+import { canonicalJson, isJsonObject, isStorable, NotCanonicalJsonError } from './canonical-json';
 import { InvalidAppendError } from './errors';
 import { contentHash } from './hashing';
 import type { EventMetadata, ExpectedVersion, NewEvent } from './types';
@@ -51,18 +51,20 @@ const hasControlCharacter = (text: string): boolean => {
 const maxStreamIdLength = 200;
 const maxVersion = 2_147_483_647;
 
-const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '';
+const isNonEmptyString = (value: unknown): value is string =>
+  typeof value === 'string' && value.trim() !== '' && isStorable(value);
+const nonEmptyString = 'a non-empty string without NUL characters or unpaired surrogates';
 
 const metadataProblems = (metadata: unknown, label: string): string[] => {
   if (!isJsonObject(metadata)) return [`${label}: metadata must be an object`];
   const problems: string[] = [];
-  if (!isNonEmptyString(metadata['actor'])) problems.push(`${label}: metadata.actor must be a non-empty string`);
+  if (!isNonEmptyString(metadata['actor'])) problems.push(`${label}: metadata.actor must be ${nonEmptyString}`);
   if (!isNonEmptyString(metadata['correlationId'])) {
-    problems.push(`${label}: metadata.correlationId must be a non-empty string`);
+    problems.push(`${label}: metadata.correlationId must be ${nonEmptyString}`);
   }
   const causationId = metadata['causationId'];
   if (causationId !== undefined && !isNonEmptyString(causationId)) {
-    problems.push(`${label}: metadata.causationId must be a non-empty string when given`);
+    problems.push(`${label}: metadata.causationId must be ${nonEmptyString} when given`);
   }
   const occurredAt = metadata['occurredAt'];
   if (typeof occurredAt !== 'string' || !isoInstantPattern.test(occurredAt) || Number.isNaN(Date.parse(occurredAt))) {
@@ -70,6 +72,16 @@ const metadataProblems = (metadata: unknown, label: string): string[] => {
   }
   return problems;
 };
+
+/**
+ * The canonical JSON of the known metadata fields (any others are dropped), written directly: the
+ * fields are fixed and already validated, and every append pays for a generic walk.
+ */
+export const canonicalMetadataJson = (metadata: EventMetadata): string =>
+  `{"actor":${JSON.stringify(metadata.actor)},` +
+  (metadata.causationId === undefined ? '' : `"causationId":${JSON.stringify(metadata.causationId)},`) +
+  `"correlationId":${JSON.stringify(metadata.correlationId)},"occurredAt":${JSON.stringify(metadata.occurredAt)},` +
+  `"recordedAt":${JSON.stringify(metadata.recordedAt)}}`;
 
 /**
  * Validates an append and turns it into the append statement's input, computing each event's content hash.
@@ -140,14 +152,7 @@ export const prepareAppend = (
     }
     if (problems.length > before) return;
 
-    const metadata: EventMetadata = {
-      actor: event.metadata.actor,
-      correlationId: event.metadata.correlationId,
-      causationId: event.metadata.causationId,
-      occurredAt: event.metadata.occurredAt,
-      recordedAt,
-    };
-    const metadataJson = canonicalJson(metadata, 'metadata');
+    const metadataJson = canonicalMetadataJson({ ...event.metadata, recordedAt });
     const size = Buffer.byteLength(dataJson, 'utf8') + Buffer.byteLength(metadataJson, 'utf8');
     if (size > limits.maxEventBytes) {
       problems.push(`${label}: data and metadata take ${size} bytes, over the limit of ${limits.maxEventBytes}`);

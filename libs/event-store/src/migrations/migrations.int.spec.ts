@@ -1,4 +1,7 @@
-import { createDatabaseClient } from '../database';
+import { randomUUID } from 'node:crypto';
+import { closeDatabaseClient, createDatabaseClient } from '../database';
+import { readOutbox } from '../outbox';
+import { startOfLog } from '../types';
 import { applicationRoleOf, databaseUrls, openTestDatabase, type TestDatabase } from '../testing/database';
 import { readModelTables } from './0002-read-models';
 import { eventStoreMigrations, migrate, MigrationError } from './runner';
@@ -68,5 +71,34 @@ describe('migrate', () => {
     await expect(migrate(db.admin, { applicationRole: 'no_such_role' })).rejects.toThrow(
       'the application role no_such_role does not exist',
     );
+  });
+
+  it('keeps unpublished outbox rows of a store released before the outbox was slimmed (migration 4)', async () => {
+    const schema = `upgrade_${randomUUID().replace(/-/g, '')}`;
+    await db.admin.unsafe(`CREATE SCHEMA ${schema}`);
+    const owner = createDatabaseClient(databaseUrls().migration, { applicationName: 'event-store-upgrade', searchPath: schema, maxConnections: 1 });
+    try {
+      await migrate(owner, { applicationRole: role, migrations: eventStoreMigrations.slice(0, 3) });
+      await owner.unsafe(`
+        INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata, previous_hash, hash)
+        VALUES ('episode-upgraded', 1, '0190a4c6-0000-7000-8000-000000000001', 'ReferralReceived', 1, '{"n":1}',
+                '{"actor":"user-test","correlationId":"c-1","occurredAt":"2025-03-01T10:00:00Z","recordedAt":"2025-03-01T10:00:01Z"}',
+                '\\x00', '\\x01');
+        INSERT INTO outbox (global_position, event_id, stream_id, stream_version, topic, key, source)
+        SELECT global_position, event_id, stream_id, stream_version, 'careflow.episode-events.v1', stream_id, 'careflow/worker'
+        FROM events`);
+
+      expect(await migrate(owner, { applicationRole: role })).toEqual({ applied: [4] });
+
+      const [message] = await readOutbox(owner, startOfLog);
+      expect(message).toMatchObject({
+        topic: 'careflow.episode-events.v1',
+        key: 'episode-upgraded',
+        headers: { ce_id: '0190a4c6-0000-7000-8000-000000000001', ce_source: 'careflow/worker', ce_type: 'ReferralReceived' },
+      });
+    } finally {
+      await closeDatabaseClient(owner);
+      await db.admin.unsafe(`DROP SCHEMA ${schema} CASCADE`);
+    }
   });
 });

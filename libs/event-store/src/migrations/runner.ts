@@ -3,9 +3,15 @@ import type { Sql, TransactionSql } from 'postgres';
 import { eventLogMigration } from './0001-event-log';
 import { readModelsMigration, readModelTables, worklistViews } from './0002-read-models';
 import { therapistDirectoryMigration } from './0003-therapist-directory';
+import { slimOutboxMigration } from './0004-slim-outbox';
 import type { Migration } from './migration';
 
-export const eventStoreMigrations: readonly Migration[] = [eventLogMigration, readModelsMigration, therapistDirectoryMigration];
+export const eventStoreMigrations: readonly Migration[] = [
+  eventLogMigration,
+  readModelsMigration,
+  therapistDirectoryMigration,
+  slimOutboxMigration,
+];
 
 /** A migration that was applied and has since been edited, or versions out of order: a release mistake. */
 export class MigrationError extends Error {
