@@ -31,8 +31,9 @@ const env = (name: string): string => {
 const benchDatabase = 'careflow_bench';
 const schemas = { store: 'store_bench', raw: 'raw_bench', emmett: 'emmett_bench', empty: 'store_empty', big: 'store_10m' };
 const bigTableEvents = 10_000_000;
-// Many short alternating slots: drift from other load on this machine falls on every contender alike.
-const rounds = 10;
+// Many short slots in every order of the contenders (6 for three): drift from other load on this
+// machine, and whatever one contender leaves behind, fall on every contender alike.
+const rounds = 12;
 const slotMs = 1000;
 const warmupMs = 700;
 const batchSize = 10;
@@ -126,6 +127,12 @@ const checkpoint = async (admin: Sql, log: BenchContext['log']): Promise<void> =
   }
 };
 
+/** Every order of the contenders: cycled through, each follows each other one equally often. */
+const permutations = <T>(items: readonly T[]): T[][] =>
+  items.length <= 1
+    ? [[...items]]
+    : items.flatMap((item, index) => permutations([...items.slice(0, index), ...items.slice(index + 1)]).map((rest) => [item, ...rest]));
+
 /** Runs the contenders in alternating slots; each one's figures summed over all its slots. */
 const race = async (
   log: BenchContext['log'],
@@ -136,9 +143,11 @@ const race = async (
 ): Promise<Map<string, Sample>> => {
   const samples = new Map(contenders.map((contender) => [contender.name, emptySample()]));
   for (const contender of contenders) await drive(contender.append, clients, perAppend, warmupMs, emptySample());
+  const orders = permutations(contenders);
   for (let slot = 0; slot < rounds; slot += 1) {
-    const order = contenders.map((_, index) => contenders[(index + slot) % contenders.length] as Contender);
-    for (const contender of order) {
+    for (const contender of orders[slot % orders.length] ?? contenders) {
+      // Each slot starts with a collected heap, so no contender pays for garbage another one left.
+      global.gc?.();
       await drive(contender.append, clients, perAppend, slotMs, samples.get(contender.name) ?? emptySample());
     }
   }

@@ -26,6 +26,26 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ é: 1, z: 2, '10': 3, '9': 4 })).toBe('{"10":3,"9":4,"z":2,"é":1}');
   });
 
+  it('matches a plain reference writer, whichever path a value takes', () => {
+    const reference = (value: unknown): string => {
+      if (Array.isArray(value)) return `[${value.map(reference).join(',')}]`;
+      if (typeof value === 'object' && value !== null) {
+        const members = Object.entries(value).filter(([, member]) => member !== undefined);
+        const sorted = members.map(([key]) => key).sort();
+        const of = new Map(members);
+        return `{${sorted.map((key) => `${JSON.stringify(key)}:${reference(of.get(key))}`).join(',')}}`;
+      }
+      return JSON.stringify(value);
+    };
+    fc.assert(fc.property(jsonValue, (value) => expect(canonicalJson(value)).toBe(reference(value))));
+    const awkwardKeys = JSON.parse('{"b":{"10":1,"9":2,"__proto__":3,"a":4},"a":[{"z":1,"y":2}]}') as unknown;
+    expect(canonicalJson(awkwardKeys)).toBe('{"a":[{"y":2,"z":1}],"b":{"10":1,"9":2,"__proto__":3,"a":4}}');
+    expect(canonicalJson(awkwardKeys)).toBe(reference(awkwardKeys));
+    // Text that merely looks like an escaped NUL or surrogate is kept as it is.
+    const lookalikes = { note: String.raw`\u0000 and \ud800` };
+    expect(canonicalJson(lookalikes)).toBe(reference(lookalikes));
+  });
+
   it('writes numbers as JSON.stringify does', () => {
     expect(canonicalJson([1e21, 1.5e-7, -0, 0.1 + 0.2])).toBe('[1e+21,1.5e-7,0,0.30000000000000004]');
   });

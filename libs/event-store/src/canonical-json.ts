@@ -92,5 +92,57 @@ const write = (value: unknown, root: string, trail: Trail): string => {
   }
 };
 
+/** What sortedCopy returns for anything it leaves to `write` (which names the problem, if any). */
+const leftToWrite = Symbol('left to write');
+
+/**
+ * The fast path: `value` copied with every object's keys inserted in canonical order, for one native
+ * JSON.stringify. JavaScript objects list array-index keys ("0", "10") first in numeric order and
+ * treat "__proto__" specially, so objects with such keys are left to `write`, like every problem.
+ */
+const sortedCopy = (value: unknown): unknown => {
+  switch (typeof value) {
+    case 'string':
+      return isStorable(value) ? value : leftToWrite;
+    case 'number':
+      return Number.isFinite(value) ? value : leftToWrite;
+    case 'boolean':
+      return value;
+    case 'object': {
+      if (value === null) return null;
+      if (Array.isArray(value)) {
+        const copy: unknown[] = new Array<unknown>(value.length);
+        for (let index = 0; index < value.length; index += 1) {
+          const item: unknown = value[index];
+          const copied = item === undefined ? leftToWrite : sortedCopy(item);
+          if (copied === leftToWrite) return leftToWrite;
+          copy[index] = copied;
+        }
+        return copy;
+      }
+      if (!isJsonObject(value)) return leftToWrite;
+      const copy: Record<string, unknown> = {};
+      for (const key of Object.keys(value).sort()) {
+        const member: unknown = value[key];
+        if (member === undefined) continue;
+        const first = key.charCodeAt(0);
+        if ((first >= 0x30 && first <= 0x39) || key === '__proto__' || !isStorable(key)) return leftToWrite;
+        const copied = sortedCopy(member);
+        if (copied === leftToWrite) return leftToWrite;
+        copy[key] = copied;
+      }
+      return copy;
+    }
+    case 'undefined':
+    case 'bigint':
+    case 'function':
+    case 'symbol':
+      return leftToWrite;
+  }
+};
+
 /** The canonical JSON text of `value`; throws NotCanonicalJsonError naming the offending path. */
-export const canonicalJson = (value: unknown, path = '$'): string => write(value, path, []);
+export const canonicalJson = (value: unknown, path = '$'): string => {
+  const copy = sortedCopy(value);
+  return copy === leftToWrite ? write(value, path, []) : JSON.stringify(copy);
+};

@@ -79,8 +79,8 @@ describe('prepareAppend', () => {
     const text = fc.string({ unit: 'binary', minLength: 1 }).filter(isStorable);
     fc.assert(
       fc.property(text, text, fc.option(text, { nil: undefined }), text, text, (actor, correlationId, causationId, occurredAt, at) => {
-        const metadata = { actor, correlationId, causationId, occurredAt, recordedAt: at };
-        expect(canonicalMetadataJson(metadata)).toBe(canonicalJson(metadata));
+        const metadata = { actor, correlationId, causationId, occurredAt };
+        expect(canonicalMetadataJson(metadata, at)).toBe(canonicalJson({ ...metadata, recordedAt: at }));
       }),
     );
   });
@@ -95,6 +95,16 @@ describe('prepareAppend', () => {
   it('refuses an event without a type', () => {
     expect(problemsOf(() => prepareAppend('episode-1', 0, [event({ type: '' })], recordedAt))).toEqual([
       "event 0: type must be a name of letters, digits, '_', '.' or '-' starting with a letter",
+    ]);
+  });
+
+  it('limits UTF-8 bytes, not characters', () => {
+    const limits = { ...defaultAppendLimits, maxEventBytes: 1000 };
+    const withNote = (note: string) => [event({ data: { note } })];
+    const overhead = Buffer.byteLength(prepareAppend('episode-1', 0, withNote(''), recordedAt).events.map((e) => e.dataJson + e.metadataJson).join(''));
+    expect(() => prepareAppend('episode-1', 0, withNote('x'.repeat(1000 - overhead)), recordedAt, limits)).not.toThrow();
+    expect(problemsOf(() => prepareAppend('episode-1', 0, withNote('€'.repeat(Math.ceil((1001 - overhead) / 3))), recordedAt, limits))).toEqual([
+      `event 0 (SessionRecorded): data and metadata take ${overhead + 3 * Math.ceil((1001 - overhead) / 3)} bytes, over the limit of 1000`,
     ]);
   });
 
