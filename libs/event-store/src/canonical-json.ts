@@ -49,7 +49,7 @@ const fail = (root: string, trail: Trail, problem: string): never => {
 };
 
 // Object.keys(...).sort() without a comparator orders by UTF-16 code units, as canonical JSON wants.
-// Appends get here for every event, so the walk allocates nothing but the text it builds.
+// The general path, for whatever sortedCopy leaves to it: writes any value and names where a problem is.
 const write = (value: unknown, root: string, trail: Trail): string => {
   switch (typeof value) {
     case 'string':
