@@ -29,7 +29,8 @@ export const hashedContent = (event: HashedEventFields): string =>
   `"schemaVersion":${event.schemaVersion},"streamId":${JSON.stringify(event.streamId)},` +
   `"streamVersion":${event.streamVersion},"type":${JSON.stringify(event.type)}}`;
 
-// One-shot hashing: every append hashes each event twice, and a Hash object per call costs more than the digest.
+// One-shot hashing: every append hashes each event twice, and a Hash object per call costs more
+// than the digest itself.
 export const contentHash = (event: HashedEventFields): Buffer => hash('sha256', hashedContent(event), 'buffer');
 
 export const linkHash = (previousHash: Uint8Array, content: Uint8Array): Buffer =>
