@@ -20,7 +20,14 @@ describe('createLogger', () => {
     const line = lines.join('');
     expect(line).not.toContain('Jane Canary');
     expect(line).not.toContain('M123');
-    expect(JSON.parse(line)).toMatchObject({ name: 'api', app: 'api', level: 'info', episodeId: 'e-1' });
+    expect(JSON.parse(line)).toMatchObject({ app: 'api', level: 'info', episodeId: 'e-1' });
+  });
+
+  it('given a patient name logged at the top level, when written, then it is redacted too', () => {
+    const { lines, stream } = capture();
+    createLogger('worker', 'info', stream).info({ name: 'Jane Canary', episodeId: 'e-1' }, 'received');
+    expect(lines.join('')).not.toContain('Jane Canary');
+    expect(JSON.parse(lines.join(''))).toMatchObject({ app: 'worker', name: '[redacted]' });
   });
 
   it('writes one JSON object per line', () => {

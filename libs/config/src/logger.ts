@@ -27,20 +27,17 @@ const phiPaths = [
   'feedback',
 ];
 
-// The top-level `name` is the logger's own (the app); nested ones may be a patient's.
-const redactPaths = phiPaths.flatMap((path) => (path === 'name' ? [] : [path])).concat(
-  phiPaths.flatMap((path) => [`*.${path}`, `*.*.${path}`]),
-);
+const redactPaths = phiPaths.flatMap((path) => [path, `*.${path}`, `*.*.${path}`]);
 
 export const createLogger = (app: string, level = 'info', destination?: pino.DestinationStream): Logger =>
   pino(
     {
-    name: app,
-    level,
-    base: { app },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    redact: { paths: redactPaths, censor: '[redacted]' },
-    formatters: { level: (label) => ({ level: label }) },
+      // The app goes in `app`, not pino's `name`: a top-level `name` must stay redactable.
+      level,
+      base: { app },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      redact: { paths: redactPaths, censor: '[redacted]' },
+      formatters: { level: (label) => ({ level: label }) },
     },
     destination,
   );
