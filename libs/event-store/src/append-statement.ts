@@ -36,7 +36,8 @@ const statements = new Map<number, string>();
  * The insert for `count` events: the events and their outbox rows in one statement (so one
  * transaction), and nothing at all when the head was written by a newer transaction than this one —
  * readers order the log by transaction id, and an older transaction appending after a newer one
- * would put the stream out of order for them (rare; a retry runs in a newer transaction).
+ * would put the stream out of order for them (rare; a retry runs in a newer transaction). Its own
+ * earlier rows are in order already, so a head from this very transaction is fine.
  */
 const insertStatement = (count: number): string => {
   const key = count <= valuesUpTo ? count : 0;
@@ -56,7 +57,7 @@ const insertStatement = (count: number): string => {
       INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata, previous_hash, hash)
       SELECT $1, $2::integer + v.ord, v.event_id, v.type, v.schema_version, v.data, v.metadata, v.previous_hash, v.hash
       FROM (${rows}) AS v(ord, event_id, type, schema_version, data, metadata, previous_hash, hash)
-      WHERE $5::text IS NULL OR $5::text::xid8 < pg_current_xact_id()
+      WHERE $5::text IS NULL OR $5::text::xid8 <= pg_current_xact_id()
       ORDER BY v.ord
       RETURNING global_position, stream_version, tx_id
     ), published AS (
