@@ -92,6 +92,14 @@ describe('episode summary', () => {
     expect(row).toMatchObject({ visits_delivered: 1, last_session_on: null });
   });
 
+  it('reads a date that is not on the calendar as absent, so PostgreSQL never refuses the batch', () => {
+    const [referral, ...rest] = asRecorded('episode-6', episodeNeedingAttention('episode-6'));
+    const session = rest[6] as RecordedEvent;
+    const impossible = { ...session, data: { ...session.data, session: { date: '2025-02-30' } } };
+    const row = evolveEpisodeSummary(evolveEpisodeSummary(null, referral as RecordedEvent), impossible);
+    expect(row).toMatchObject({ visits_delivered: 1, last_session_on: null });
+  });
+
   it('lists exactly the columns of its row', () => {
     const row = fold(asRecorded('episode-5', episodeNeedingAttention('episode-5')));
     expect([...episodeSummaryProjection.columns].sort()).toEqual(Object.keys(row ?? {}).sort());

@@ -1,4 +1,4 @@
-import { careEpisodeEventTypes, type CareEpisodeEventType } from '@careflow/domain';
+import { careEpisodeEventTypes, dateOf, isIsoDate, isIsoInstant, type CareEpisodeEventType } from '@careflow/domain';
 import type { JsonObject, JsonValue } from '../canonical-json';
 import type { RecordedEvent } from '../types';
 
@@ -30,21 +30,20 @@ export const booleanAt = (event: RecordedEvent, ...path: string[]): boolean | nu
   return typeof value === 'boolean' ? value : null;
 };
 
-const isoDatePattern = /^\d{4}-\d{2}-\d{2}$/;
-
+/** A calendar date PostgreSQL will take (2025-02-30 reads as absent, not as a batch that never commits). */
 export const dateAt = (event: RecordedEvent, ...path: string[]): string | null => {
   const value = textAt(event, ...path);
-  return value !== null && isoDatePattern.test(value) && !Number.isNaN(Date.parse(value)) ? value : null;
+  return isIsoDate(value) ? value : null;
 };
 
 /** When the fact happened: the event's own occurredAt when readable, else the metadata's. */
 export const occurredAt = (event: RecordedEvent): string => {
   const own = textAt(event, 'occurredAt');
-  return own !== null && !Number.isNaN(Date.parse(own)) ? own : event.metadata.occurredAt;
+  return isIsoInstant(own) ? own : event.metadata.occurredAt;
 };
 
 /** The calendar date (UTC) of when the fact happened. */
-export const occurredOn = (event: RecordedEvent): string => new Date(Date.parse(occurredAt(event))).toISOString().slice(0, 10);
+export const occurredOn = (event: RecordedEvent): string => dateOf(occurredAt(event));
 
 const knownTypes: ReadonlySet<string> = new Set(careEpisodeEventTypes);
 
