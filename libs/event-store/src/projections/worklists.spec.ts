@@ -83,6 +83,20 @@ describe('episode worklists', () => {
     ).toMatchObject({ certification: 'certified', re_evaluation_reason: null, plan_period_end: '2025-06-30' });
   });
 
+  it('keeps asking for the re-evaluation a certified period end needs after a plateau is settled otherwise', () => {
+    const ended = followUp(behind, 'CertifiedPeriodEnded', { periodEnd: '2025-04-27' }) as EpisodeWorklistRow;
+    const settled = followUp(ended, 'PlateauDecisionRecorded', { decision: 'continue-as-maintenance' });
+    expect(settled).toMatchObject({
+      certification: 'period-ended',
+      re_evaluation_reason: 'certified-period-ended',
+      re_evaluation_due_since: behind.plan_period_end,
+    });
+    expect(followUp(behind, 'PlateauDecisionRecorded', { decision: 'continue-as-maintenance' })).toMatchObject({
+      re_evaluation_reason: null,
+      re_evaluation_due_since: null,
+    });
+  });
+
   it('shows a verbal order until it is signed, with its signature deadline', () => {
     const verbal = followUp(behind, 'VerbalOrderReceived', { orderedOn: '2025-04-10', signatureDueOn: '2025-04-24' });
     expect(verbal).toMatchObject({ certification: 'verbal-order', certification_due_on: '2025-04-24' });

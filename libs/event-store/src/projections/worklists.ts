@@ -68,6 +68,12 @@ const reEvaluationDue = (reason: ReEvaluationReason, event: RecordedEvent): Part
 
 const noReEvaluationDue: Partial<EpisodeWorklistRow> = { re_evaluation_reason: null, re_evaluation_due_since: null };
 
+/** A plateau settled without re-evaluating: a certified period that ended meanwhile still needs one. */
+const plateauSettled = (row: EpisodeWorklistRow, event: RecordedEvent): Partial<EpisodeWorklistRow> =>
+  row.certification === 'period-ended'
+    ? { re_evaluation_reason: 'certified-period-ended', re_evaluation_due_since: row.plan_period_end ?? occurredOn(event) }
+    : noReEvaluationDue;
+
 /** The due date shown while a certification is outstanding, from the deadlines the domain put in its events. */
 const certificationDueOn = (row: EpisodeWorklistRow, event: RecordedEvent): string | null => {
   switch (careEpisodeTypeOf(event)) {
@@ -140,7 +146,7 @@ const changes = (row: EpisodeWorklistRow, event: RecordedEvent): Partial<Episode
       return textAt(event, 'decision') === 're-evaluate-and-revise'
         ? reEvaluationDue('plateau-decision', event)
         : row.re_evaluation_reason === 'plateau'
-          ? noReEvaluationDue
+          ? plateauSettled(row, event)
           : {};
     case 'ReevaluationRecorded':
       return noReEvaluationDue;
