@@ -11,6 +11,7 @@ import { getPostgreSQLEventStore } from '@event-driven-io/emmett-postgresql';
 import pg from 'pg';
 import postgres, { type Sql } from 'postgres';
 import {
+  applicationRoleOf,
   closeDatabaseClient,
   createDatabaseClient,
   createEventStore,
@@ -372,8 +373,8 @@ const timeOrderedEventId = (): string => {
 
 /**
  * One client appending single events, alternating blocks between the empty and the 10M-event table.
- * Random (v4) event ids, as the workflow makes them today, touch a random page of the big event-id
- * index per append (a full-page image in the WAL after each checkpoint); time-ordered ids do not.
+ * Random (v4) event ids touch a random page of the big event-id index per append (a full-page image
+ * in the WAL after each checkpoint); time-ordered ids, which the workflow makes, do not.
  */
 const bigTableLatency = async (log: BenchContext['log'], url: string, idKind: 'random' | 'time-ordered'): Promise<BenchRow[]> => {
   const empty = ourContender(url, schemas.empty, 1, 'empty');
@@ -412,7 +413,7 @@ const bigTableLatency = async (log: BenchContext['log'], url: string, idKind: 'r
 export default async function eventStoreBench({ log }: BenchContext): Promise<BenchRow[]> {
   const rootUrl = env('MIGRATION_DATABASE_URL');
   const benchUrl = withDatabase(rootUrl, benchDatabase);
-  const appRole = decodeURIComponent(new URL(env('DATABASE_URL')).username);
+  const appRole = applicationRoleOf(env('DATABASE_URL'));
   await prepareDatabase(log, rootUrl, benchUrl, appRole);
 
   const admin = postgres(benchUrl, { max: 1, onnotice: () => undefined });

@@ -10,7 +10,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { bundleWorkflowCode, DefaultLogger, NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { addDays, defaultDepartmentSettings } from '@careflow/domain';
 import { type CareEpisodeInput, careEpisodeWorkflowId, episodeSnapshotQuery, submitCommandUpdate } from '@careflow/contracts';
-import { createDatabaseClient, createEventStore, migrate } from '@careflow/event-store';
+import { applicationRoleOf, createDatabaseClient, createEventStore, migrate } from '@careflow/event-store';
 import { createDataConverter, failureConverterPath } from '@careflow/temporal';
 import { createActivities } from '@careflow/worker/src/activities';
 import { noOpActivities } from '../fixtures/probe-activities';
@@ -34,7 +34,7 @@ const cachedEpisodes = 2000;
 export default async function workflowBench({ log }: BenchContext): Promise<BenchRow[]> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
   const admin = createDatabaseClient(env('MIGRATION_DATABASE_URL'), { applicationName: 'careflow-bench-admin', maxConnections: 1 });
-  await migrate(admin, { applicationRole: new URL(env('DATABASE_URL')).username });
+  await migrate(admin, { applicationRole: applicationRoleOf(env('DATABASE_URL')) });
   await admin.end();
   const sql = createDatabaseClient(env('DATABASE_URL'), { applicationName: 'careflow-bench', maxConnections: 8 });
   const dataConverter = createDataConverter(historyFixtureKeyring);

@@ -11,7 +11,7 @@ import {
   episodeSnapshotQuery,
   submitCommandUpdate,
 } from '@careflow/contracts';
-import { createDatabaseClient, createEventStore, migrate } from '@careflow/event-store';
+import { applicationRoleOf, createDatabaseClient, createEventStore, migrate } from '@careflow/event-store';
 import { createDataConverter } from '@careflow/temporal';
 import { buildWorkflowBundle } from '@careflow/worker/src/workflow-bundle';
 import { shortEpisodeCommands } from '../support/care-episode-script';
@@ -36,7 +36,7 @@ describe('care episodes survive a worker killed at random points', () => {
   let client: Client;
 
   beforeAll(async () => {
-    await migrate(admin, { applicationRole: new URL(requireEnv('DATABASE_URL')).username });
+    await migrate(admin, { applicationRole: applicationRoleOf(requireEnv('DATABASE_URL')) });
     for (const therapistId of ['chaos-t-1', 'chaos-t-2']) {
       const { therapistId: _id, departmentId: _department, activeEpisodeCount: _count, ...profile } = therapistProfile(therapistId, {
         caseloadLimit: 100,

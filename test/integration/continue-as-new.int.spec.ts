@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { addDays, defaultDepartmentSettings } from '@careflow/domain';
 import { careEpisodeWorkflowType, submitCommandUpdate, episodeSnapshotQuery } from '@careflow/contracts';
-import { closeDatabaseClient, createDatabaseClient, createEventStore, migrate } from '@careflow/event-store';
+import { applicationRoleOf, closeDatabaseClient, createDatabaseClient, createEventStore, migrate } from '@careflow/event-store';
 import { createDataConverter, startCareEpisode } from '@careflow/temporal';
 import { createActivities } from '@careflow/worker/src/activities';
 import { shortEpisodeCommands } from '../support/care-episode-script';
@@ -25,7 +25,7 @@ describe('care episode across continue-as-new', () => {
   let address: string;
 
   beforeAll(async () => {
-    await migrate(admin, { applicationRole: new URL(requireEnv('DATABASE_URL')).username });
+    await migrate(admin, { applicationRole: applicationRoleOf(requireEnv('DATABASE_URL')) });
     const port = await freePort();
     address = `127.0.0.1:${port}`;
     server = spawn(

@@ -28,7 +28,7 @@ import {
   episodeSnapshotQuery,
   submitCommandUpdate,
 } from '@careflow/contracts';
-import { createDatabaseClient, createEventStore, type EventStore, migrate } from '@careflow/event-store';
+import { applicationRoleOf, createDatabaseClient, createEventStore, type EventStore, migrate } from '@careflow/event-store';
 import { createDataConverter, startCareEpisode } from '@careflow/temporal';
 import { createActivities } from '@careflow/worker/src/activities';
 import { requireEnv, uniqueSuffix } from './env';
@@ -48,7 +48,7 @@ export interface EpisodeHarness {
 
 export const startHarness = async (): Promise<EpisodeHarness> => {
   const admin = createDatabaseClient(requireEnv('MIGRATION_DATABASE_URL'), { applicationName: 'careflow-tests-migrate', maxConnections: 1 });
-  await migrate(admin, { applicationRole: new URL(requireEnv('DATABASE_URL')).username });
+  await migrate(admin, { applicationRole: applicationRoleOf(requireEnv('DATABASE_URL')) });
   await admin.end();
 
   const sql = createDatabaseClient(requireEnv('DATABASE_URL'), { applicationName: 'careflow-workflow-tests', maxConnections: 4 });

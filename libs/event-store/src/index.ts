@@ -15,7 +15,7 @@ export { createEventStore } from './event-store';
 export type { AppendOptions, EventStore, EventStoreOptions } from './event-store';
 export { contentHash, genesisHash, hashedContent, linkHash } from './hashing';
 export type { HashedEventFields } from './hashing';
-export { eventStoreMigrations, grantApplicationRole, migrate, MigrationError } from './migrations/runner';
+export { applicationRoleOf, eventStoreMigrations, grantApplicationRole, migrate, MigrationError } from './migrations/runner';
 export type { MigrateOptions, MigrateResult } from './migrations/runner';
 export type { Migration } from './migrations/migration';
 export { readModelTables, worklistViews } from './migrations/0002-read-models';

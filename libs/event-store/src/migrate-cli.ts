@@ -3,17 +3,16 @@
  * grants. Connects with MIGRATION_DATABASE_URL (the schema owner); the role to grant is the user of
  * DATABASE_URL. Used by `npm start`, docker-compose and deployments before the apps start.
  */
-import { z } from 'zod';
-import { ConfigError, loadConfig } from '@careflow/config';
-import { createDatabaseClient } from './database';
-import { migrate } from './migrations/runner';
+import { ConfigError, databaseEnv, loadConfig } from '@careflow/config';
+import { closeDatabaseClient, createDatabaseClient } from './database';
+import { applicationRoleOf, migrate } from './migrations/runner';
 
 const main = async (): Promise<void> => {
   const config = loadConfig({
-    DATABASE_URL: z.string().url(),
-    MIGRATION_DATABASE_URL: z.string().url(),
+    DATABASE_URL: databaseEnv.DATABASE_URL,
+    MIGRATION_DATABASE_URL: databaseEnv.DATABASE_URL,
   });
-  const applicationRole = decodeURIComponent(new URL(config.DATABASE_URL).username);
+  const applicationRole = applicationRoleOf(config.DATABASE_URL);
   if (!applicationRole) throw new ConfigError('invalid configuration: DATABASE_URL names no user (the application role)');
   const sql = createDatabaseClient(config.MIGRATION_DATABASE_URL, { applicationName: 'careflow-migrate', maxConnections: 1 });
   try {
@@ -22,7 +21,7 @@ const main = async (): Promise<void> => {
       applied.length === 0 ? 'careflow migrate: schema is current\n' : `careflow migrate: applied ${applied.join(', ')}\n`,
     );
   } finally {
-    await sql.end();
+    await closeDatabaseClient(sql);
   }
 };
 

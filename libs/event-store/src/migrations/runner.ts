@@ -96,6 +96,9 @@ export const migrate = async (sql: Sql, options: MigrateOptions): Promise<Migrat
   return { applied };
 };
 
+/** The application role of a database URL: its user (the role `migrate` grants to). */
+export const applicationRoleOf = (url: string): string => decodeURIComponent(new URL(url).username);
+
 const roleNamePattern = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** Idempotent: grants the application role what it needs and revokes what it must never have. */

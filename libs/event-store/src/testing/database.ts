@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql } from 'postgres';
 import { createDatabaseClient } from '../database';
-import { migrate } from '../migrations/runner';
+import { applicationRoleOf, migrate } from '../migrations/runner';
 import type { NewEvent } from '../types';
 import type { JsonObject } from '../canonical-json';
 
@@ -18,7 +18,7 @@ export const databaseUrls = (): { app: string; migration: string } => {
   return { app, migration };
 };
 
-export const applicationRoleOf = (url: string): string => decodeURIComponent(new URL(url).username);
+export { applicationRoleOf };
 
 export interface TestDatabase {
   /** The application role's pool. */
