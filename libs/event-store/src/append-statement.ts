@@ -98,14 +98,10 @@ export const insertEvents = async (
     });
   } else {
     parameters.push(
-      `[${prepared.events
-        .map(
-          (event, index) =>
-            `{"eventId":"${event.eventId}","type":${JSON.stringify(event.type)},"schemaVersion":${event.schemaVersion},` +
-            `"data":${event.dataJson},"metadata":${event.metadataJson},` +
-            `"previousHash":"${previousOf(index).toString('hex')}","hash":"${(hashes[index] as Buffer).toString('hex')}"}`,
-        )
-        .join(',')}]`,
+      eventsAsJson(
+        prepared,
+        (index) => `,"previousHash":"${previousOf(index).toString('hex')}","hash":"${(hashes[index] as Buffer).toString('hex')}"`,
+      ),
     );
   }
   const rows = await db.unsafe<{ global_position: string; tx_id: string }[]>(insertStatement(count), parameters as never[], {

@@ -27,13 +27,16 @@ export interface PreparedAppend {
   readonly events: readonly PreparedEvent[];
 }
 
-/** The events as one JSON array text, for statements that take several at once. */
-export const eventsAsJson = (prepared: PreparedAppend): string =>
+/**
+ * The events as one JSON array text, for statements that take several at once; `moreFields` adds
+ * members to each event's object (text starting with a comma).
+ */
+export const eventsAsJson = (prepared: PreparedAppend, moreFields: (index: number) => string = () => ''): string =>
   `[${prepared.events
     .map(
-      (event) =>
+      (event, index) =>
         `{"eventId":"${event.eventId}","type":${JSON.stringify(event.type)},"schemaVersion":${event.schemaVersion},` +
-        `"data":${event.dataJson},"metadata":${event.metadataJson}}`,
+        `"data":${event.dataJson},"metadata":${event.metadataJson}${moreFields(index)}}`,
     )
     .join(',')}]`;
 
