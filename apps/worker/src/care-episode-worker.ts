@@ -7,8 +7,9 @@ import type { WorkerConfig } from './config';
 import { ACTIVITIES, WORKER_CONFIG } from './tokens';
 
 /**
- * Hosts the Temporal Worker inside the Nest context. Nest owns the process signals: on SIGTERM it
- * calls onApplicationShutdown, where the worker stops polling, lets in-flight tasks finish, then exits.
+ * Hosts the Temporal Worker inside the Nest context. The platform's closeOnSignals owns the process
+ * signals: on SIGTERM it closes the app, whose onApplicationShutdown stops polling and lets in-flight
+ * tasks finish.
  */
 @Injectable()
 export class CareEpisodeWorker implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -45,9 +46,9 @@ export class CareEpisodeWorker implements OnApplicationBootstrap, OnApplicationS
     this.logger.info({ taskQueue: this.config.TEMPORAL_TASK_QUEUE }, 'worker polling');
   }
 
-  async onApplicationShutdown(signal?: string): Promise<void> {
+  async onApplicationShutdown(): Promise<void> {
     if (!this.worker || !this.running) return;
-    this.logger.info({ signal }, 'worker draining');
+    this.logger.info('worker draining');
     this.worker.shutdown();
     await this.running.catch(() => undefined);
     await this.connection?.close();
