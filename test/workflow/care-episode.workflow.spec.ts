@@ -52,6 +52,24 @@ describe('careEpisode workflow on the time-skipping server', () => {
     await harness?.teardown();
   });
 
+  type Intake = Extract<CareEpisodeCommand, { type: 'RecordIntake' }>['intake'];
+
+  /** A referral offered to t-2 alone, accepted, and its intake recorded (nothing found unless given). */
+  const acceptedWithIntake = async (intake: Partial<Intake> = {}, startOptions: Parameters<typeof startEpisode>[1] = {}) => {
+    harness.therapists = [therapistProfile('t-2')];
+    const episode = await startEpisode(harness, startOptions);
+    await waitForState(episode.snapshot, (s) => s.state.routing?.offers.length === 1);
+    const { now, today } = await clock(harness.env);
+    await episode.submit({ type: 'AcceptOffer', at: now, actor: therapistActor('t-2'), therapistId: 't-2' });
+    await episode.submit({
+      type: 'RecordIntake',
+      at: now,
+      actor: therapistActor('t-2'),
+      intake: { medicalHistory: [], medications: [], allergies: [], recentSurgeries: [], patientGoals: ['walk'], findings: [], ...intake },
+    });
+    return { episode, now, today };
+  };
+
   /** Referral routed to t-1, declined, re-offered to t-2 who accepts; then intake, assessment, plan, certification. */
   const throughCertification = async (): Promise<{ episode: StartedEpisode; start: string }> => {
     harness.therapists = [therapistProfile('t-1', { availability: 0.9 }), therapistProfile('t-2', { availability: 0.4 })];
@@ -254,17 +272,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
   });
 
   it('marks an uncertified plan of care delinquent after 30 days', async () => {
-    harness.therapists = [therapistProfile('t-2')];
-    const episode = await startEpisode(harness);
-    await waitForState(episode.snapshot, (s) => s.state.routing?.offers.length === 1);
-    const { now, today } = await clock(harness.env);
-    await episode.submit({ type: 'AcceptOffer', at: now, actor: therapistActor('t-2'), therapistId: 't-2' });
-    await episode.submit({
-      type: 'RecordIntake',
-      at: now,
-      actor: therapistActor('t-2'),
-      intake: { medicalHistory: [], medications: [], allergies: [], recentSurgeries: [], patientGoals: ['walk'], findings: [] },
-    });
+    const { episode, now, today } = await acceptedWithIntake();
     await episode.submit({
       type: 'RecordAssessment',
       at: now,
@@ -308,19 +316,10 @@ describe('careEpisode workflow on the time-skipping server', () => {
 
   it('keeps a patient name out of the raw history and the search attributes', async () => {
     const canary = `Canary-${randomUUID()}`;
-    harness.therapists = [therapistProfile('t-2')];
-    const episode = await startEpisode(harness, {
-      referral: { patient: { mrn: `mrn-${randomUUID()}`, name: canary, birthDate: '1961-02-03', sex: 'male', stateOfResidence: 'MD' } },
-    });
-    await waitForState(episode.snapshot, (s) => s.state.routing?.offers.length === 1);
-    const { now } = await clock(harness.env);
-    await episode.submit({ type: 'AcceptOffer', at: now, actor: therapistActor('t-2'), therapistId: 't-2' });
-    await episode.submit({
-      type: 'RecordIntake',
-      at: now,
-      actor: therapistActor('t-2'),
-      intake: { medicalHistory: [`${canary} history`], medications: [], allergies: [], recentSurgeries: [], patientGoals: [canary], findings: [] },
-    });
+    const { episode } = await acceptedWithIntake(
+      { medicalHistory: [`${canary} history`], patientGoals: [canary] },
+      { referral: { patient: { mrn: `mrn-${randomUUID()}`, name: canary, birthDate: '1961-02-03', sex: 'male', stateOfResidence: 'MD' } } },
+    );
 
     const { history } = await harness.env.client.workflowService.getWorkflowExecutionHistory({
       namespace: harness.env.namespace ?? 'default',
@@ -349,23 +348,8 @@ describe('careEpisode workflow on the time-skipping server', () => {
   });
 
   it('accepts a clearance from the EHR feed as a signal', async () => {
-    harness.therapists = [therapistProfile('t-2')];
-    const episode = await startEpisode(harness);
-    await waitForState(episode.snapshot, (s) => s.state.routing?.offers.length === 1);
-    const { now, today } = await clock(harness.env);
-    await episode.submit({ type: 'AcceptOffer', at: now, actor: therapistActor('t-2'), therapistId: 't-2' });
-    await episode.submit({
-      type: 'RecordIntake',
-      at: now,
-      actor: therapistActor('t-2'),
-      intake: {
-        medicalHistory: [],
-        medications: [],
-        allergies: [],
-        recentSurgeries: [],
-        patientGoals: ['walk'],
-        findings: [{ findingId: 'f-fever', condition: 'fever-or-acute-infection' }],
-      },
+    const { episode, now, today } = await acceptedWithIntake({
+      findings: [{ findingId: 'f-fever', condition: 'fever-or-acute-infection' }],
     });
     const held = await episode.snapshot();
     expect(held.state.status).toBe('onhold');
