@@ -21,13 +21,8 @@ import {
   type EventStore,
   type NewEvent,
 } from '@careflow/event-store';
+import { requireEnv } from '../support/env';
 import { percentile, round, type BenchContext, type BenchRow } from './bench';
-
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-};
 
 const benchDatabase = 'careflow_bench';
 const schemas = { store: 'store_bench', raw: 'raw_bench', emmett: 'emmett_bench', empty: 'store_empty', big: 'store_10m' };
@@ -411,9 +406,9 @@ const bigTableLatency = async (log: BenchContext['log'], url: string, idKind: 'r
 };
 
 export default async function eventStoreBench({ log }: BenchContext): Promise<BenchRow[]> {
-  const rootUrl = env('MIGRATION_DATABASE_URL');
+  const rootUrl = requireEnv('MIGRATION_DATABASE_URL');
   const benchUrl = withDatabase(rootUrl, benchDatabase);
-  const appRole = applicationRoleOf(env('DATABASE_URL'));
+  const appRole = applicationRoleOf(requireEnv('DATABASE_URL'));
   await prepareDatabase(log, rootUrl, benchUrl, appRole);
 
   const admin = postgres(benchUrl, { max: 1, onnotice: () => undefined });

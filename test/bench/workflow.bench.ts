@@ -16,15 +16,10 @@ import { createActivities } from '@careflow/worker/src/activities';
 import { noOpActivities } from '../fixtures/probe-activities';
 import { floorCommandUpdate } from '../fixtures/workflows';
 import { shortEpisodeCommands } from '../support/care-episode-script';
+import { requireEnv } from '../support/env';
 import { lead, referral, therapistProfile } from '../support/episode-harness';
 import { historyFixtureKeyring, historyFromObject } from '../support/histories';
 import { type BenchContext, type BenchRow, round } from './bench';
-
-const env = (name: string): string => {
-  const value = process.env[name];
-  if (!value) throw new Error(`${name} is not set`);
-  return value;
-};
 
 const rounds = 3;
 const episodesPerRound = 20;
@@ -33,14 +28,14 @@ const cachedEpisodes = 2000;
 
 export default async function workflowBench({ log }: BenchContext): Promise<BenchRow[]> {
   Runtime.install({ logger: new DefaultLogger('WARN') });
-  const admin = createDatabaseClient(env('MIGRATION_DATABASE_URL'), { applicationName: 'careflow-bench-admin', maxConnections: 1 });
-  await migrate(admin, { applicationRole: applicationRoleOf(env('DATABASE_URL')) });
+  const admin = createDatabaseClient(requireEnv('MIGRATION_DATABASE_URL'), { applicationName: 'careflow-bench-admin', maxConnections: 1 });
+  await migrate(admin, { applicationRole: applicationRoleOf(requireEnv('DATABASE_URL')) });
   await admin.end();
-  const sql = createDatabaseClient(env('DATABASE_URL'), { applicationName: 'careflow-bench', maxConnections: 8 });
+  const sql = createDatabaseClient(requireEnv('DATABASE_URL'), { applicationName: 'careflow-bench', maxConnections: 8 });
   const dataConverter = createDataConverter(historyFixtureKeyring);
   const taskQueue = `bench-${randomUUID()}`;
   const therapists = [therapistProfile('bench-t-1', { caseloadLimit: 1000 })];
-  const workerConnection = await NativeConnection.connect({ address: env('TEMPORAL_ADDRESS') });
+  const workerConnection = await NativeConnection.connect({ address: requireEnv('TEMPORAL_ADDRESS') });
   const worker = await Worker.create({
     connection: workerConnection,
     taskQueue,
@@ -56,7 +51,7 @@ export default async function workflowBench({ log }: BenchContext): Promise<Benc
     },
   });
   const running = worker.run();
-  const connection = await Connection.connect({ address: env('TEMPORAL_ADDRESS') });
+  const connection = await Connection.connect({ address: requireEnv('TEMPORAL_ADDRESS') });
   const client = new Client({ connection, dataConverter });
 
   const startCareEpisode = async (): Promise<WorkflowHandle> => {
