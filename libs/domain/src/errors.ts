@@ -86,6 +86,7 @@ export const domainErrorCodes = [
   'GOAL_NOT_FOUND',
   'DEADLINE_NOT_PENDING',
   'DEADLINE_NOT_REACHED',
+  'ROLE_NOT_PERMITTED',
 ] as const;
 
 export type DomainErrorCode = (typeof domainErrorCodes)[number];

@@ -35,6 +35,7 @@ import type { Decision, Handler } from './decision';
 import { dueDates } from './due-dates';
 import type { CareEpisodeEvent } from './events';
 import { evolve } from './evolve';
+import { roleRefusal } from './roles';
 import { initialState, type CareEpisodeState } from './state';
 
 const handlers: { readonly [T in CareEpisodeCommandType]: Handler<T> } = {
@@ -84,6 +85,8 @@ export const decide = (
 ): Decision => {
   const parsed = parseCommand(command);
   if (parsed instanceof DomainError) return parsed;
+  const refusal = roleRefusal(parsed.type, parsed.actor.role);
+  if (refusal) return refusal;
   try {
     return (handlers[parsed.type] as Handler<CareEpisodeCommandType>)(parsed, state, settings);
   } catch {

@@ -10,6 +10,7 @@ export type { Decision } from './decision';
 export * from './commands';
 export * from './events';
 export * from './records';
+export * from './roles';
 export {
   initialState,
   certificationStanding,

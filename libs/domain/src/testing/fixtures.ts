@@ -9,6 +9,9 @@ import type { TherapistProfile } from '../routing';
 
 export const therapist = { userId: 'user-therapist-1', role: 'therapist' };
 export const lead = { userId: 'user-lead-1', role: 'department-lead' };
+export const scheduler = { userId: 'user-scheduler-1', role: 'scheduler' };
+/** The episode's own workflow: timers and routing. */
+export const system = { userId: 'careflow-system', role: 'system' };
 
 /** The CMS example NPI; its Luhn check digit is valid. */
 export const validNpi = '1234567893';
@@ -51,7 +54,7 @@ export const therapistProfile = (therapistId: string, overrides: Partial<Therapi
 export const routeReferral = (overrides: Overrides<'RouteReferral'> = {}): CommandOf<'RouteReferral'> => ({
   type: 'RouteReferral',
   at: at('2025-03-03', '10:00'),
-  actor: lead,
+  actor: system,
   therapists: [therapistProfile('t-1', { availability: 0.9 }), therapistProfile('t-2'), therapistProfile('t-3', { availability: 0.1 })],
   cancerHistory: false,
   previousTherapistIds: [],
@@ -200,7 +203,7 @@ export const markDeadline = (
 ): CommandOf<'MarkDeadlinePassed'> => ({
   type: 'MarkDeadlinePassed',
   at: when,
-  actor: { userId: 'system', role: 'system' },
+  actor: system,
   deadline,
   ...(sessionId === undefined ? {} : { sessionId }),
 });
