@@ -2,6 +2,8 @@
  * Precautions from screening, the 97124/97140 pair across the day, and what routing reads from the
  * referral (CLINICAL-RULES §3, §4, §7, §10).
  */
+import type { BodyRegion } from '../../rules/catalogue';
+import type { SessionLine } from '../../rules/notes';
 import * as f from '../../testing/fixtures';
 import { given } from '../../testing/given-when-then';
 
@@ -23,8 +25,8 @@ const addendum = (sessionId: string, correctedLines: object[]) => ({
   text: 'regions corrected',
   correctedLines,
 });
-const massageOn = (region: string) => [{ code: '97124', minutes: 30, bodyRegions: [region] }];
-const manualTherapyOn = (region: string) => [{ code: '97140', minutes: 30, bodyRegions: [region] }];
+const massageOn = (region: BodyRegion): SessionLine[] => [{ code: '97124', minutes: 30, bodyRegions: [region] }];
+const manualTherapyOn = (region: BodyRegion): SessionLine[] => [{ code: '97140', minutes: 30, bodyRegions: [region] }];
 /** A certified episode whose intake found these findings (all relative, so no hold). */
 const certifiedWith = (findings: object[]) => [...f.accepted(), f.recordIntake({ findings: findings as never }), f.recordAssessment(), f.establishPlan(), f.certify()];
 const anticoagulant = { findingId: 'finding-ac', condition: 'anticoagulant-therapy' };
@@ -113,8 +115,8 @@ describe('precautions judge each technique on its own region and pressure', () =
 });
 
 describe('osteoporosis and controlled cardiovascular disease', () => {
-  const deepOn = (region: string) =>
-    f.recordSession('s-1', '2025-03-07', { lines: massageOn(region), techniques: ['swedish'], pressure: [{ bodyRegion: region, pressure: 'deep' }] as never });
+  const deepOn = (region: BodyRegion) =>
+    f.recordSession('s-1', '2025-03-07', { lines: massageOn(region), techniques: ['swedish'], pressure: [{ bodyRegion: region, pressure: 'deep' }] });
   const osteoporosis = { findingId: 'finding-bone', condition: 'osteoporosis' };
 
   it('allows deep pressure on soft tissue with osteoporosis and refuses it over bone', () => {
