@@ -183,7 +183,8 @@ export const fracturesAtTreatedRegions = <C extends Contraindication>(
     (c) =>
       c.severity === 'relative' &&
       contraindicationRules[c.condition].absoluteOnlyAtTreatedRegions === true &&
-      touches(c.site ?? [], treatedRegions),
+      // A fracture always names its site (`needsSite`).
+      touches(c.site as readonly BodyRegion[], treatedRegions),
   );
 
 /** A surgery as intake records it: what was done, when, and where. */

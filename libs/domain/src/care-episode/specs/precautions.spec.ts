@@ -145,6 +145,7 @@ describe('intake medications, surgeries and pregnancy raise precautions', () => 
     [{ name: 'aspirin 81 mg' }],
     [{ name: 'Aspirin', class: 'antiplatelet' }],
     [{ name: 'study drug XR-7', class: 'anticoagulant' }],
+    [{ name: 'warfarin', class: 'other' }],
   ])('flags anticoagulant therapy from %j', (medication) =>
     given(f.accepted())
       .when(f.recordIntake({ medications: [medication] as never }))
