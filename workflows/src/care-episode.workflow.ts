@@ -192,7 +192,6 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
       actor: systemActor,
       therapists: candidates.therapists,
       previousTherapistIds: candidates.previousTherapistIds,
-      cancerHistory: state.referral?.cancerHistory ?? false,
     };
     await executeSystemCommand(command, 'routing');
   }

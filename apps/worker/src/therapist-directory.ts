@@ -1,14 +1,26 @@
 import type { Sql } from 'postgres';
 import type { RoutingCandidates } from '@careflow/contracts';
-import type { TherapistProfile } from '@careflow/domain';
+import type { HeldCertificate, TherapistProfile } from '@careflow/domain';
 import type { TherapistDirectory } from './activities';
+
+type StoredProfile = Omit<TherapistProfile, 'therapistId' | 'departmentId' | 'activeEpisodeCount' | 'specialtyCertificates'> & {
+  /** Profiles written before certificates carried an expiry name them only. */
+  specialtyCertificates: ReadonlyArray<HeldCertificate | string>;
+};
 
 interface TherapistRow {
   therapist_id: string;
   department_id: string;
-  profile: Omit<TherapistProfile, 'therapistId' | 'departmentId' | 'activeEpisodeCount'>;
+  profile: StoredProfile;
   active_episodes: number;
 }
+
+/**
+ * A certificate stored without its expiry cannot be shown valid through the plan, so routing does not
+ * count it until the directory records when it expires.
+ */
+export const certificatesWithExpiry = (stored: StoredProfile['specialtyCertificates']): HeldCertificate[] =>
+  stored.filter((held): held is HeldCertificate => typeof held !== 'string');
 
 /**
  * The department's therapists from the `therapists` table, with their current caseload counted from
@@ -36,6 +48,7 @@ export const createPostgresTherapistDirectory = (sql: Sql): TherapistDirectory =
     return {
       therapists: rows.map((row) => ({
         ...row.profile,
+        specialtyCertificates: certificatesWithExpiry(row.profile.specialtyCertificates),
         therapistId: row.therapist_id,
         departmentId: row.department_id,
         activeEpisodeCount: row.active_episodes,

@@ -4,9 +4,10 @@
  */
 import { timedCodes, type TimedCode } from '../billing';
 import { DomainError, type DomainErrorCode } from '../errors';
-import type { SpecialtyCertificate, TherapistLicense, TherapistProfile } from '../routing';
+import type { HeldCertificate, SpecialtyCertificate, TherapistLicense, TherapistProfile } from '../routing';
 import { bodyRegions, pressureLevels, techniques } from '../rules/catalogue';
-import { contraindicationConditions, type ScreeningFinding } from '../rules/contraindications';
+import { contraindicationConditions, type RecentSurgery, type ScreeningFinding } from '../rules/contraindications';
+import { medicationClasses, type Medication } from '../rules/screening-lists';
 import { dischargeReasons } from '../rules/discharge';
 import type { SessionLine } from '../rules/notes';
 import { outcomeMeasures, type Measurement } from '../rules/outcome-measures';
@@ -103,7 +104,7 @@ const therapist = object<TherapistProfile>({
   departmentId: id,
   licenses: array(license, { max: 60 }),
   boardCertifications: array(shortText, { max: 20 }),
-  specialtyCertificates: array(oneOf(specialtyCertificates), { max: specialtyCertificates.length }),
+  specialtyCertificates: array(object<HeldCertificate>({ certificate: oneOf(specialtyCertificates), expiresOn: isoDate }), { max: 60 }),
   activeEpisodeCount: integer(0, 10_000),
   caseloadLimit: optional(integer(0, 10_000)),
   availability: decimal(0, 1),
@@ -116,12 +117,19 @@ const finding = object<ScreeningFinding>({
   bodyRegions: optional(regions),
 });
 
+const namedMedication = object<Medication>({ name: shortText, class: optional(oneOf(medicationClasses)) });
+/** A medication as text, or by name with its class. */
+const medication: Schema<string | Medication> = (value, path) => (typeof value === 'string' ? shortText(value, path) : namedMedication(value, path));
+
+const recentSurgery = object<RecentSurgery>({ procedure: shortText, date: isoDate, bodyRegions: array(region, { min: 1, max: bodyRegions.length }) });
+
 const intake = object<Intake>({
   medicalHistory: texts,
-  medications: texts,
+  medications: array(medication, { max: 100 }),
   allergies: texts,
-  recentSurgeries: texts,
+  recentSurgeries: array(recentSurgery, { max: 50 }),
   patientGoals: texts,
+  pregnant: optional(boolean),
   findings: uniqueBy(array(finding, { max: 50 }), 'findingId'),
 });
 
@@ -161,6 +169,7 @@ const plan = object<PlanOfCare>({
   frequencyPerWeek: integer(1, 7),
   durationWeeks: integer(1, 52),
   precautions: texts,
+  bodyRegions: optional(regions),
 });
 
 const sessionLine = object<SessionLine>({
@@ -169,7 +178,9 @@ const sessionLine = object<SessionLine>({
   bodyRegions: regions,
 });
 const sessionLines = array(sessionLine, { max: 20 });
-const regionPressure = object<RegionPressure>({ bodyRegion: region, pressure: oneOf(pressureLevels) });
+const regionPressure = object<RegionPressure>({ bodyRegion: region, pressure: oneOf(pressureLevels), technique: optional(oneOf(techniques)) });
+/** One entry per region, or per region and technique. */
+const pressures = array(regionPressure, { max: bodyRegions.length * techniques.length });
 const nprs = optional(integer(0, 10));
 
 const session = object<SessionDocumentation>({
@@ -177,7 +188,7 @@ const session = object<SessionDocumentation>({
   therapist: object<SessionDocumentation['therapist']>({ therapistId: id, licenseExpiresOn: isoDate }),
   lines: array(sessionLine, { min: 1, max: 20 }),
   techniques: array(oneOf(techniques), { max: techniques.length }),
-  pressure: array(regionPressure, { max: bodyRegions.length }),
+  pressure: pressures,
   patientFeedback: optional(longText),
   painBefore: nprs,
   painAfter: nprs,
@@ -188,7 +199,7 @@ const session = object<SessionDocumentation>({
 const continuation = object<SessionContinuation>({
   lines: sessionLines,
   techniques: array(oneOf(techniques), { max: techniques.length }),
-  pressure: array(regionPressure, { max: bodyRegions.length }),
+  pressure: pressures,
 });
 
 const commandSchemas: { readonly [T in CareEpisodeCommandType]: Schema<CommandOf<T>> } = {
@@ -196,7 +207,6 @@ const commandSchemas: { readonly [T in CareEpisodeCommandType]: Schema<CommandOf
   RouteReferral: object({
     ...base('RouteReferral'),
     therapists: uniqueBy(array(therapist, { max: 1000 }), 'therapistId'),
-    cancerHistory: boolean,
     previousTherapistIds: array(id, { max: 100 }),
     expectedPlanEnd: optional(isoDate),
   }),

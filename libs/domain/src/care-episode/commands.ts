@@ -31,10 +31,12 @@ export interface ReceiveReferral extends CommandBase<'ReceiveReferral'> {
   readonly referral: Referral;
 }
 
-/** Routes with the department's routing settings; the caller supplies today's therapist profiles. */
+/**
+ * Routes with the department's routing settings; the caller supplies today's therapist profiles.
+ * What the patient needs (diagnoses, cancer history) is read from the referral, never from here.
+ */
 export interface RouteReferral extends CommandBase<'RouteReferral'> {
   readonly therapists: readonly TherapistProfile[];
-  readonly cancerHistory: boolean;
   readonly previousTherapistIds: readonly string[];
   /** Defaults to the longest certified period from today. */
   readonly expectedPlanEnd?: IsoDate;

@@ -12,6 +12,7 @@ import {
 import { isTargetBetterThanBaseline, measureDefinitions, measurementRefusal, measurementsRefusal } from '../rules/outcome-measures';
 import { referralAgeRefusal } from '../rules/referral';
 import { firstRefusal, type Handler } from './decision';
+import { fractureAtPlannedSiteEvents } from './decide-screening';
 import type { PlanOfCareRevised } from './events';
 import { careStarted, notAfterToday, notBefore, stamp } from './guards';
 import type { PlanOfCare, Referral } from './records';
@@ -77,6 +78,7 @@ export const establishPlanOfCare: Handler<'EstablishPlanOfCare'> = (command, sta
       periodStart,
       periodEnd: certifiedPeriodEnd(periodStart, command.plan.durationWeeks),
     },
+    ...fractureAtPlannedSiteEvents(command, state, command.plan),
   ];
 };
 
@@ -110,6 +112,7 @@ export const revisePlanOfCare: Handler<'RevisePlanOfCare'> = (command, state) =>
       // Before certification the period follows the plan; after it, only a recertification moves it.
       periodEnd: isCertified(state) ? periodEnd : certifiedPeriodEnd(periodStart, command.plan.durationWeeks),
     },
+    ...fractureAtPlannedSiteEvents(command, state, command.plan),
   ];
 };
 

@@ -112,7 +112,7 @@ export const routeReferral: Handler<'RouteReferral'> = (command, state, settings
     referralDate: referral.referralDate,
     expectedPlanEnd: command.expectedPlanEnd ?? addDays(dateOf(command.at), maxCertifiedPeriodDays - 1),
     diagnosisCodes: referral.diagnosisCodes,
-    cancerHistory: command.cancerHistory,
+    cancerHistory: referral.cancerHistory ?? false,
     previousTherapistIds: command.previousTherapistIds,
   };
   const decision = rankTherapists(request, command.therapists, settings.routing);

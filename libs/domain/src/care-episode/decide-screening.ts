@@ -2,15 +2,24 @@
 import { dateOf } from '../calendar';
 import { DomainError } from '../errors';
 import { isQualifiedCertifier } from '../rules/certification';
-import { findingRefusal, screen, type Contraindication, type ScreeningFinding } from '../rules/contraindications';
+import type { BodyRegion } from '../rules/catalogue';
+import {
+  derivedFindingIdPrefix,
+  findingRefusal,
+  findingsFromIntake,
+  fracturesAtTreatedRegions,
+  screen,
+  type Contraindication,
+  type ScreeningFinding,
+} from '../rules/contraindications';
 import type { CommandOf } from './commands';
 import { firstRefusal, type Decision, type Handler } from './decision';
 import type { CareEpisodeEvent } from './events';
 import { careStarted, duplicate, notAfterToday, stamp } from './guards';
-import type { Referral } from './records';
-import { unclearedContraindications, type CareEpisodeState, type ContraindicationState } from './state';
+import type { PlanOfCare, Referral } from './records';
+import { treatedRegions, unclearedContraindications, type CareEpisodeState, type ContraindicationState } from './state';
 
-type Stamped = CommandOf<'RecordIntake' | 'FlagContraindication'>;
+type Stamped = CommandOf<'RecordIntake' | 'FlagContraindication' | 'EstablishPlanOfCare' | 'RevisePlanOfCare'>;
 
 /** Flags what screening found; an absolute finding holds the episode and asks the physician to clear it. */
 const screeningEvents = (command: Stamped, state: CareEpisodeState, found: readonly Contraindication[]): CareEpisodeEvent[] => {
@@ -34,18 +43,26 @@ const findingIdTaken = (state: CareEpisodeState, findingId: string): boolean =>
 const findingsRefusal = (findings: readonly ScreeningFinding[]) => () =>
   findings.map(findingRefusal).find((refusal) => refusal !== undefined);
 
+const reservedFindingIds = (findings: readonly ScreeningFinding[]) => () =>
+  findings.some((finding) => finding.findingId.startsWith(derivedFindingIdPrefix))
+    ? new DomainError('INVALID_COMMAND', `Finding ids starting with "${derivedFindingIdPrefix}" are reserved for findings derived from the intake.`)
+    : undefined;
+
 export const recordIntake: Handler<'RecordIntake'> = (command, state): Decision => {
   const refusal = firstRefusal(
     () => careStarted(state),
     () => (state.intake ? new DomainError('OUT_OF_ORDER', 'Intake is already recorded for this episode.') : undefined),
+    reservedFindingIds(command.intake.findings),
+    ...command.intake.recentSurgeries.map((surgery) => () => notAfterToday(surgery.date, command.at, 'A surgery')),
     findingsRefusal(command.intake.findings),
   );
   if (refusal) return refusal;
   const screenedOn = dateOf(command.at);
-  const found = command.intake.findings
-    .map((finding) => screen(finding, screenedOn))
+  const findings = [...command.intake.findings, ...findingsFromIntake(command.intake)];
+  const found = findings
+    .map((finding) => screen(finding, screenedOn, treatedRegions(state)))
     .filter((c): c is Contraindication => c !== undefined);
-  return [{ type: 'IntakeRecorded', ...stamp(command), intake: command.intake }, ...screeningEvents(command, state, found)];
+  return [{ type: 'IntakeRecorded', ...stamp(command), intake: { ...command.intake, findings } }, ...screeningEvents(command, state, found)];
 };
 
 export const flagContraindication: Handler<'FlagContraindication'> = (command, state) => {
@@ -56,7 +73,7 @@ export const flagContraindication: Handler<'FlagContraindication'> = (command, s
     findingsRefusal([command.finding]),
   );
   if (refusal) return refusal;
-  const contraindication = screen(command.finding, dateOf(command.at));
+  const contraindication = screen(command.finding, dateOf(command.at), treatedRegions(state));
   if (contraindication === undefined) {
     return new DomainError(
       'INVALID_COMMAND',
@@ -64,6 +81,18 @@ export const flagContraindication: Handler<'FlagContraindication'> = (command, s
     );
   }
   return screeningEvents(command, state, [contraindication]);
+};
+
+/**
+ * A plan that adds the site of an uncleared fracture to the regions to be treated makes it a fracture
+ * at the treatment site: absolute, so the episode holds and the physician is asked to clear it.
+ */
+export const fractureAtPlannedSiteEvents = (command: Stamped, state: CareEpisodeState, plan: PlanOfCare): CareEpisodeEvent[] => {
+  const regions: BodyRegion[] = [...treatedRegions(state), ...(plan.bodyRegions ?? [])];
+  const nowAbsolute = fracturesAtTreatedRegions(unclearedContraindications(state, 'relative'), regions).map(
+    ({ clearanceRequested: _requested, cleared: _cleared, ...contraindication }): Contraindication => ({ ...contraindication, severity: 'absolute' }),
+  );
+  return screeningEvents(command, state, nowAbsolute);
 };
 
 const findContraindication = (state: CareEpisodeState, findingId: string): ContraindicationState | DomainError => {

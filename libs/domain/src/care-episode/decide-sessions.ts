@@ -30,7 +30,8 @@ const treatmentRefusal = (
   use: { techniques: readonly Technique[]; pressure: readonly RegionPressure[]; lines: readonly SessionLine[] },
 ): Refusal => {
   const plan = state.plan as PlanOfCare;
-  const outside = use.techniques.find((technique) => !plan.techniques.includes(technique));
+  const techniques = [...new Set([...use.techniques, ...use.pressure.flatMap((entry) => (entry.technique === undefined ? [] : [entry.technique]))])];
+  const outside = techniques.find((technique) => !plan.techniques.includes(technique));
   if (outside !== undefined) {
     return new DomainError('TECHNIQUE_NOT_IN_PLAN', `${outside} is not among the plan of care's techniques; revise the plan first.`, {
       technique: outside,
@@ -38,11 +39,24 @@ const treatmentRefusal = (
   }
   const treatedRegions: BodyRegion[] = [...use.lines.flatMap((line) => line.bodyRegions), ...use.pressure.map((p) => p.bodyRegion)];
   return restrictedTechniqueRefusal(unclearedContraindications(state, 'relative'), {
-    techniques: use.techniques,
+    techniques,
     pressure: use.pressure,
     treatedRegions,
   });
 };
+
+/**
+ * 97124 and 97140 on one region are billed per patient-day (CLINICAL-RULES §10), so the pair is
+ * checked across every session of the day, continuations included, with `lines` in place of the
+ * lines of `sessionId` when it is already recorded.
+ */
+const dayCodePairConflict = (state: CareEpisodeState, date: IsoDate, sessionId: string, lines: readonly SessionLine[]): Refusal =>
+  findCodePairConflict([
+    ...sessionsOf(state)
+      .filter((other) => other.documentation.date === date && other.sessionId !== sessionId)
+      .flatMap((other) => other.documentation.lines),
+    ...lines,
+  ]);
 
 const onHoldRefusal = (state: CareEpisodeState): Refusal =>
   state.status === 'onhold'
@@ -117,7 +131,7 @@ const sessionRefusal = (
         settings,
       ),
     () => treatmentRefusal(state, session),
-    () => findCodePairConflict(session.lines),
+    () => dayCodePairConflict(state, session.date, command.sessionId, session.lines),
   );
 };
 
@@ -188,7 +202,13 @@ export const resumeSession: Handler<'ResumeSession'> = (command, state) => {
       () => sameDay(session, command.at, 'resumed'),
       () => onHoldRefusal(state),
       () => treatmentRefusal(state, continuation),
-      () => findCodePairConflict(mergeSessionLines(session.documentation.lines, continuation.lines)),
+      () =>
+        dayCodePairConflict(
+          state,
+          session.documentation.date,
+          session.sessionId,
+          mergeSessionLines(session.documentation.lines, continuation.lines),
+        ),
     ) ?? [{ type: 'SessionResumed', ...stamp(command), sessionId: session.sessionId, continuation }]
   );
 };
@@ -235,6 +255,13 @@ export const signNote: Handler<'SignNote'> = (command, state) => {
   return refusal ?? [{ type: 'NoteSigned', ...stamp(command), sessionId: command.sessionId }];
 };
 
+/** Corrected lines pass the session rules on what was done: plan techniques, precautions, the day's code pair. */
+const correctionRefusal = (state: CareEpisodeState, session: SessionVisit, correctedLines: readonly SessionLine[]): Refusal =>
+  firstRefusal(
+    () => treatmentRefusal(state, { ...session.documentation, lines: correctedLines }),
+    () => dayCodePairConflict(state, session.documentation.date, session.sessionId, correctedLines),
+  );
+
 /**
  * Addenda are the one thing still possible after an episode closes. A signed note has been released
  * to billing, so a correction of its billing-relevant fields asks for a corrected claim.
@@ -249,7 +276,7 @@ export const addAddendum: Handler<'AddAddendum'> = (command, state) => {
         sessionsOf(state).some((s) => s.addendumIds.includes(command.addendumId)),
         `Addendum ${command.addendumId}`,
       ),
-    () => (command.correctedLines === undefined ? undefined : findCodePairConflict(command.correctedLines)),
+    () => (command.correctedLines === undefined ? undefined : correctionRefusal(state, session as SessionVisit, command.correctedLines)),
   );
   if (refusal) return refusal;
   const { documentation, signed } = session as SessionVisit;

@@ -45,11 +45,14 @@ export const evolve = (state: CareEpisodeState, event: CareEpisodeEvent): CareEp
       return { ...state, status: 'cancelled' };
     case 'IntakeRecorded':
       return { ...state, intake: event.intake };
-    case 'ContraindicationFlagged':
+    case 'ContraindicationFlagged': {
+      // The same finding flagged again (a fracture the plan now treats) replaces its earlier standing.
+      const flagged = { ...event.contraindication, clearanceRequested: false, cleared: false };
       return {
         ...state,
-        contraindications: [...state.contraindications, { ...event.contraindication, clearanceRequested: false, cleared: false }],
+        contraindications: [...state.contraindications.filter((c) => c.findingId !== flagged.findingId), flagged],
       };
+    }
     case 'ClearanceRequested':
       return {
         ...state,

@@ -6,7 +6,8 @@ import type { IsoDate } from '../calendar';
 import type { UntimedCode } from '../billing';
 import type { Authorization } from '../rules/authorization';
 import type { BodyRegion, Pressure, Technique } from '../rules/catalogue';
-import type { ScreeningFinding } from '../rules/contraindications';
+import type { RecentSurgery, ScreeningFinding } from '../rules/contraindications';
+import type { Medication } from '../rules/screening-lists';
 import type { Measurement, OutcomeMeasure } from '../rules/outcome-measures';
 import type { SessionLine } from '../rules/notes';
 
@@ -55,11 +56,18 @@ export interface Referral {
 
 export interface Intake {
   readonly medicalHistory: readonly string[];
-  readonly medications: readonly string[];
+  /** As text or with a class; screening matches anticoagulants and antiplatelets by name or class. */
+  readonly medications: ReadonlyArray<string | Medication>;
   readonly allergies: readonly string[];
-  readonly recentSurgeries: readonly string[];
+  /** With date and site, so screening can tell a recent surgery and the site to avoid. */
+  readonly recentSurgeries: readonly RecentSurgery[];
   readonly patientGoals: readonly string[];
-  /** Screening findings; each is classified absolute, relative or history by the screening catalogue. */
+  /** Asked at intake; pregnancy is a relative precaution. */
+  readonly pregnant?: boolean;
+  /**
+   * Screening findings; each is classified absolute, relative or history by the screening catalogue.
+   * In IntakeRecorded they include those derived from medications, surgeries and pregnancy.
+   */
   readonly findings: readonly ScreeningFinding[];
 }
 
@@ -103,6 +111,8 @@ export interface PlanOfCare {
   readonly frequencyPerWeek: number;
   readonly durationWeeks: number;
   readonly precautions: readonly string[];
+  /** The regions to be treated, with the referral's; screening judges a fracture's site against them. */
+  readonly bodyRegions?: readonly BodyRegion[];
 }
 
 /** A physician (or NP/PA) who certifies a plan or clears a contraindication. */
@@ -112,9 +122,14 @@ export interface Practitioner {
   readonly credential: string;
 }
 
+/**
+ * Pressure on a region. An entry that names its technique is that technique's pressure; one that
+ * does not (as all entries did before) stands for every technique of the session on that region.
+ */
 export interface RegionPressure {
   readonly bodyRegion: BodyRegion;
   readonly pressure: Pressure;
+  readonly technique?: Technique;
 }
 
 /** A treatment session as documented (CLINICAL-RULES §7). */

@@ -4,6 +4,7 @@
 import { daysBetween, type IsoDate, type IsoInstant } from '../calendar';
 import type { RoutingDecision, RoutingRequest } from '../routing';
 import { certificationDueOn, isOnOrBefore, verbalOrderSignatureDueOn, type CertificationStanding } from '../rules/certification';
+import type { BodyRegion } from '../rules/catalogue';
 import type { Contraindication } from '../rules/contraindications';
 import type { SessionLine } from '../rules/notes';
 import type { OutcomeMeasure } from '../rules/outcome-measures';
@@ -140,6 +141,11 @@ export const authorizedVisitsUsed = (state: CareEpisodeState): number =>
 
 export const unclearedContraindications = (state: CareEpisodeState, severity: 'absolute' | 'relative'): ContraindicationState[] =>
   state.contraindications.filter((c) => c.severity === severity && !c.cleared);
+
+/** The regions the referral and the plan of care name for treatment; empty when neither names any. */
+export const treatedRegions = (state: CareEpisodeState): BodyRegion[] => [
+  ...new Set([...(state.referral?.bodyRegions ?? []), ...(state.plan?.bodyRegions ?? [])]),
+];
 
 export const pendingOffer = (state: CareEpisodeState): OfferRecord | undefined =>
   state.routing?.offers.find((offer) => offer.outcome === 'pending');

@@ -13,6 +13,7 @@ export {
   defaultRoutingSettings,
   type CandidateAssessment,
   type EscalationReason,
+  type HeldCertificate,
   type ExclusionRule,
   type RoutingDecision,
   type RoutingRequest,

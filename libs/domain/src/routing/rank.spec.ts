@@ -1,4 +1,11 @@
-import { defaultRoutingSettings, rankTherapists, type RoutingRequest, type TherapistProfile } from './index';
+import {
+  defaultRoutingSettings,
+  rankTherapists,
+  type HeldCertificate,
+  type RoutingRequest,
+  type SpecialtyCertificate,
+  type TherapistProfile,
+} from './index';
 
 const request = (overrides: Partial<RoutingRequest> = {}): RoutingRequest => ({
   patientState: 'MD',
@@ -9,6 +16,10 @@ const request = (overrides: Partial<RoutingRequest> = {}): RoutingRequest => ({
   previousTherapistIds: [],
   ...overrides,
 });
+
+/** Certificates valid well past every plan in these specs. */
+const held = (...certificates: SpecialtyCertificate[]): HeldCertificate[] =>
+  certificates.map((certificate) => ({ certificate, expiresOn: '2027-01-01' }));
 
 const therapist = (therapistId: string, overrides: Partial<TherapistProfile> = {}): TherapistProfile => ({
   therapistId,
@@ -109,7 +120,7 @@ describe('routing eligibility: required certificates', () => {
     (diagnosis, cancerHistory, certificate) => {
       const decision = rankTherapists(
         request({ diagnosisCodes: [diagnosis], cancerHistory }),
-        [therapist('holder', { specialtyCertificates: [certificate] }), therapist('other')],
+        [therapist('holder', { specialtyCertificates: held(certificate) }), therapist('other')],
         defaultRoutingSettings,
       );
       expect(decision.requiredCertificates).toEqual([certificate]);
@@ -128,8 +139,8 @@ describe('routing eligibility: required certificates', () => {
     const decision = rankTherapists(
       request({ diagnosisCodes: ['C50.911', 'I97.2'] }),
       [
-        therapist('both', { specialtyCertificates: ['oncology-massage', 'manual-lymph-drainage'] }),
-        therapist('oncology-only', { specialtyCertificates: ['oncology-massage'] }),
+        therapist('both', { specialtyCertificates: held('oncology-massage', 'manual-lymph-drainage') }),
+        therapist('oncology-only', { specialtyCertificates: held('oncology-massage') }),
       ],
       defaultRoutingSettings,
     );
@@ -186,7 +197,7 @@ describe('routing score and explanation', () => {
   it('given a sports injury, when routed, then sports or orthopedic certificates are preferred and score higher', () => {
     const decision = rankTherapists(
       request({ diagnosisCodes: ['S83.511A'] }),
-      [therapist('a-plain'), therapist('b-sports', { specialtyCertificates: ['sports'] })],
+      [therapist('a-plain'), therapist('b-sports', { specialtyCertificates: held('sports') })],
       defaultRoutingSettings,
     );
     expect(decision.requiredCertificates).toEqual([]);
@@ -199,7 +210,7 @@ describe('routing score and explanation', () => {
   it('given fibromyalgia and TMJ, when routed, then an orthopedic certificate meets both preferences', () => {
     const decision = rankTherapists(
       request({ diagnosisCodes: ['M79.7', 'M26.601'] }),
-      [therapist('t-1', { specialtyCertificates: ['orthopedic'] })],
+      [therapist('t-1', { specialtyCertificates: held('orthopedic') })],
       defaultRoutingSettings,
     );
     expect(decision.preferredCertificates).toEqual(['orthopedic']);
@@ -275,7 +286,7 @@ describe('routing score and explanation', () => {
   it('given any decision, when serialized to JSON and back, then nothing is lost', () => {
     const decision = rankTherapists(
       request({ diagnosisCodes: ['S83.511A'], cancerHistory: true }),
-      [therapist('t-1', { specialtyCertificates: ['oncology-massage'] }), therapist('t-2')],
+      [therapist('t-1', { specialtyCertificates: held('oncology-massage') }), therapist('t-2')],
       defaultRoutingSettings,
     );
     expect(JSON.parse(JSON.stringify(decision))).toEqual(decision);

@@ -44,16 +44,27 @@ const licenseExclusion = (therapist: TherapistProfile, request: RoutingRequest):
   return undefined;
 };
 
-const holdsCertificateFor = (therapist: TherapistProfile, need: SpecialtyNeed): boolean =>
-  need.anyOf.some((certificate) => therapist.specialtyCertificates.includes(certificate));
+const holdsCertificateFor = (therapist: TherapistProfile, need: SpecialtyNeed, validOn: string): boolean =>
+  therapist.specialtyCertificates.some(
+    (held) => need.anyOf.includes(held.certificate) && compareDates(held.expiresOn, validOn) >= 0,
+  );
 
-const certificateExclusions = (therapist: TherapistProfile, required: readonly SpecialtyNeed[]): Exclusion[] =>
+/**
+ * A required certificate, like a license, must be valid on the referral date and through the expected
+ * plan end; an expired one excludes the therapist with that reason rather than as missing.
+ */
+const certificateExclusions = (therapist: TherapistProfile, request: RoutingRequest, required: readonly SpecialtyNeed[]): Exclusion[] =>
   required
-    .filter((need) => !holdsCertificateFor(therapist, need))
-    .map((need) => ({
-      rule: 'missing-required-certificate',
-      detail: `${need.reason} requires ${need.anyOf.join(' or ')}`,
-    }));
+    .filter((need) => !holdsCertificateFor(therapist, need, request.expectedPlanEnd))
+    .map((need): Exclusion => {
+      const certificates = need.anyOf.join(' or ');
+      if (!therapist.specialtyCertificates.some((held) => need.anyOf.includes(held.certificate))) {
+        return { rule: 'missing-required-certificate', detail: `${need.reason} requires ${certificates}` };
+      }
+      return holdsCertificateFor(therapist, need, request.referralDate)
+        ? { rule: 'certificate-expires-before-plan-end', detail: `${certificates} certificate expires before the expected plan end` }
+        : { rule: 'certificate-expired-on-referral-date', detail: `${certificates} certificate not valid on the referral date` };
+    });
 
 const caseloadExclusion = (therapist: TherapistProfile, settings: RoutingSettings): Exclusion | undefined => {
   const limit = caseloadLimitOf(therapist, settings);
@@ -71,11 +82,11 @@ const assess = (
 ): CandidateAssessment => {
   const exclusions = [
     licenseExclusion(therapist, request),
-    ...certificateExclusions(therapist, required),
+    ...certificateExclusions(therapist, request, required),
     caseloadExclusion(therapist, settings),
   ].filter((exclusion): exclusion is Exclusion => exclusion !== undefined);
 
-  const met = preferred.filter((need) => holdsCertificateFor(therapist, need));
+  const met = preferred.filter((need) => holdsCertificateFor(therapist, need, request.expectedPlanEnd));
   const limit = caseloadLimitOf(therapist, settings);
   const freeShare = limit > 0 ? clamp01(1 - therapist.activeEpisodeCount / limit) : 0;
   const treatedBefore = request.previousTherapistIds.includes(therapist.therapistId);

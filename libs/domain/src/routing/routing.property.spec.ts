@@ -36,7 +36,10 @@ const therapistsArb: fc.Arbitrary<TherapistProfile[]> = fc
             { maxLength: 2 },
           ),
           boardCertifications: fc.constant(['NCBTMB']),
-          specialtyCertificates: fc.subarray(certificates),
+          specialtyCertificates: fc.array(
+            fc.record({ certificate: fc.constantFrom(...certificates), expiresOn: fc.constantFrom(...dates) }),
+            { maxLength: 3 },
+          ),
           activeEpisodeCount: fc.integer({ min: 0, max: 30 }),
           caseloadLimit: fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }),
           availability: fc.double({ min: 0, max: 1, noNaN: true }),
@@ -62,7 +65,11 @@ const isEligible = (therapist: TherapistProfile, request: RoutingRequest, settin
     ...(codes.includes('I89.0') ? (['manual-lymph-drainage'] as const) : []),
     ...(codes.some((c) => c.startsWith('O') || c.startsWith('Z34')) ? (['prenatal'] as const) : []),
   ];
-  const certified = needs.every((need) => therapist.specialtyCertificates.includes(need));
+  const certified = needs.every((need) =>
+    therapist.specialtyCertificates.some(
+      (held) => held.certificate === need && held.expiresOn >= request.expectedPlanEnd && held.expiresOn >= request.referralDate,
+    ),
+  );
   return licensed && certified && therapist.activeEpisodeCount < (therapist.caseloadLimit ?? settings.caseloadLimit);
 };
 

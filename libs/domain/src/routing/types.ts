@@ -20,6 +20,12 @@ export type SpecialtyCertificate =
   | 'sports'
   | 'orthopedic';
 
+/** A specialty certificate as the therapist holds it; it counts only while valid. */
+export interface HeldCertificate {
+  readonly certificate: SpecialtyCertificate;
+  readonly expiresOn: IsoDate;
+}
+
 export interface TherapistLicense {
   /** Two-letter state code. */
   readonly state: string;
@@ -33,7 +39,7 @@ export interface TherapistProfile {
   readonly licenses: readonly TherapistLicense[];
   /** e.g. NCBTMB. */
   readonly boardCertifications: readonly string[];
-  readonly specialtyCertificates: readonly SpecialtyCertificate[];
+  readonly specialtyCertificates: readonly HeldCertificate[];
   readonly activeEpisodeCount: number;
   /** Overrides the department's caseload limit for this therapist. */
   readonly caseloadLimit?: number;
@@ -47,6 +53,7 @@ export interface RoutingRequest {
   readonly referralDate: IsoDate;
   readonly expectedPlanEnd: IsoDate;
   readonly diagnosisCodes: readonly string[];
+  /** The referral's own cancer history; routing then requires an oncology massage certificate. */
   readonly cancerHistory: boolean;
   /** Therapists who treated this patient in earlier episodes (continuity of care). */
   readonly previousTherapistIds: readonly string[];
@@ -57,6 +64,8 @@ export type ExclusionRule =
   | 'license-expired-on-referral-date'
   | 'license-expires-before-plan-end'
   | 'missing-required-certificate'
+  | 'certificate-expired-on-referral-date'
+  | 'certificate-expires-before-plan-end'
   | 'caseload-full';
 
 export interface CandidateAssessment {

@@ -44,6 +44,40 @@ export type BodyRegion = (typeof bodyRegions)[number];
 export const legRegions: readonly BodyRegion[] = ['leg-left', 'leg-right', 'foot-left', 'foot-right'];
 export const extremityRegions: readonly BodyRegion[] = ['arm-left', 'arm-right', 'hand-left', 'hand-right', ...legRegions];
 
+/**
+ * What lies under the hand in each region, for "no deep pressure over bone" (osteoporosis). A region
+ * is over bone when bone lies close under the skin or firm pressure loads it directly: the skull and
+ * jaw, the spine (neck, upper and lower back, with the scapulae and ribs), the sternum and ribs of the
+ * chest, the pelvis and sacrum, the shoulder girdle, the hands and feet, and the greater trochanter
+ * of the hip. The abdomen, the upper arm and the thigh and calf are soft tissue: muscle bellies
+ * cushion the long bones. The whole leg counts as soft tissue though the shin is bony: a region is
+ * one word in the note, so the therapist avoids the shin within it.
+ */
+export const tissueUnder: Readonly<Record<BodyRegion, 'bone' | 'soft-tissue'>> = {
+  head: 'bone',
+  jaw: 'bone',
+  neck: 'bone',
+  'upper-back': 'bone',
+  'lower-back': 'bone',
+  chest: 'bone',
+  abdomen: 'soft-tissue',
+  pelvis: 'bone',
+  'shoulder-left': 'bone',
+  'shoulder-right': 'bone',
+  'arm-left': 'soft-tissue',
+  'arm-right': 'soft-tissue',
+  'hand-left': 'bone',
+  'hand-right': 'bone',
+  'hip-left': 'bone',
+  'hip-right': 'bone',
+  'leg-left': 'soft-tissue',
+  'leg-right': 'soft-tissue',
+  'foot-left': 'bone',
+  'foot-right': 'bone',
+};
+
+export const regionsOverBone: readonly BodyRegion[] = bodyRegions.filter((region) => tissueUnder[region] === 'bone');
+
 /** Ordered from least to most. */
 export const pressureLevels = ['light', 'moderate', 'firm', 'deep'] as const;
 export type Pressure = (typeof pressureLevels)[number];

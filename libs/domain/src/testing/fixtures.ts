@@ -56,7 +56,6 @@ export const routeReferral = (overrides: Overrides<'RouteReferral'> = {}): Comma
   at: at('2025-03-03', '10:00'),
   actor: system,
   therapists: [therapistProfile('t-1', { availability: 0.9 }), therapistProfile('t-2'), therapistProfile('t-3', { availability: 0.1 })],
-  cancerHistory: false,
   previousTherapistIds: [],
   ...overrides,
 });
