@@ -1,4 +1,5 @@
 import { DomainError, isDomainError } from '../errors';
+import { normalizeIcd10Cm } from '../rules/referral';
 import type { BillingCode } from './codes';
 import type { DailyCharges, Modifier } from './charges';
 
@@ -36,8 +37,6 @@ export interface Claim {
   readonly totalChargeCents: number;
 }
 
-const normalizeDiagnosis = (code: string): string => code.trim().toUpperCase();
-
 const pointersFor = (
   line: { code: BillingCode; diagnosisCodes: readonly string[] },
   claimDiagnoses: readonly string[],
@@ -45,7 +44,7 @@ const pointersFor = (
   if (line.diagnosisCodes.length === 0) {
     return claimDiagnoses.slice(0, maxDiagnosisPointersPerLine).map((_, index) => index + 1);
   }
-  const wanted = [...new Set(line.diagnosisCodes.map(normalizeDiagnosis))];
+  const wanted = [...new Set(line.diagnosisCodes.map(normalizeIcd10Cm))];
   const missing = wanted.find((code) => !claimDiagnoses.includes(code));
   if (missing !== undefined) {
     return new DomainError(
@@ -71,7 +70,7 @@ const pointersFor = (
  * With `replacesClaimId` it is a corrected claim (frequency 7).
  */
 export const buildClaim = (input: ClaimInput): Claim | DomainError => {
-  const diagnosisCodes = [...new Set(input.diagnosisCodes.map(normalizeDiagnosis))];
+  const diagnosisCodes = [...new Set(input.diagnosisCodes.map(normalizeIcd10Cm))];
   if (diagnosisCodes.length === 0) {
     return new DomainError('INVALID_BILLING_INPUT', 'A claim needs at least one diagnosis from the referral.');
   }

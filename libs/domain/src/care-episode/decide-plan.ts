@@ -4,17 +4,18 @@ import { DomainError, type Refusal } from '../errors';
 import {
   certificationDueOn,
   certifiedPeriodEnd,
-  certifierRefusal,
   isOnOrBefore,
   recertifiedPeriodStart,
+  signingPractitionerRefusal,
   verbalOrderSignatureDueOn,
+  withCanonicalCredential,
 } from '../rules/certification';
 import { isTargetBetterThanBaseline, measureDefinitions, measurementRefusal, measurementsRefusal } from '../rules/outcome-measures';
 import { referralAgeRefusal } from '../rules/referral';
 import { firstRefusal, type Handler } from './decision';
 import type { PlanOfCareRevised } from './events';
 import { careStarted, notAfterToday, notBefore, stamp } from './guards';
-import type { PlanOfCare, Referral } from './records';
+import type { PlanOfCare, Practitioner, Referral } from './records';
 import { firstTreatmentDay, type CareEpisodeState } from './state';
 
 export const recordAssessment: Handler<'RecordAssessment'> = (command, state, settings) => {
@@ -113,11 +114,11 @@ export const revisePlanOfCare: Handler<'RevisePlanOfCare'> = (command, state) =>
   ];
 };
 
-const certifyRefusal = (state: CareEpisodeState, command: { at: string; certifier: { credential: string } }, date: IsoDate): Refusal =>
+const certifyRefusal = (state: CareEpisodeState, command: { at: string; certifier: Practitioner }, date: IsoDate): Refusal =>
   firstRefusal(
     () => careStarted(state),
     () => needsPlan(state),
-    () => certifierRefusal(command.certifier.credential),
+    () => signingPractitionerRefusal(command.certifier),
     () => notAfterToday(date, command.at, 'A certification'),
     () => notBefore(date, firstTreatmentDay(state), 'A certification', 'the evaluation'),
   );
@@ -128,13 +129,14 @@ export const certifyPlanOfCare: Handler<'CertifyPlanOfCare'> = (command, state) 
     (isCertified(state) ? new DomainError('INVALID_STATUS_TRANSITION', 'The plan of care is already certified; recertify it instead.') : undefined);
   if (refusal) return refusal;
   const timely = isOnOrBefore(command.certifiedOn, certificationDueOn(firstTreatmentDay(state) as IsoDate));
+  const certifier = withCanonicalCredential(command.certifier);
   return command.kind === 'written'
-    ? [{ type: 'PlanOfCareCertified', ...stamp(command), certifier: command.certifier, signedOn: command.certifiedOn, timely }]
+    ? [{ type: 'PlanOfCareCertified', ...stamp(command), certifier, signedOn: command.certifiedOn, timely }]
     : [
         {
           type: 'VerbalOrderReceived',
           ...stamp(command),
-          certifier: command.certifier,
+          certifier,
           orderedOn: command.certifiedOn,
           timely,
           signatureDueOn: verbalOrderSignatureDueOn(command.certifiedOn),
@@ -170,7 +172,7 @@ export const recertifyPlanOfCare: Handler<'RecertifyPlanOfCare'> = (command, sta
     {
       type: 'PlanOfCareRecertified',
       ...stamp(command),
-      certifier: command.certifier,
+      certifier: withCanonicalCredential(command.certifier),
       signedOn: command.signedOn,
       periodStart,
       periodEnd: certifiedPeriodEnd(periodStart, plan.durationWeeks),

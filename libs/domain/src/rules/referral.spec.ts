@@ -1,5 +1,5 @@
 import { defaultDepartmentSettings } from '../settings';
-import { diagnosisCodesRefusal, isIcd10CmShape, isValidNpi, referralAgeRefusal, referralDateRefusal, referralRefusal } from './referral';
+import { diagnosisCodesRefusal, isIcd10CmShape, isValidNpi, normalizeIcd10Cm, referralAgeRefusal, referralDateRefusal, referralRefusal } from './referral';
 
 const settings = defaultDepartmentSettings;
 
@@ -24,6 +24,21 @@ describe('ICD-10-CM code shape', () => {
     expect(refusal).toMatchObject({ code: 'INVALID_DIAGNOSIS_CODE', details: { code: 'XYZ' } });
     expect(refusal?.message).toContain('"XYZ"');
   });
+
+  it.each([
+    ['m5450', 'M54.50'],
+    ['m54.50', 'M54.50'],
+    [' M545 ', 'M54.5'],
+    ['s335xxa', 'S33.5XXA'],
+    ['c50', 'C50'],
+    ['M54.50', 'M54.50'],
+  ])('writes %s in its canonical form %s', (typed, canonical) => expect(normalizeIcd10Cm(typed)).toBe(canonical));
+
+  it('accepts codes typed in lower case or without the dot', () => expect(diagnosisCodesRefusal(['m5450', 'g56.00', 'M797'])).toBeUndefined());
+
+  it.each(['M5.450', 'M54.', 'M54123456', '05450', 'MM450', 'M54-50'])('still refuses the impossible code %s', (code) =>
+    expect(diagnosisCodesRefusal([code])?.code).toBe('INVALID_DIAGNOSIS_CODE'),
+  );
 
   it('needs at least one code', () => expect(diagnosisCodesRefusal([])?.code).toBe('INVALID_DIAGNOSIS_CODE'));
 });
