@@ -222,6 +222,8 @@ const commandSchemas: { readonly [T in CareEpisodeCommandType]: Schema<CommandOf
   }),
   SignVerbalOrder: object({ ...base('SignVerbalOrder'), signedOn: isoDate }),
   RecertifyPlanOfCare: object({ ...base('RecertifyPlanOfCare'), certifier: practitioner, signedOn: isoDate }),
+  RenewOrder: object({ ...base('RenewOrder'), orderedBy: practitioner, orderedOn: isoDate }),
+  RecordAuthorization: object({ ...base('RecordAuthorization'), addedVisits: optional(integer(1, 1000)), endDate: optional(isoDate) }),
   RecordSession: object({ ...base('RecordSession'), sessionId: id, session }),
   PauseSession: object({ ...base('PauseSession'), sessionId: id, reason: shortText }),
   ResumeSession: object({ ...base('ResumeSession'), sessionId: id, continuation }),

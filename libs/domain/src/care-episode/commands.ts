@@ -116,6 +116,19 @@ export interface RecertifyPlanOfCare extends CommandBase<'RecertifyPlanOfCare'> 
   readonly signedOn: IsoDate;
 }
 
+/** A renewed physician's order for this care (CLINICAL-RULES §2); it restarts the order's validity. */
+export interface RenewOrder extends CommandBase<'RenewOrder'> {
+  readonly orderedBy: Practitioner;
+  /** The date the provider gave or signed the renewed order. */
+  readonly orderedOn: IsoDate;
+}
+
+/** A new or extended payer authorization: visits added to the episode's, a later end date, or both. */
+export interface RecordAuthorization extends CommandBase<'RecordAuthorization'> {
+  readonly addedVisits?: number;
+  readonly endDate?: IsoDate;
+}
+
 export interface RecordSession extends CommandBase<'RecordSession'> {
   readonly sessionId: string;
   readonly session: SessionDocumentation;
@@ -232,6 +245,8 @@ export type CareEpisodeCommand =
   | CertifyPlanOfCare
   | SignVerbalOrder
   | RecertifyPlanOfCare
+  | RenewOrder
+  | RecordAuthorization
   | RecordSession
   | PauseSession
   | ResumeSession

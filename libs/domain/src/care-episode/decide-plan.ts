@@ -11,12 +11,12 @@ import {
   withCanonicalCredential,
 } from '../rules/certification';
 import { isTargetBetterThanBaseline, measureDefinitions, measurementRefusal, measurementsRefusal } from '../rules/outcome-measures';
-import { referralAgeRefusal } from '../rules/referral';
+import { orderExpiredRefusal } from '../rules/referral';
 import { firstRefusal, type Handler } from './decision';
 import type { PlanOfCareRevised } from './events';
 import { careStarted, notAfterToday, notBefore, stamp } from './guards';
-import type { PlanOfCare, Practitioner, Referral } from './records';
-import { firstTreatmentDay, type CareEpisodeState } from './state';
+import type { PlanOfCare, Practitioner } from './records';
+import { firstTreatmentDay, type CareEpisodeState, type OrderState } from './state';
 
 export const recordAssessment: Handler<'RecordAssessment'> = (command, state, settings) => {
   const { assessment } = command;
@@ -25,7 +25,7 @@ export const recordAssessment: Handler<'RecordAssessment'> = (command, state, se
     () => (state.intake ? undefined : new DomainError('INTAKE_REQUIRED', 'Record the intake and screening before the initial assessment.')),
     () => (state.assessment ? new DomainError('OUT_OF_ORDER', 'The initial assessment is recorded; record a re-evaluation instead.') : undefined),
     () => notAfterToday(assessment.assessedOn, command.at, 'An assessment'),
-    () => referralAgeRefusal((state.referral as Referral).referralDate, assessment.assessedOn, settings),
+    () => orderExpiredRefusal((state.order as OrderState).validThrough, assessment.assessedOn, settings),
     () => measurementsRefusal(assessment.measures),
   );
   return refusal ?? [{ type: 'AssessmentRecorded', ...stamp(command), assessment }];

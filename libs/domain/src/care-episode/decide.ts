@@ -10,6 +10,7 @@ import { parseCommand } from './command-schemas';
 import type { CareEpisodeCommand, CareEpisodeCommandType } from './commands';
 import { cancelEpisode, dischargeEpisode } from './decide-closing';
 import { markDeadlinePassed } from './decide-deadlines';
+import { recordAuthorization, renewOrder } from './decide-orders';
 import { certifyPlanOfCare, establishPlanOfCare, recertifyPlanOfCare, recordAssessment, revisePlanOfCare, signVerbalOrder } from './decide-plan';
 import { decideAfterPlateau, recordProgressReport, recordReevaluation } from './decide-progress';
 import {
@@ -58,6 +59,8 @@ const handlers: { readonly [T in CareEpisodeCommandType]: Handler<T> } = {
   CertifyPlanOfCare: certifyPlanOfCare,
   SignVerbalOrder: signVerbalOrder,
   RecertifyPlanOfCare: recertifyPlanOfCare,
+  RenewOrder: renewOrder,
+  RecordAuthorization: recordAuthorization,
   RecordSession: recordSession,
   PauseSession: pauseSession,
   ResumeSession: resumeSession,

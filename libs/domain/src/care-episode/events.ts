@@ -5,6 +5,7 @@
  */
 import type { IsoDate, IsoInstant } from '../calendar';
 import type { EscalationReason, RoutingDecision, RoutingRequest } from '../routing';
+import type { Authorization } from '../rules/authorization';
 import type { CertificationStanding } from '../rules/certification';
 import type { Contraindication } from '../rules/contraindications';
 import type { DischargeReason, DischargeSummary } from '../rules/discharge';
@@ -145,6 +146,20 @@ export interface PlanOfCareRecertified extends EventBase<'PlanOfCareRecertified'
   readonly periodEnd: IsoDate;
 }
 
+export interface OrderRenewed extends EventBase<'OrderRenewed'> {
+  readonly orderedBy: Practitioner;
+  readonly orderedOn: IsoDate;
+  /** Last day care may start under the renewed order. */
+  readonly validThrough: IsoDate;
+}
+
+export interface AuthorizationRecorded extends EventBase<'AuthorizationRecorded'> {
+  readonly addedVisits?: number;
+  readonly endDate?: IsoDate;
+  /** The authorization in force from now on: the episode's authorized visits in all and the last day. */
+  readonly authorization: Authorization;
+}
+
 export interface SessionRecorded extends EventBase<'SessionRecorded'> {
   readonly sessionId: string;
   readonly session: SessionDocumentation;
@@ -262,7 +277,14 @@ export interface EpisodeCancelled extends EventBase<'EpisodeCancelled'> {
  * It carries ids and the provider's NPI; the consumer fetches what it may show.
  */
 export interface ReferringProviderNoticeIssued extends EventBase<'ReferringProviderNoticeIssued'> {
-  readonly notice: 'referral-accepted' | 'referral-declined' | 'progress-report' | 'discharge-summary' | 'episode-cancelled';
+  readonly notice:
+    | 'referral-accepted'
+    | 'referral-declined'
+    | 'order-renewed'
+    | 'authorization-recorded'
+    | 'progress-report'
+    | 'discharge-summary'
+    | 'episode-cancelled';
   readonly referralId: string;
   readonly referringProviderNpi: string;
   readonly reportId?: string;
@@ -312,6 +334,8 @@ export type CareEpisodeEvent =
   | VerbalOrderReceived
   | VerbalOrderSigned
   | PlanOfCareRecertified
+  | OrderRenewed
+  | AuthorizationRecorded
   | SessionRecorded
   | ProgressReportDueSoon
   | ProgressReportDue
@@ -361,6 +385,8 @@ export const careEpisodeEventTypes = [
   'VerbalOrderReceived',
   'VerbalOrderSigned',
   'PlanOfCareRecertified',
+  'OrderRenewed',
+  'AuthorizationRecorded',
   'SessionRecorded',
   'ProgressReportDueSoon',
   'ProgressReportDue',

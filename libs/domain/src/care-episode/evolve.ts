@@ -25,7 +25,14 @@ const addDay = (days: readonly string[], day: string): string[] => (days.include
 export const evolve = (state: CareEpisodeState, event: CareEpisodeEvent): CareEpisodeState => {
   switch (event.type) {
     case 'ReferralReceived':
-      return { ...state, status: 'planned', episodeId: event.episodeId, referral: event.referral };
+      return {
+        ...state,
+        status: 'planned',
+        episodeId: event.episodeId,
+        referral: event.referral,
+        order: { orderedOn: event.referral.referralDate, validThrough: event.validThrough },
+        ...(event.referral.authorization ? { authorization: event.referral.authorization } : {}),
+      };
     case 'ReferralRouted':
       return { ...state, status: 'waitlist', routing: { request: event.request, decision: event.decision, offers: [], escalated: false } };
     case 'TherapistOffered': {
@@ -133,6 +140,15 @@ export const evolve = (state: CareEpisodeState, event: CareEpisodeEvent): CareEp
           periodEndPassed: false,
           delinquent: false,
         },
+      };
+    case 'OrderRenewed':
+      return { ...state, order: { orderedOn: event.orderedOn, validThrough: event.validThrough } };
+    case 'AuthorizationRecorded':
+      // A later end date re-arms the authorization-end deadline; added visits alone do not.
+      return {
+        ...state,
+        authorization: event.authorization,
+        authorizationEndPassed: event.endDate === undefined && state.authorizationEndPassed,
       };
     case 'SessionRecorded': {
       const session: SessionVisit = {

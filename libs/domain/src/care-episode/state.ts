@@ -3,6 +3,7 @@
  */
 import { daysBetween, type IsoDate, type IsoInstant } from '../calendar';
 import type { RoutingDecision, RoutingRequest } from '../routing';
+import type { Authorization } from '../rules/authorization';
 import { certificationDueOn, isOnOrBefore, verbalOrderSignatureDueOn, type CertificationStanding } from '../rules/certification';
 import type { Contraindication } from '../rules/contraindications';
 import type { SessionLine } from '../rules/notes';
@@ -76,10 +77,19 @@ export interface ProgressState {
   readonly calendarDeadlinePassed: boolean;
 }
 
+/** The physician's order in force: the referral's, or the latest renewal. */
+export interface OrderState {
+  readonly orderedOn: IsoDate;
+  readonly validThrough: IsoDate;
+}
+
 export interface CareEpisodeState {
   readonly status: EpisodeStatus;
   readonly episodeId?: string;
   readonly referral?: Referral;
+  readonly order?: OrderState;
+  /** The payer's authorization in force: the referral's, or as last recorded. */
+  readonly authorization?: Authorization;
   readonly routing?: RoutingState;
   readonly therapistId?: string;
   readonly intake?: Intake;

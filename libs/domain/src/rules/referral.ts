@@ -60,14 +60,18 @@ export const referralDateRefusal = (referralDate: IsoDate, receivedOn: IsoDate):
 export const referralValidThrough = (referralDate: IsoDate, settings: DepartmentSettings): IsoDate =>
   addDays(referralDate, settings.referralValidityDays);
 
-export const referralAgeRefusal = (referralDate: IsoDate, onDate: IsoDate, settings: DepartmentSettings): Refusal =>
-  daysBetween(referralValidThrough(referralDate, settings), onDate) > 0
+/** Care may not start after the order's last valid day; a renewed order restarts the count. */
+export const orderExpiredRefusal = (validThrough: IsoDate, onDate: IsoDate, settings: DepartmentSettings): Refusal =>
+  daysBetween(validThrough, onDate) > 0
     ? new DomainError(
         'REFERRAL_EXPIRED',
-        `The referral is older than ${settings.referralValidityDays} days and needs renewal by the referring physician.`,
+        `The physician's order is older than ${settings.referralValidityDays} days and needs renewal by the referring physician; record the renewed order first.`,
         { validityDays: settings.referralValidityDays },
       )
     : undefined;
+
+export const referralAgeRefusal = (referralDate: IsoDate, onDate: IsoDate, settings: DepartmentSettings): Refusal =>
+  orderExpiredRefusal(referralValidThrough(referralDate, settings), onDate, settings);
 
 export interface ReferralOrderFacts {
   readonly referringProviderNpi: string;
