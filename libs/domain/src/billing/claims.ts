@@ -24,6 +24,8 @@ export interface ClaimLine {
   /** 1-based positions in the claim's diagnosis list, the line's primary first. */
   readonly diagnosisPointers: number[];
   readonly chargeCents: number;
+  /** The plan's certification was delinquent on the day of service: the line is flagged. */
+  readonly certificationDelinquent: boolean;
 }
 
 export interface Claim {
@@ -67,6 +69,7 @@ const pointersFor = (
 /**
  * Puts the billable lines of one or more days on a claim (CLINICAL-RULES §10): up to 12 diagnoses,
  * up to 4 pointers a line (a line that names none points at the first four), prices as charged.
+ * Days held for a certification are refused; lines of a delinquent certification are flagged.
  * With `replacesClaimId` it is a corrected claim (frequency 7).
  */
 export const buildClaim = (input: ClaimInput): Claim | DomainError => {
@@ -82,6 +85,12 @@ export const buildClaim = (input: ClaimInput): Claim | DomainError => {
       { count: diagnosisCodes.length },
     );
   }
+  if (input.days.some((day) => day.held)) {
+    return new DomainError(
+      'CERTIFICATION_REQUIRED',
+      "Some of these charges await the plan of care's certification; they are billed once it is certified or delinquent.",
+    );
+  }
   const lines: ClaimLine[] = [];
   for (const day of input.days) {
     for (const line of day.lines.filter((charge) => charge.billable)) {
@@ -94,6 +103,7 @@ export const buildClaim = (input: ClaimInput): Claim | DomainError => {
         modifiers: line.modifiers,
         diagnosisPointers,
         chargeCents: line.amountCents,
+        certificationDelinquent: day.certificationStanding === 'delinquent',
       });
     }
   }

@@ -1,5 +1,5 @@
 /** Assessment, plan of care and physician certification (CLINICAL-RULES §5–6). */
-import { daysBetween, type IsoDate } from '../calendar';
+import { daysBetween, type IsoDate, type IsoInstant } from '../calendar';
 import { DomainError, type Refusal } from '../errors';
 import {
   certificationDueOn,
@@ -13,10 +13,10 @@ import {
 import { isTargetBetterThanBaseline, measureDefinitions, measurementRefusal, measurementsRefusal } from '../rules/outcome-measures';
 import { orderExpiredRefusal } from '../rules/referral';
 import { firstRefusal, type Handler } from './decision';
-import type { PlanOfCareRevised } from './events';
+import type { PlanOfCareRevised, SessionsCertificationDelinquent } from './events';
 import { careStarted, notAfterToday, notBefore, stamp } from './guards';
-import type { PlanOfCare, Practitioner } from './records';
-import { firstTreatmentDay, type CareEpisodeState, type OrderState } from './state';
+import type { Actor, PlanOfCare, Practitioner } from './records';
+import { firstTreatmentDay, sessionsAwaitingCertification, type CareEpisodeState, type OrderState } from './state';
 
 export const recordAssessment: Handler<'RecordAssessment'> = (command, state, settings) => {
   const { assessment } = command;
@@ -123,6 +123,16 @@ const certifyRefusal = (state: CareEpisodeState, command: { at: string; certifie
     () => notBefore(date, firstTreatmentDay(state), 'A certification', 'the evaluation'),
   );
 
+/** The sessions that awaited the first certification become delinquent with it; none, no event. */
+export const awaitingSessionsDelinquent = (
+  state: CareEpisodeState,
+  command: { readonly at: IsoInstant; readonly actor: Actor },
+  cause: SessionsCertificationDelinquent['cause'],
+): SessionsCertificationDelinquent[] => {
+  const sessionIds = sessionsAwaitingCertification(state).map((session) => session.sessionId);
+  return sessionIds.length === 0 ? [] : [{ type: 'SessionsCertificationDelinquent', ...stamp(command), sessionIds, cause }];
+};
+
 export const certifyPlanOfCare: Handler<'CertifyPlanOfCare'> = (command, state) => {
   const refusal =
     certifyRefusal(state, command, command.certifiedOn) ??
@@ -130,8 +140,9 @@ export const certifyPlanOfCare: Handler<'CertifyPlanOfCare'> = (command, state) 
   if (refusal) return refusal;
   const timely = isOnOrBefore(command.certifiedOn, certificationDueOn(firstTreatmentDay(state) as IsoDate));
   const certifier = withCanonicalCredential(command.certifier);
+  const late = timely ? [] : awaitingSessionsDelinquent(state, command, 'late-certification');
   return command.kind === 'written'
-    ? [{ type: 'PlanOfCareCertified', ...stamp(command), certifier, signedOn: command.certifiedOn, timely }]
+    ? [{ type: 'PlanOfCareCertified', ...stamp(command), certifier, signedOn: command.certifiedOn, timely }, ...late]
     : [
         {
           type: 'VerbalOrderReceived',
@@ -141,6 +152,7 @@ export const certifyPlanOfCare: Handler<'CertifyPlanOfCare'> = (command, state) 
           timely,
           signatureDueOn: verbalOrderSignatureDueOn(command.certifiedOn),
         },
+        ...late,
       ];
 };
 

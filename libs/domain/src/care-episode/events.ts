@@ -294,6 +294,15 @@ export interface CertificationDelinquent extends EventBase<'CertificationDelinqu
   readonly dueOn: IsoDate;
 }
 
+/**
+ * Sessions recorded while the plan awaited its certification, now delinquent with it: the deadline
+ * passed, or the certification arrived late. Billing flags their held charges.
+ */
+export interface SessionsCertificationDelinquent extends EventBase<'SessionsCertificationDelinquent'> {
+  readonly sessionIds: readonly string[];
+  readonly cause: 'certification-deadline-passed' | 'late-certification';
+}
+
 export interface VerbalOrderDelinquent extends EventBase<'VerbalOrderDelinquent'> {
   readonly dueOn: IsoDate;
 }
@@ -355,6 +364,7 @@ export type CareEpisodeEvent =
   | EpisodeCancelled
   | ReferringProviderNoticeIssued
   | CertificationDelinquent
+  | SessionsCertificationDelinquent
   | VerbalOrderDelinquent
   | CertifiedPeriodEnded
   | AuthorizationEnded
@@ -406,6 +416,7 @@ export const careEpisodeEventTypes = [
   'EpisodeCancelled',
   'ReferringProviderNoticeIssued',
   'CertificationDelinquent',
+  'SessionsCertificationDelinquent',
   'VerbalOrderDelinquent',
   'CertifiedPeriodEnded',
   'AuthorizationEnded',

@@ -20,6 +20,14 @@ const answerPendingOffer = (state: CareEpisodeState, outcome: OfferRecord['outco
   };
 };
 
+/** A timely first certification covers the sessions that awaited it. */
+const certifyAwaitingSessions = (state: CareEpisodeState, timely: boolean): CareEpisodeState['visits'] =>
+  state.visits.map((visit) =>
+    timely && visit.kind === 'session' && visit.certificationStanding === 'awaiting-certification'
+      ? { ...visit, certificationStanding: 'certified' }
+      : visit,
+  );
+
 const addDay = (days: readonly string[], day: string): string[] => (days.includes(day) ? [...days] : [...days, day].sort());
 
 export const evolve = (state: CareEpisodeState, event: CareEpisodeEvent): CareEpisodeState => {
@@ -102,6 +110,7 @@ export const evolve = (state: CareEpisodeState, event: CareEpisodeEvent): CareEp
     case 'PlanOfCareCertified':
       return {
         ...state,
+        visits: certifyAwaitingSessions(state, event.timely),
         certification: {
           ...state.certification,
           kind: 'written',
@@ -112,6 +121,7 @@ export const evolve = (state: CareEpisodeState, event: CareEpisodeEvent): CareEp
     case 'VerbalOrderReceived':
       return {
         ...state,
+        visits: certifyAwaitingSessions(state, event.timely),
         certification: {
           ...state.certification,
           kind: 'verbal',
@@ -161,6 +171,7 @@ export const evolve = (state: CareEpisodeState, event: CareEpisodeEvent): CareEp
         signed: false,
         addendumIds: [],
         signatureOverduePassed: false,
+        certificationStanding: event.certificationStanding,
       };
       return {
         ...state,
@@ -234,6 +245,13 @@ export const evolve = (state: CareEpisodeState, event: CareEpisodeEvent): CareEp
       return { ...state, status: 'cancelled' };
     case 'CertificationDelinquent':
       return { ...state, certification: { ...state.certification, certificationDeadlinePassed: true, delinquent: true } };
+    case 'SessionsCertificationDelinquent':
+      return {
+        ...state,
+        visits: state.visits.map((visit) =>
+          visit.kind === 'session' && event.sessionIds.includes(visit.sessionId) ? { ...visit, certificationStanding: 'delinquent' } : visit,
+        ),
+      };
     case 'VerbalOrderDelinquent':
       return { ...state, certification: { ...state.certification, verbalOrderDeadlinePassed: true, delinquent: true } };
     case 'CertifiedPeriodEnded':

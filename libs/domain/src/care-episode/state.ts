@@ -59,6 +59,8 @@ export interface SessionVisit {
   readonly signed: boolean;
   readonly addendumIds: readonly string[];
   readonly signatureOverduePassed: boolean;
+  /** As recorded, until the certification it awaited arrives in time or becomes delinquent. */
+  readonly certificationStanding: CertificationStanding;
 }
 
 export interface MissedVisit {
@@ -175,6 +177,10 @@ export const certificationStanding = (state: CareEpisodeState, date: IsoDate): C
     }
   }
 };
+
+/** Sessions whose charges wait for the plan's first certification. */
+export const sessionsAwaitingCertification = (state: CareEpisodeState): SessionVisit[] =>
+  sessionsOf(state).filter((session) => session.certificationStanding === 'awaiting-certification');
 
 export const lastVisitDate = (state: CareEpisodeState): IsoDate | undefined =>
   state.visits

@@ -80,4 +80,5 @@ export const recertifiedPeriodStart = (currentEnd: IsoDate, signedOn: IsoDate, m
 };
 
 /** What a session's charges carry about the plan's certification on the day of service. */
-export type CertificationStanding = 'certified' | 'awaiting-certification' | 'delinquent';
+export const certificationStandings = ['certified', 'awaiting-certification', 'delinquent'] as const;
+export type CertificationStanding = (typeof certificationStandings)[number];
