@@ -2,6 +2,7 @@
  * Commands: what someone asks the episode to do. Each carries `at` (the instant it happened, from the
  * caller's clock, never the domain's) and `actor`; ids (session, report, finding …) come from the caller.
  */
+import type { TherapyThresholdKind } from '../billing';
 import type { IsoDate, IsoInstant } from '../calendar';
 import type { TherapistProfile } from '../routing';
 import type { ScreeningFinding } from '../rules/contraindications';
@@ -208,6 +209,22 @@ export interface CancelEpisode extends CommandBase<'CancelEpisode'> {
   readonly reason: string;
 }
 
+/**
+ * From billing: the charges of one session's day took the patient's year-to-date therapy charges with
+ * a payer above the KX or the targeted-medical-review threshold (CLINICAL-RULES §10).
+ */
+export interface RecordTherapyThresholdCrossing extends CommandBase<'RecordTherapyThresholdCrossing'> {
+  readonly payerId: string;
+  readonly year: number;
+  readonly threshold: TherapyThresholdKind;
+  /** The session whose charges crossed it. */
+  readonly sessionId: string;
+  /** The payer's threshold that year and the year-to-date charges before and after that day, as charged. */
+  readonly thresholdCents: number;
+  readonly yearToDateBeforeCents: number;
+  readonly yearToDateAfterCents: number;
+}
+
 export const deadlineKinds = [
   'offer-expiry',
   'certification',
@@ -259,6 +276,7 @@ export type CareEpisodeCommand =
   | DecideAfterPlateau
   | DischargeEpisode
   | CancelEpisode
+  | RecordTherapyThresholdCrossing
   | MarkDeadlinePassed;
 
 export type CareEpisodeCommandType = CareEpisodeCommand['type'];

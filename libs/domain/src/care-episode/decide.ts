@@ -8,6 +8,7 @@ import { DomainError } from '../errors';
 import { defaultDepartmentSettings, type DepartmentSettings } from '../settings';
 import { parseCommand } from './command-schemas';
 import type { CareEpisodeCommand, CareEpisodeCommandType } from './commands';
+import { recordTherapyThresholdCrossing } from './decide-billing';
 import { cancelEpisode, dischargeEpisode } from './decide-closing';
 import { markDeadlinePassed } from './decide-deadlines';
 import { recordAuthorization, renewOrder } from './decide-orders';
@@ -73,6 +74,7 @@ const handlers: { readonly [T in CareEpisodeCommandType]: Handler<T> } = {
   DecideAfterPlateau: decideAfterPlateau,
   DischargeEpisode: dischargeEpisode,
   CancelEpisode: cancelEpisode,
+  RecordTherapyThresholdCrossing: recordTherapyThresholdCrossing,
   MarkDeadlinePassed: markDeadlinePassed,
 };
 

@@ -3,6 +3,7 @@
  * bumps it and the contracts keep an upcaster) and says when it occurred and who acted. Events record
  * what the rules decided (deadlines, standings, periods) so replay never re-runs a rule.
  */
+import type { TherapyThresholdKind } from '../billing';
 import type { IsoDate, IsoInstant } from '../calendar';
 import type { EscalationReason, RoutingDecision, RoutingRequest } from '../routing';
 import type { Authorization } from '../rules/authorization';
@@ -290,6 +291,17 @@ export interface ReferringProviderNoticeIssued extends EventBase<'ReferringProvi
   readonly reportId?: string;
 }
 
+/** Shown on the timeline and the compliance views; the KX or targeted-medical-review threshold, once a year per payer. */
+export interface TherapyThresholdCrossed extends EventBase<'TherapyThresholdCrossed'> {
+  readonly payerId: string;
+  readonly year: number;
+  readonly threshold: TherapyThresholdKind;
+  readonly sessionId: string;
+  readonly thresholdCents: number;
+  readonly yearToDateBeforeCents: number;
+  readonly yearToDateAfterCents: number;
+}
+
 export interface CertificationDelinquent extends EventBase<'CertificationDelinquent'> {
   readonly dueOn: IsoDate;
 }
@@ -363,6 +375,7 @@ export type CareEpisodeEvent =
   | EpisodeDischarged
   | EpisodeCancelled
   | ReferringProviderNoticeIssued
+  | TherapyThresholdCrossed
   | CertificationDelinquent
   | SessionsCertificationDelinquent
   | VerbalOrderDelinquent
@@ -415,6 +428,7 @@ export const careEpisodeEventTypes = [
   'EpisodeDischarged',
   'EpisodeCancelled',
   'ReferringProviderNoticeIssued',
+  'TherapyThresholdCrossed',
   'CertificationDelinquent',
   'SessionsCertificationDelinquent',
   'VerbalOrderDelinquent',

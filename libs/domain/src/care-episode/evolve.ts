@@ -243,6 +243,11 @@ export const evolve = (state: CareEpisodeState, event: CareEpisodeEvent): CareEp
       return { ...state, status: 'finished', dischargedOn: event.dischargedOn };
     case 'EpisodeCancelled':
       return { ...state, status: 'cancelled' };
+    case 'TherapyThresholdCrossed':
+      return {
+        ...state,
+        thresholdCrossings: [...state.thresholdCrossings, { year: event.year, payerId: event.payerId, threshold: event.threshold }],
+      };
     case 'CertificationDelinquent':
       return { ...state, certification: { ...state.certification, certificationDeadlinePassed: true, delinquent: true } };
     case 'SessionsCertificationDelinquent':

@@ -59,6 +59,8 @@ export const rolesPermittedTo: { readonly [T in CareEpisodeCommandType]: readonl
   DecideAfterPlateau: ['therapist', 'department-lead'],
   DischargeEpisode: ['therapist'],
   CancelEpisode: ['department-lead'],
+  // The billing consumer computes charges and states when they cross a therapy threshold.
+  RecordTherapyThresholdCrossing: ['billing'],
   MarkDeadlinePassed: ['system'],
 };
 

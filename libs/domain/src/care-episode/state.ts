@@ -2,6 +2,7 @@
  * The episode as `evolve` folds it from events, and the questions rules ask of it. Plain JSON data.
  */
 import { daysBetween, type IsoDate, type IsoInstant } from '../calendar';
+import type { TherapyThresholdKind } from '../billing';
 import type { RoutingDecision, RoutingRequest } from '../routing';
 import type { Authorization } from '../rules/authorization';
 import { certificationDueOn, isOnOrBefore, verbalOrderSignatureDueOn, type CertificationStanding } from '../rules/certification';
@@ -85,6 +86,13 @@ export interface OrderState {
   readonly validThrough: IsoDate;
 }
 
+/** A therapy threshold already crossed: recorded once per year, payer and threshold. */
+export interface ThresholdCrossing {
+  readonly year: number;
+  readonly payerId: string;
+  readonly threshold: TherapyThresholdKind;
+}
+
 export interface CareEpisodeState {
   readonly status: EpisodeStatus;
   readonly episodeId?: string;
@@ -112,6 +120,7 @@ export interface CareEpisodeState {
   readonly consecutiveNoShows: number;
   readonly reevaluationIds: readonly string[];
   readonly authorizationEndPassed: boolean;
+  readonly thresholdCrossings: readonly ThresholdCrossing[];
   readonly dischargedOn?: IsoDate;
 }
 
@@ -136,6 +145,7 @@ export const initialState: CareEpisodeState = {
   consecutiveNoShows: 0,
   reevaluationIds: [],
   authorizationEndPassed: false,
+  thresholdCrossings: [],
 };
 
 export const isClosed = (state: CareEpisodeState): boolean => state.status === 'finished' || state.status === 'cancelled';
