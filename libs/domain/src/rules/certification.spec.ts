@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import {
   certificationDueOn,
   certifiedPeriodEnd,
@@ -48,4 +49,15 @@ describe('certification rules', () => {
     expect(recertifiedPeriodStart('2025-04-29', '2025-05-03', false)).toBe('2025-05-03');
     expect(recertifiedPeriodStart('2025-04-29', '2025-04-20', true)).toBe('2025-04-20');
   });
+});
+
+describe('credential canonical form (property)', () => {
+  it('is unchanged by a second normalization and decides qualification the same way', () =>
+    fc.assert(
+      fc.property(fc.string({ maxLength: 20 }), (typed) => {
+        const canonical = normalizeCredential(typed);
+        expect(normalizeCredential(canonical)).toBe(canonical);
+        expect(certifierRefusal(canonical)?.code).toBe(certifierRefusal(typed)?.code);
+      }),
+    ));
 });

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { defaultDepartmentSettings } from '../settings';
 import { diagnosisCodesRefusal, isIcd10CmShape, isValidNpi, normalizeIcd10Cm, referralAgeRefusal, referralDateRefusal, referralRefusal } from './referral';
 
@@ -60,4 +61,17 @@ describe('referral dates', () => {
     expect(referralRefusal(order, '2025-03-03', settings)).toBeUndefined();
     expect(referralRefusal({ ...order, referringProviderNpi: '1234567890' }, '2025-03-03', settings)?.code).toBe('INVALID_NPI');
   });
+});
+
+describe('ICD-10-CM canonical form (property)', () => {
+  const code = fc.stringMatching(/^[A-Za-z]\d[0-9A-Za-z](?:\.?[0-9A-Za-z]{1,4})?$/);
+
+  it('is unchanged by a second normalization and always has the checked shape for a well-formed code typed any way', () =>
+    fc.assert(
+      fc.property(code, (typed) => {
+        const canonical = normalizeIcd10Cm(typed);
+        expect(normalizeIcd10Cm(canonical)).toBe(canonical);
+        expect(isIcd10CmShape(canonical)).toBe(true);
+      }),
+    ));
 });
