@@ -35,7 +35,7 @@ describe('daily charge properties', () => {
     fc.assert(
       fc.property(linesArb, providerArb, fc.integer({ min: 0, max: 400_000 }), (lines, providerType, ytd) => {
         const day = buildDailyCharges(
-          { serviceDate: '2025-06-10', providerType, underPlanOfCare: true, lines },
+          { serviceDate: '2025-06-10', providerType, underPlanOfCare: true, certificationStanding: 'certified', lines },
           medicareLikePayerSettings,
           { year: 2025, chargesCents: ytd },
         );
@@ -49,7 +49,7 @@ describe('daily charge properties', () => {
   it('every documented code is kept, money is whole cents, and not-billable lines charge nothing', () => {
     fc.assert(
       fc.property(linesArb, providerArb, fc.constantFrom(medicareLikePayerSettings, commercialPayerSettings), (lines, providerType, payer) => {
-        const day = buildDailyCharges({ serviceDate: '2025-06-10', providerType, underPlanOfCare: true, lines }, payer, {
+        const day = buildDailyCharges({ serviceDate: '2025-06-10', providerType, underPlanOfCare: true, certificationStanding: 'certified', lines }, payer, {
           year: 2025,
           chargesCents: 0,
         });
@@ -68,7 +68,7 @@ describe('daily charge properties', () => {
     fc.assert(
       fc.property(linesArb, fc.integer({ min: 200_000, max: 260_000 }), (lines, ytd) => {
         const day = buildDailyCharges(
-          { serviceDate: '2025-06-10', providerType: 'physical-therapist', underPlanOfCare: true, lines },
+          { serviceDate: '2025-06-10', providerType: 'physical-therapist', underPlanOfCare: true, certificationStanding: 'certified', lines },
           medicareLikePayerSettings,
           { year: 2025, chargesCents: ytd },
         );

@@ -15,6 +15,7 @@ const day = (lines: ChargeLineInput[], overrides: Partial<DailyChargeInput> = {}
   serviceDate: '2025-06-10',
   providerType: 'physical-therapist',
   underPlanOfCare: true,
+  certificationStanding: 'certified',
   lines,
   ...overrides,
 });
@@ -60,8 +61,11 @@ describe('daily charges: units and prices', () => {
         afterCents: 8_511,
         kxThresholdCents: 241_000,
         medicalReviewThresholdCents: 300_000,
+        kxCrossed: false,
         medicalReviewCrossed: false,
       },
+      certificationStanding: 'certified',
+      held: false,
     });
   });
 
@@ -220,7 +224,7 @@ describe('daily charges: KX threshold and targeted medical review', () => {
       ['97124', ['GP']],
       ['97140', ['59', 'GP', 'KX']],
     ]);
-    expect(result.yearToDate).toMatchObject({ beforeCents: 237_838, afterCents: 243_837, kxThresholdCents: kxThreshold });
+    expect(result.yearToDate).toMatchObject({ beforeCents: 237_838, afterCents: 243_837, kxThresholdCents: kxThreshold, kxCrossed: true });
   });
 
   it('given the first line crosses the threshold by one cent, when charged, then it and every later line carry KX', () => {
@@ -229,11 +233,13 @@ describe('daily charges: KX threshold and targeted medical review', () => {
       chargesCents: kxThreshold - 3_161,
     });
     expect(result.lines.map((line) => line.modifiers.includes('KX'))).toEqual([true, true]);
+    expect(result.yearToDate.kxCrossed).toBe(true);
   });
 
   it('given year-to-date charges already above the threshold, when charged, then every billable line carries KX', () => {
     const result = charges(day([manual(15), massage(5)]), medicareLikePayerSettings, { year: 2025, chargesCents: 250_000 });
     expect(result.lines.map((line) => line.modifiers)).toEqual([['GP', 'KX'], []]);
+    expect(result.yearToDate.kxCrossed).toBe(false);
   });
 
   it('given the 2024 threshold, when charged in 2024, then that year’s value applies', () => {
@@ -256,7 +262,7 @@ describe('daily charges: KX threshold and targeted medical review', () => {
   it('given a year whose threshold is not configured, when nothing on the day is billable, then no threshold is needed', () => {
     const input = day([manual(30)], { serviceDate: '2031-01-05', providerType: 'licensed-massage-therapist' });
     const result = charges(input, medicareLikePayerSettings, { year: 2031, chargesCents: 0 });
-    expect(result.yearToDate).toEqual({ year: 2031, beforeCents: 0, afterCents: 0, medicalReviewCrossed: false });
+    expect(result.yearToDate).toEqual({ year: 2031, beforeCents: 0, afterCents: 0, kxCrossed: false, medicalReviewCrossed: false });
   });
 
   it('given a payer without therapy thresholds, when charged in any year, then no KX and no review', () => {
@@ -265,7 +271,7 @@ describe('daily charges: KX threshold and targeted medical review', () => {
       chargesCents: 999_999,
     });
     expect(result.lines[0]?.modifiers).toEqual([]);
-    expect(result.yearToDate).toEqual({ year: 2031, beforeCents: 999_999, afterCents: 1_004_199, medicalReviewCrossed: false });
+    expect(result.yearToDate).toEqual({ year: 2031, beforeCents: 999_999, afterCents: 1_004_199, kxCrossed: false, medicalReviewCrossed: false });
   });
 
   it('given charges that take the year past $3,000, when charged, then targeted medical review is flagged', () => {
@@ -282,6 +288,23 @@ describe('daily charges: KX threshold and targeted medical review', () => {
     const result = charges(day([manual(15)]), medicareLikePayerSettings, { year: 2025, chargesCents: 300_001 });
     expect(result.yearToDate.medicalReviewCrossed).toBe(false);
   });
+});
+
+describe('daily charges: certification standing', () => {
+  it('given a day awaiting the certification, when charged, then the charges carry it and are held', () =>
+    expect(charges(day([manual(15)], { certificationStanding: 'awaiting-certification' }))).toMatchObject({
+      certificationStanding: 'awaiting-certification',
+      held: true,
+    }));
+
+  it('given a day under a delinquent certification, when charged, then the charges carry it and are not held', () =>
+    expect(charges(day([manual(15)], { certificationStanding: 'delinquent' }))).toMatchObject({ certificationStanding: 'delinquent', held: false }));
+
+  it('given a standing billing does not know, when charged, then refused', () =>
+    expect(buildDailyCharges(day([manual(15)], { certificationStanding: 'pending' as never }), medicareLikePayerSettings, noChargesYet)).toMatchObject({
+      code: 'INVALID_BILLING_INPUT',
+      message: /certification standing/,
+    }));
 });
 
 describe('daily charges: refusals', () => {

@@ -1,5 +1,6 @@
 import { isIsoDate, yearOf, type IsoDate } from '../calendar';
 import { DomainError, isDomainError } from '../errors';
+import { certificationStandings, type CertificationStanding } from '../rules/certification';
 import { isTimedCode, type BillingCode } from './codes';
 import { distinctServiceCode, findCodePairConflict } from './code-pairs';
 import type { PayerSettings, ProviderType } from './payers';
@@ -20,6 +21,8 @@ export interface DailyChargeInput {
   readonly providerType: ProviderType;
   /** Services under a therapy plan of care carry GP where the payer asks for it. */
   readonly underPlanOfCare: boolean;
+  /** The plan's certification on the day of service, as the episode recorded it (CLINICAL-RULES §6). */
+  readonly certificationStanding: CertificationStanding;
   readonly lines: readonly ChargeLineInput[];
 }
 
@@ -51,6 +54,10 @@ export interface DailyCharges {
   readonly billedUnits: number;
   readonly amountCents: number;
   readonly yearToDate: YearToDateOutcome;
+  /** Delinquent: the charges are billed flagged. */
+  readonly certificationStanding: CertificationStanding;
+  /** Awaiting certification: the charges stay off claims until the plan is certified or the certification is delinquent. */
+  readonly held: boolean;
 }
 
 const isCents = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
@@ -80,6 +87,9 @@ const inputRefusal = (input: DailyChargeInput, yearToDate: YearToDateCharges): D
     return invalid(`Year-to-date charges must be those of ${yearOf(input.serviceDate)}, the year of the date of service.`);
   }
   if (!isCents(yearToDate.chargesCents)) return invalid('Year-to-date charges must be whole cents, zero or more.');
+  if (!certificationStandings.includes(input.certificationStanding)) {
+    return invalid(`The certification standing must be one of ${certificationStandings.join(', ')}.`);
+  }
   return codeMinutesRefusal(input.lines);
 };
 
@@ -95,7 +105,8 @@ const unitPrice = (code: BillingCode, payer: PayerSettings): number | DomainErro
  * Turns a day's documented services into charge lines (CLINICAL-RULES §10): units by the payer's
  * rule, lines the provider may not bill or that earn no unit kept as not billable with their
  * minutes, fee-schedule prices, and modifiers 59, GP and KX. Refuses 97124 and 97140 on the same
- * region. `yearToDate` holds the patient's charges with this payer this year before this day.
+ * region. Carries the plan's certification standing: held while awaiting it, flagged when delinquent.
+ * `yearToDate` holds the patient's charges with this payer this year before this day.
  */
 export const buildDailyCharges = (
   input: DailyChargeInput,
@@ -160,5 +171,7 @@ export const buildDailyCharges = (
     billedUnits: billable.reduce((sum, line) => sum + line.units, 0),
     amountCents: thresholds.outcome.afterCents - thresholds.outcome.beforeCents,
     yearToDate: thresholds.outcome,
+    certificationStanding: input.certificationStanding,
+    held: input.certificationStanding === 'awaiting-certification',
   };
 };

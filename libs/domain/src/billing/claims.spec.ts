@@ -1,9 +1,10 @@
 import { isDomainError } from '../errors';
+import type { CertificationStanding } from '../rules/certification';
 import { buildClaim, buildDailyCharges, medicareLikePayerSettings, type Claim, type ChargeLineInput, type ClaimInput, type DailyCharges } from './index';
 
-const chargesOf = (serviceDate: string, lines: ChargeLineInput[]): DailyCharges => {
+const chargesOf = (serviceDate: string, lines: ChargeLineInput[], certificationStanding: CertificationStanding = 'certified'): DailyCharges => {
   const result = buildDailyCharges(
-    { serviceDate, providerType: 'physical-therapist', underPlanOfCare: true, lines },
+    { serviceDate, providerType: 'physical-therapist', underPlanOfCare: true, certificationStanding, lines },
     medicareLikePayerSettings,
     { year: 2025, chargesCents: 0 },
   );
@@ -83,11 +84,34 @@ describe('claims: lines and corrected claims', () => {
       frequencyCode: '1',
       diagnosisCodes: ['M54.50'],
       lines: [
-        { serviceDate: '2025-06-10', code: '97124', units: 2, modifiers: ['GP'], diagnosisPointers: [1], chargeCents: 6_324 },
-        { serviceDate: '2025-06-12', code: '97140', units: 2, modifiers: ['GP'], diagnosisPointers: [1], chargeCents: 5_674 },
+        { serviceDate: '2025-06-10', code: '97124', units: 2, modifiers: ['GP'], diagnosisPointers: [1], chargeCents: 6_324, certificationDelinquent: false },
+        { serviceDate: '2025-06-12', code: '97140', units: 2, modifiers: ['GP'], diagnosisPointers: [1], chargeCents: 5_674, certificationDelinquent: false },
       ],
       totalChargeCents: 11_998,
     });
+  });
+
+  it('given a day awaiting the certification, when a claim is built, then refused: its charges are held', () => {
+    const awaiting = chargesOf('2025-06-12', [{ code: '97140', minutes: 23, bodyRegions: ['cervical'] }], 'awaiting-certification');
+    expect(buildClaim({ claimId: 'c', diagnosisCodes: ['M54.50'], days: [oneDay, awaiting] })).toMatchObject({
+      code: 'CERTIFICATION_REQUIRED',
+      message: expect.not.stringContaining('2025-06-12'),
+    });
+  });
+
+  it('given a day under a delinquent certification, when a claim is built, then its lines are flagged', () => {
+    const delinquent = chargesOf('2025-06-12', [{ code: '97140', minutes: 23, bodyRegions: ['cervical'] }], 'delinquent');
+    const claim = claimOf({ claimId: 'c', diagnosisCodes: ['M54.50'], days: [oneDay, delinquent] });
+    expect(claim.lines.map((line) => [line.serviceDate, line.certificationDelinquent])).toEqual([
+      ['2025-06-10', false],
+      ['2025-06-12', true],
+    ]);
+  });
+
+  it('given undotted lower-case codes on the claim and its lines, when a claim is built, then they are matched in canonical form', () => {
+    const day = chargesOf('2025-06-10', [{ code: '97140', minutes: 15, bodyRegions: ['neck'], diagnosisCodes: ['g5600'] }]);
+    const claim = claimOf({ claimId: 'c', diagnosisCodes: ['m5450', 'G56.00'], days: [day] });
+    expect([claim.diagnosisCodes, claim.lines[0]?.diagnosisPointers]).toEqual([['M54.50', 'G56.00'], [2]]);
   });
 
   it('given nothing billable, when a claim is built, then refused', () => {

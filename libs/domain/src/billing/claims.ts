@@ -1,4 +1,5 @@
 import { DomainError, isDomainError } from '../errors';
+import { normalizeIcd10Cm } from '../rules/referral';
 import type { BillingCode } from './codes';
 import type { DailyCharges, Modifier } from './charges';
 
@@ -23,6 +24,8 @@ export interface ClaimLine {
   /** 1-based positions in the claim's diagnosis list, the line's primary first. */
   readonly diagnosisPointers: number[];
   readonly chargeCents: number;
+  /** The plan's certification was delinquent on the day of service: the line is flagged. */
+  readonly certificationDelinquent: boolean;
 }
 
 export interface Claim {
@@ -36,8 +39,6 @@ export interface Claim {
   readonly totalChargeCents: number;
 }
 
-const normalizeDiagnosis = (code: string): string => code.trim().toUpperCase();
-
 const pointersFor = (
   line: { code: BillingCode; diagnosisCodes: readonly string[] },
   claimDiagnoses: readonly string[],
@@ -45,7 +46,7 @@ const pointersFor = (
   if (line.diagnosisCodes.length === 0) {
     return claimDiagnoses.slice(0, maxDiagnosisPointersPerLine).map((_, index) => index + 1);
   }
-  const wanted = [...new Set(line.diagnosisCodes.map(normalizeDiagnosis))];
+  const wanted = [...new Set(line.diagnosisCodes.map(normalizeIcd10Cm))];
   const missing = wanted.find((code) => !claimDiagnoses.includes(code));
   if (missing !== undefined) {
     return new DomainError(
@@ -68,10 +69,11 @@ const pointersFor = (
 /**
  * Puts the billable lines of one or more days on a claim (CLINICAL-RULES §10): up to 12 diagnoses,
  * up to 4 pointers a line (a line that names none points at the first four), prices as charged.
+ * Days held for a certification are refused; lines of a delinquent certification are flagged.
  * With `replacesClaimId` it is a corrected claim (frequency 7).
  */
 export const buildClaim = (input: ClaimInput): Claim | DomainError => {
-  const diagnosisCodes = [...new Set(input.diagnosisCodes.map(normalizeDiagnosis))];
+  const diagnosisCodes = [...new Set(input.diagnosisCodes.map(normalizeIcd10Cm))];
   if (diagnosisCodes.length === 0) {
     return new DomainError('INVALID_BILLING_INPUT', 'A claim needs at least one diagnosis from the referral.');
   }
@@ -81,6 +83,12 @@ export const buildClaim = (input: ClaimInput): Claim | DomainError => {
       `A claim carries at most ${maxClaimDiagnoses} diagnoses; ${diagnosisCodes.length} were given. ` +
         'Choose those that support the services billed.',
       { count: diagnosisCodes.length },
+    );
+  }
+  if (input.days.some((day) => day.held)) {
+    return new DomainError(
+      'CERTIFICATION_REQUIRED',
+      "Some of these charges await the plan of care's certification; they are billed once it is certified or delinquent.",
     );
   }
   const lines: ClaimLine[] = [];
@@ -95,6 +103,7 @@ export const buildClaim = (input: ClaimInput): Claim | DomainError => {
         modifiers: line.modifiers,
         diagnosisPointers,
         chargeCents: line.amountCents,
+        certificationDelinquent: day.certificationStanding === 'delinquent',
       });
     }
   }

@@ -3,8 +3,11 @@
  * - `calculateUnits(lines, rule)`: units per code by the CMS 8-minute rule or the per-code midpoint rule.
  * - `findCodePairConflict(lines)`: refuses 97124 and 97140 on the same body region on one day.
  * - `buildDailyCharges(input, payer, yearToDate)`: a day's charge lines with units, prices, 59/GP/KX,
- *   lines kept as not billable, and whether the $3,000-type review threshold was crossed.
- * - `buildClaim(input)`: billable lines on a claim with diagnosis pointers; corrected claims.
+ *   lines kept as not billable, whether the KX or the $3,000-type review threshold was crossed, and the
+ *   certification standing (held while awaiting certification).
+ * - `crossesThreshold(before, after, threshold)`: whether a day's charges cross a therapy threshold.
+ * - `buildClaim(input)`: billable lines on a claim with diagnosis pointers, refusing held charges and
+ *   flagging those of a delinquent certification; corrected claims.
  * - `billingRelevantChanges` / `billingRelevantLineChanges` / `requiresCorrectedClaim`: whether an
  *   addendum needs a corrected claim.
  * - `defaultPayerSettings`, `medicareLikePayerSettings`, `commercialPayerSettings`: payer settings.
@@ -36,7 +39,13 @@ export {
   type ProviderType,
   type TherapyThresholds,
 } from './payers';
-export { type YearToDateCharges, type YearToDateOutcome } from './thresholds';
+export {
+  crossesThreshold,
+  therapyThresholdKinds,
+  type TherapyThresholdKind,
+  type YearToDateCharges,
+  type YearToDateOutcome,
+} from './thresholds';
 export {
   buildDailyCharges,
   type ChargeLine,

@@ -7,6 +7,14 @@ export interface YearToDateCharges {
   readonly chargesCents: number;
 }
 
+/** The thresholds a payer's therapy charges may cross in a year (CLINICAL-RULES §10). */
+export const therapyThresholdKinds = ['kx', 'targeted-medical-review'] as const;
+export type TherapyThresholdKind = (typeof therapyThresholdKinds)[number];
+
+/** A day's charges cross a threshold when the year's total was at most the threshold before them and is above it after. */
+export const crossesThreshold = (beforeCents: number, afterCents: number, thresholdCents: number): boolean =>
+  beforeCents <= thresholdCents && afterCents > thresholdCents;
+
 export interface YearToDateOutcome {
   readonly year: number;
   readonly beforeCents: number;
@@ -14,6 +22,8 @@ export interface YearToDateOutcome {
   /** Absent when the payer has no therapy threshold. */
   readonly kxThresholdCents?: number;
   readonly medicalReviewThresholdCents?: number;
+  /** This day's charges took the year-to-date total above the KX threshold. */
+  readonly kxCrossed: boolean;
   /** This day's charges took the year-to-date total above the $3,000-type review threshold. */
   readonly medicalReviewCrossed: boolean;
 }
@@ -33,7 +43,7 @@ export const applyTherapyThresholds = (
   if (!thresholds || amountsCents.length === 0) {
     return {
       kx: amountsCents.map(() => false),
-      outcome: { year: yearToDate.year, beforeCents, afterCents, medicalReviewCrossed: false },
+      outcome: { year: yearToDate.year, beforeCents, afterCents, kxCrossed: false, medicalReviewCrossed: false },
     };
   }
   const kxThresholdCents = thresholds.kxThresholdCentsByYear[yearToDate.year];
@@ -59,7 +69,8 @@ export const applyTherapyThresholds = (
       afterCents,
       kxThresholdCents,
       medicalReviewThresholdCents: review,
-      medicalReviewCrossed: beforeCents <= review && afterCents > review,
+      kxCrossed: crossesThreshold(beforeCents, afterCents, kxThresholdCents),
+      medicalReviewCrossed: crossesThreshold(beforeCents, afterCents, review),
     },
   };
 };

@@ -2,7 +2,7 @@
  * The shape of every command, checked before any rule runs, so `decide` refuses malformed input
  * with INVALID_COMMAND (or INVALID_REFERRAL) instead of throwing.
  */
-import { timedCodes, type TimedCode } from '../billing';
+import { therapyThresholdKinds, timedCodes, type TimedCode } from '../billing';
 import { DomainError, type DomainErrorCode } from '../errors';
 import type { HeldCertificate, SpecialtyCertificate, TherapistLicense, TherapistProfile } from '../routing';
 import { bodyRegions, pressureLevels, techniques } from '../rules/catalogue';
@@ -53,6 +53,8 @@ const texts = array(shortText, { max: 100 });
 const region = oneOf(bodyRegions);
 const regions = array(region, { max: bodyRegions.length });
 const stateCode = text({ max: 2 });
+
+const cents = integer(0, Number.MAX_SAFE_INTEGER);
 
 const actor = object<Actor>({ userId: id, role: text({ max: 100 }) });
 
@@ -232,6 +234,8 @@ const commandSchemas: { readonly [T in CareEpisodeCommandType]: Schema<CommandOf
   }),
   SignVerbalOrder: object({ ...base('SignVerbalOrder'), signedOn: isoDate }),
   RecertifyPlanOfCare: object({ ...base('RecertifyPlanOfCare'), certifier: practitioner, signedOn: isoDate }),
+  RenewOrder: object({ ...base('RenewOrder'), orderedBy: practitioner, orderedOn: isoDate }),
+  RecordAuthorization: object({ ...base('RecordAuthorization'), addedVisits: optional(integer(1, 1000)), endDate: optional(isoDate) }),
   RecordSession: object({ ...base('RecordSession'), sessionId: id, session }),
   PauseSession: object({ ...base('PauseSession'), sessionId: id, reason: shortText }),
   ResumeSession: object({ ...base('ResumeSession'), sessionId: id, continuation }),
@@ -282,6 +286,16 @@ const commandSchemas: { readonly [T in CareEpisodeCommandType]: Schema<CommandOf
     narrative: optional(longText),
   }),
   CancelEpisode: object({ ...base('CancelEpisode'), reason: shortText }),
+  RecordTherapyThresholdCrossing: object({
+    ...base('RecordTherapyThresholdCrossing'),
+    payerId: id,
+    year: integer(1900, 9999),
+    threshold: oneOf(therapyThresholdKinds),
+    sessionId: id,
+    thresholdCents: cents,
+    yearToDateBeforeCents: cents,
+    yearToDateAfterCents: cents,
+  }),
   MarkDeadlinePassed: object({ ...base('MarkDeadlinePassed'), deadline: oneOf(deadlineKinds), sessionId: optional(id) }),
 };
 

@@ -2,6 +2,7 @@
  * Commands: what someone asks the episode to do. Each carries `at` (the instant it happened, from the
  * caller's clock, never the domain's) and `actor`; ids (session, report, finding …) come from the caller.
  */
+import type { TherapyThresholdKind } from '../billing';
 import type { IsoDate, IsoInstant } from '../calendar';
 import type { TherapistProfile } from '../routing';
 import type { ScreeningFinding } from '../rules/contraindications';
@@ -118,6 +119,19 @@ export interface RecertifyPlanOfCare extends CommandBase<'RecertifyPlanOfCare'> 
   readonly signedOn: IsoDate;
 }
 
+/** A renewed physician's order for this care (CLINICAL-RULES §2); it restarts the order's validity. */
+export interface RenewOrder extends CommandBase<'RenewOrder'> {
+  readonly orderedBy: Practitioner;
+  /** The date the provider gave or signed the renewed order. */
+  readonly orderedOn: IsoDate;
+}
+
+/** A new or extended payer authorization: visits added to the episode's, a later end date, or both. */
+export interface RecordAuthorization extends CommandBase<'RecordAuthorization'> {
+  readonly addedVisits?: number;
+  readonly endDate?: IsoDate;
+}
+
 export interface RecordSession extends CommandBase<'RecordSession'> {
   readonly sessionId: string;
   readonly session: SessionDocumentation;
@@ -197,6 +211,22 @@ export interface CancelEpisode extends CommandBase<'CancelEpisode'> {
   readonly reason: string;
 }
 
+/**
+ * From billing: the charges of one session's day took the patient's year-to-date therapy charges with
+ * a payer above the KX or the targeted-medical-review threshold (CLINICAL-RULES §10).
+ */
+export interface RecordTherapyThresholdCrossing extends CommandBase<'RecordTherapyThresholdCrossing'> {
+  readonly payerId: string;
+  readonly year: number;
+  readonly threshold: TherapyThresholdKind;
+  /** The session whose charges crossed it. */
+  readonly sessionId: string;
+  /** The payer's threshold that year and the year-to-date charges before and after that day, as charged. */
+  readonly thresholdCents: number;
+  readonly yearToDateBeforeCents: number;
+  readonly yearToDateAfterCents: number;
+}
+
 export const deadlineKinds = [
   'offer-expiry',
   'certification',
@@ -234,6 +264,8 @@ export type CareEpisodeCommand =
   | CertifyPlanOfCare
   | SignVerbalOrder
   | RecertifyPlanOfCare
+  | RenewOrder
+  | RecordAuthorization
   | RecordSession
   | PauseSession
   | ResumeSession
@@ -246,6 +278,7 @@ export type CareEpisodeCommand =
   | DecideAfterPlateau
   | DischargeEpisode
   | CancelEpisode
+  | RecordTherapyThresholdCrossing
   | MarkDeadlinePassed;
 
 export type CareEpisodeCommandType = CareEpisodeCommand['type'];

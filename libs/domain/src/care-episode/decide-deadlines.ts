@@ -3,6 +3,7 @@ import { hoursBetween, type IsoDate } from '../calendar';
 import { DomainError } from '../errors';
 import { nextStepEvents } from './decide-referral';
 import type { Decision, Handler } from './decision';
+import { awaitingSessionsDelinquent } from './decide-plan';
 import { dueDates, type DueDate } from './due-dates';
 import { stamp } from './guards';
 import { pendingOffer, type CareEpisodeState, type OfferRecord } from './state';
@@ -38,7 +39,10 @@ const deadlineEvents = (
         ...nextStepEvents(state, command, settings),
       ];
     case 'certification':
-      return [{ type: 'CertificationDelinquent', ...stamp(command), dueOn: lastDay }];
+      return [
+        { type: 'CertificationDelinquent', ...stamp(command), dueOn: lastDay },
+        ...awaitingSessionsDelinquent(state, command, 'certification-deadline-passed'),
+      ];
     case 'verbal-order-signature':
       return [{ type: 'VerbalOrderDelinquent', ...stamp(command), dueOn: lastDay }];
     case 'certified-period-end':

@@ -1,22 +1,23 @@
 /** Assessment, plan of care and physician certification (CLINICAL-RULES §5–6). */
-import { daysBetween, type IsoDate } from '../calendar';
+import { daysBetween, type IsoDate, type IsoInstant } from '../calendar';
 import { DomainError, type Refusal } from '../errors';
 import {
   certificationDueOn,
   certifiedPeriodEnd,
-  certifierRefusal,
   isOnOrBefore,
   recertifiedPeriodStart,
+  signingPractitionerRefusal,
   verbalOrderSignatureDueOn,
+  withCanonicalCredential,
 } from '../rules/certification';
 import { isTargetBetterThanBaseline, measureDefinitions, measurementRefusal, measurementsRefusal } from '../rules/outcome-measures';
-import { referralAgeRefusal } from '../rules/referral';
+import { orderExpiredRefusal } from '../rules/referral';
 import { firstRefusal, type Handler } from './decision';
 import { fractureAtPlannedSiteEvents } from './decide-screening';
-import type { PlanOfCareRevised } from './events';
+import type { PlanOfCareRevised, SessionsCertificationDelinquent } from './events';
 import { careStarted, notAfterToday, notBefore, stamp } from './guards';
-import type { PlanOfCare, Referral } from './records';
-import { firstTreatmentDay, type CareEpisodeState } from './state';
+import type { Actor, PlanOfCare, Practitioner } from './records';
+import { firstTreatmentDay, sessionsAwaitingCertification, type CareEpisodeState, type OrderState } from './state';
 
 export const recordAssessment: Handler<'RecordAssessment'> = (command, state, settings) => {
   const { assessment } = command;
@@ -25,7 +26,7 @@ export const recordAssessment: Handler<'RecordAssessment'> = (command, state, se
     () => (state.intake ? undefined : new DomainError('INTAKE_REQUIRED', 'Record the intake and screening before the initial assessment.')),
     () => (state.assessment ? new DomainError('OUT_OF_ORDER', 'The initial assessment is recorded; record a re-evaluation instead.') : undefined),
     () => notAfterToday(assessment.assessedOn, command.at, 'An assessment'),
-    () => referralAgeRefusal((state.referral as Referral).referralDate, assessment.assessedOn, settings),
+    () => orderExpiredRefusal((state.order as OrderState).validThrough, assessment.assessedOn, settings),
     () => measurementsRefusal(assessment.measures),
   );
   return refusal ?? [{ type: 'AssessmentRecorded', ...stamp(command), assessment }];
@@ -116,14 +117,24 @@ export const revisePlanOfCare: Handler<'RevisePlanOfCare'> = (command, state) =>
   ];
 };
 
-const certifyRefusal = (state: CareEpisodeState, command: { at: string; certifier: { credential: string } }, date: IsoDate): Refusal =>
+const certifyRefusal = (state: CareEpisodeState, command: { at: string; certifier: Practitioner }, date: IsoDate): Refusal =>
   firstRefusal(
     () => careStarted(state),
     () => needsPlan(state),
-    () => certifierRefusal(command.certifier.credential),
+    () => signingPractitionerRefusal(command.certifier),
     () => notAfterToday(date, command.at, 'A certification'),
     () => notBefore(date, firstTreatmentDay(state), 'A certification', 'the evaluation'),
   );
+
+/** The sessions that awaited the first certification become delinquent with it; none, no event. */
+export const awaitingSessionsDelinquent = (
+  state: CareEpisodeState,
+  command: { readonly at: IsoInstant; readonly actor: Actor },
+  cause: SessionsCertificationDelinquent['cause'],
+): SessionsCertificationDelinquent[] => {
+  const sessionIds = sessionsAwaitingCertification(state).map((session) => session.sessionId);
+  return sessionIds.length === 0 ? [] : [{ type: 'SessionsCertificationDelinquent', ...stamp(command), sessionIds, cause }];
+};
 
 export const certifyPlanOfCare: Handler<'CertifyPlanOfCare'> = (command, state) => {
   const refusal =
@@ -131,17 +142,20 @@ export const certifyPlanOfCare: Handler<'CertifyPlanOfCare'> = (command, state) 
     (isCertified(state) ? new DomainError('INVALID_STATUS_TRANSITION', 'The plan of care is already certified; recertify it instead.') : undefined);
   if (refusal) return refusal;
   const timely = isOnOrBefore(command.certifiedOn, certificationDueOn(firstTreatmentDay(state) as IsoDate));
+  const certifier = withCanonicalCredential(command.certifier);
+  const late = timely ? [] : awaitingSessionsDelinquent(state, command, 'late-certification');
   return command.kind === 'written'
-    ? [{ type: 'PlanOfCareCertified', ...stamp(command), certifier: command.certifier, signedOn: command.certifiedOn, timely }]
+    ? [{ type: 'PlanOfCareCertified', ...stamp(command), certifier, signedOn: command.certifiedOn, timely }, ...late]
     : [
         {
           type: 'VerbalOrderReceived',
           ...stamp(command),
-          certifier: command.certifier,
+          certifier,
           orderedOn: command.certifiedOn,
           timely,
           signatureDueOn: verbalOrderSignatureDueOn(command.certifiedOn),
         },
+        ...late,
       ];
 };
 
@@ -173,7 +187,7 @@ export const recertifyPlanOfCare: Handler<'RecertifyPlanOfCare'> = (command, sta
     {
       type: 'PlanOfCareRecertified',
       ...stamp(command),
-      certifier: command.certifier,
+      certifier: withCanonicalCredential(command.certifier),
       signedOn: command.signedOn,
       periodStart,
       periodEnd: certifiedPeriodEnd(periodStart, plan.durationWeeks),

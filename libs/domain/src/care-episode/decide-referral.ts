@@ -2,8 +2,8 @@
 import { addDays, dateOf, hoursBetween, type IsoInstant } from '../calendar';
 import { DomainError, type Refusal } from '../errors';
 import { nextRoutingStep, rankTherapists, routingOfferDeadline, type RoutingStep } from '../routing';
-import { maxCertifiedPeriodDays } from '../rules/certification';
-import { referralRefusal, referralValidThrough } from '../rules/referral';
+import { maxCertifiedPeriodDays, withCanonicalCredential } from '../rules/certification';
+import { normalizeIcd10Cm, referralRefusal, referralValidThrough } from '../rules/referral';
 import type { DepartmentSettings } from '../settings';
 import { firstRefusal, type Decision, type Handler } from './decision';
 import type { CareEpisodeEvent, ReferringProviderNoticeIssued } from './events';
@@ -68,6 +68,13 @@ const answerableOffer = (state: CareEpisodeState, command: { therapistId: string
   return offer;
 };
 
+/** The order as the episode keeps it: canonical diagnosis codes (each once) and credential. */
+const canonicalReferral = (referral: Referral): Referral => ({
+  ...referral,
+  referringProvider: withCanonicalCredential(referral.referringProvider),
+  diagnosisCodes: [...new Set(referral.diagnosisCodes.map(normalizeIcd10Cm))],
+});
+
 export const receiveReferral: Handler<'ReceiveReferral'> = (command, state, settings) => {
   if (state.referral !== undefined) {
     // The same referral submitted again is the same episode: nothing new happens.
@@ -75,7 +82,7 @@ export const receiveReferral: Handler<'ReceiveReferral'> = (command, state, sett
       ? []
       : new DomainError('EPISODE_ALREADY_STARTED', 'This episode already holds another referral.');
   }
-  const { referral } = command;
+  const referral = canonicalReferral(command.referral);
   const refusal = referralRefusal(
     { referringProviderNpi: referral.referringProvider.npi, diagnosisCodes: referral.diagnosisCodes, referralDate: referral.referralDate },
     dateOf(command.at),

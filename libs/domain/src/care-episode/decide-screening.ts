@@ -1,7 +1,7 @@
 /** Intake, contraindication screening, clearance, hold and resume (CLINICAL-RULES §4). */
 import { dateOf } from '../calendar';
 import { DomainError } from '../errors';
-import { isQualifiedCertifier } from '../rules/certification';
+import { isQualifiedCertifier, withCanonicalCredential } from '../rules/certification';
 import type { BodyRegion } from '../rules/catalogue';
 import {
   derivedFindingIdPrefix,
@@ -138,7 +138,7 @@ export const grantClearance: Handler<'GrantClearance'> = (command, state) => {
     !state.heldOnRequest &&
     unclearedContraindications(state, 'absolute').length === 1;
   return [
-    { type: 'ClearanceGranted', ...stamp(command), findingId: found.findingId, clearedBy: command.clearedBy, clearedOn: command.clearedOn },
+    { type: 'ClearanceGranted', ...stamp(command), findingId: found.findingId, clearedBy: withCanonicalCredential(command.clearedBy), clearedOn: command.clearedOn },
     ...(lastAbsoluteHold ? [{ type: 'EpisodeResumed', ...stamp(command) } as const] : []),
   ];
 };

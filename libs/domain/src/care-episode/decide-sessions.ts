@@ -115,7 +115,7 @@ const sessionRefusal = (
         ? new DomainError('LICENSE_EXPIRED', "The therapist's license had expired by the session date.")
         : undefined,
     () =>
-      authorizationRefusal(state.referral?.authorization, {
+      authorizationRefusal(state.authorization, {
         authorizedVisitsUsed: authorizedVisitsUsed(state),
         sessionDate: session.date,
         selfPay: session.selfPay,

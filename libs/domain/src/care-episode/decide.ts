@@ -8,8 +8,10 @@ import { DomainError } from '../errors';
 import { defaultDepartmentSettings, type DepartmentSettings } from '../settings';
 import { parseCommand } from './command-schemas';
 import type { CareEpisodeCommand, CareEpisodeCommandType } from './commands';
+import { recordTherapyThresholdCrossing } from './decide-billing';
 import { cancelEpisode, dischargeEpisode } from './decide-closing';
 import { markDeadlinePassed } from './decide-deadlines';
+import { recordAuthorization, renewOrder } from './decide-orders';
 import { certifyPlanOfCare, establishPlanOfCare, recertifyPlanOfCare, recordAssessment, revisePlanOfCare, signVerbalOrder } from './decide-plan';
 import { decideAfterPlateau, recordProgressReport, recordReevaluation } from './decide-progress';
 import {
@@ -58,6 +60,8 @@ const handlers: { readonly [T in CareEpisodeCommandType]: Handler<T> } = {
   CertifyPlanOfCare: certifyPlanOfCare,
   SignVerbalOrder: signVerbalOrder,
   RecertifyPlanOfCare: recertifyPlanOfCare,
+  RenewOrder: renewOrder,
+  RecordAuthorization: recordAuthorization,
   RecordSession: recordSession,
   PauseSession: pauseSession,
   ResumeSession: resumeSession,
@@ -70,6 +74,7 @@ const handlers: { readonly [T in CareEpisodeCommandType]: Handler<T> } = {
   DecideAfterPlateau: decideAfterPlateau,
   DischargeEpisode: dischargeEpisode,
   CancelEpisode: cancelEpisode,
+  RecordTherapyThresholdCrossing: recordTherapyThresholdCrossing,
   MarkDeadlinePassed: markDeadlinePassed,
 };
 

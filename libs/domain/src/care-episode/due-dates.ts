@@ -34,7 +34,7 @@ export const dueDates = (state: CareEpisodeState, settings: DepartmentSettings):
   const planned = state.plan !== undefined && start !== undefined;
   const calendarReportDue =
     progress.periodStart === undefined ? undefined : progressReportCalendarDueOn(progress.periodStart, settings);
-  const authorizationEnd = state.referral?.authorization?.endDate;
+  const authorizationEnd = state.authorization?.endDate;
   const careStarted = state.status === 'active' || state.status === 'onhold';
   return [
     ...(offer ? [{ kind: 'offer-expiry', dueAt: offer.expiresAt, therapistId: offer.therapistId } as const] : []),

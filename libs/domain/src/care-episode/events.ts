@@ -3,8 +3,10 @@
  * bumps it and the contracts keep an upcaster) and says when it occurred and who acted. Events record
  * what the rules decided (deadlines, standings, periods) so replay never re-runs a rule.
  */
+import type { TherapyThresholdKind } from '../billing';
 import type { IsoDate, IsoInstant } from '../calendar';
 import type { EscalationReason, RoutingDecision, RoutingRequest } from '../routing';
+import type { Authorization } from '../rules/authorization';
 import type { CertificationStanding } from '../rules/certification';
 import type { Contraindication } from '../rules/contraindications';
 import type { DischargeReason, DischargeSummary } from '../rules/discharge';
@@ -145,6 +147,20 @@ export interface PlanOfCareRecertified extends EventBase<'PlanOfCareRecertified'
   readonly periodEnd: IsoDate;
 }
 
+export interface OrderRenewed extends EventBase<'OrderRenewed'> {
+  readonly orderedBy: Practitioner;
+  readonly orderedOn: IsoDate;
+  /** Last day care may start under the renewed order. */
+  readonly validThrough: IsoDate;
+}
+
+export interface AuthorizationRecorded extends EventBase<'AuthorizationRecorded'> {
+  readonly addedVisits?: number;
+  readonly endDate?: IsoDate;
+  /** The authorization in force from now on: the episode's authorized visits in all and the last day. */
+  readonly authorization: Authorization;
+}
+
 export interface SessionRecorded extends EventBase<'SessionRecorded'> {
   readonly sessionId: string;
   readonly session: SessionDocumentation;
@@ -262,14 +278,41 @@ export interface EpisodeCancelled extends EventBase<'EpisodeCancelled'> {
  * It carries ids and the provider's NPI; the consumer fetches what it may show.
  */
 export interface ReferringProviderNoticeIssued extends EventBase<'ReferringProviderNoticeIssued'> {
-  readonly notice: 'referral-accepted' | 'referral-declined' | 'progress-report' | 'discharge-summary' | 'episode-cancelled';
+  readonly notice:
+    | 'referral-accepted'
+    | 'referral-declined'
+    | 'order-renewed'
+    | 'authorization-recorded'
+    | 'progress-report'
+    | 'discharge-summary'
+    | 'episode-cancelled';
   readonly referralId: string;
   readonly referringProviderNpi: string;
   readonly reportId?: string;
 }
 
+/** Shown on the timeline and the compliance views; the KX or targeted-medical-review threshold, once a year per payer. */
+export interface TherapyThresholdCrossed extends EventBase<'TherapyThresholdCrossed'> {
+  readonly payerId: string;
+  readonly year: number;
+  readonly threshold: TherapyThresholdKind;
+  readonly sessionId: string;
+  readonly thresholdCents: number;
+  readonly yearToDateBeforeCents: number;
+  readonly yearToDateAfterCents: number;
+}
+
 export interface CertificationDelinquent extends EventBase<'CertificationDelinquent'> {
   readonly dueOn: IsoDate;
+}
+
+/**
+ * Sessions recorded while the plan awaited its certification, now delinquent with it: the deadline
+ * passed, or the certification arrived late. Billing flags their held charges.
+ */
+export interface SessionsCertificationDelinquent extends EventBase<'SessionsCertificationDelinquent'> {
+  readonly sessionIds: readonly string[];
+  readonly cause: 'certification-deadline-passed' | 'late-certification';
 }
 
 export interface VerbalOrderDelinquent extends EventBase<'VerbalOrderDelinquent'> {
@@ -312,6 +355,8 @@ export type CareEpisodeEvent =
   | VerbalOrderReceived
   | VerbalOrderSigned
   | PlanOfCareRecertified
+  | OrderRenewed
+  | AuthorizationRecorded
   | SessionRecorded
   | ProgressReportDueSoon
   | ProgressReportDue
@@ -330,7 +375,9 @@ export type CareEpisodeEvent =
   | EpisodeDischarged
   | EpisodeCancelled
   | ReferringProviderNoticeIssued
+  | TherapyThresholdCrossed
   | CertificationDelinquent
+  | SessionsCertificationDelinquent
   | VerbalOrderDelinquent
   | CertifiedPeriodEnded
   | AuthorizationEnded
@@ -361,6 +408,8 @@ export const careEpisodeEventTypes = [
   'VerbalOrderReceived',
   'VerbalOrderSigned',
   'PlanOfCareRecertified',
+  'OrderRenewed',
+  'AuthorizationRecorded',
   'SessionRecorded',
   'ProgressReportDueSoon',
   'ProgressReportDue',
@@ -379,7 +428,9 @@ export const careEpisodeEventTypes = [
   'EpisodeDischarged',
   'EpisodeCancelled',
   'ReferringProviderNoticeIssued',
+  'TherapyThresholdCrossed',
   'CertificationDelinquent',
+  'SessionsCertificationDelinquent',
   'VerbalOrderDelinquent',
   'CertifiedPeriodEnded',
   'AuthorizationEnded',

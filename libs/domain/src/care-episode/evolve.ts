@@ -20,12 +20,27 @@ const answerPendingOffer = (state: CareEpisodeState, outcome: OfferRecord['outco
   };
 };
 
+/** A timely first certification covers the sessions that awaited it. */
+const certifyAwaitingSessions = (state: CareEpisodeState, timely: boolean): CareEpisodeState['visits'] =>
+  state.visits.map((visit) =>
+    timely && visit.kind === 'session' && visit.certificationStanding === 'awaiting-certification'
+      ? { ...visit, certificationStanding: 'certified' }
+      : visit,
+  );
+
 const addDay = (days: readonly string[], day: string): string[] => (days.includes(day) ? [...days] : [...days, day].sort());
 
 export const evolve = (state: CareEpisodeState, event: CareEpisodeEvent): CareEpisodeState => {
   switch (event.type) {
     case 'ReferralReceived':
-      return { ...state, status: 'planned', episodeId: event.episodeId, referral: event.referral };
+      return {
+        ...state,
+        status: 'planned',
+        episodeId: event.episodeId,
+        referral: event.referral,
+        order: { orderedOn: event.referral.referralDate, validThrough: event.validThrough },
+        ...(event.referral.authorization ? { authorization: event.referral.authorization } : {}),
+      };
     case 'ReferralRouted':
       return { ...state, status: 'waitlist', routing: { request: event.request, decision: event.decision, offers: [], escalated: false } };
     case 'TherapistOffered': {
@@ -98,6 +113,7 @@ export const evolve = (state: CareEpisodeState, event: CareEpisodeEvent): CareEp
     case 'PlanOfCareCertified':
       return {
         ...state,
+        visits: certifyAwaitingSessions(state, event.timely),
         certification: {
           ...state.certification,
           kind: 'written',
@@ -108,6 +124,7 @@ export const evolve = (state: CareEpisodeState, event: CareEpisodeEvent): CareEp
     case 'VerbalOrderReceived':
       return {
         ...state,
+        visits: certifyAwaitingSessions(state, event.timely),
         certification: {
           ...state.certification,
           kind: 'verbal',
@@ -137,6 +154,15 @@ export const evolve = (state: CareEpisodeState, event: CareEpisodeEvent): CareEp
           delinquent: false,
         },
       };
+    case 'OrderRenewed':
+      return { ...state, order: { orderedOn: event.orderedOn, validThrough: event.validThrough } };
+    case 'AuthorizationRecorded':
+      // A later end date re-arms the authorization-end deadline; added visits alone do not.
+      return {
+        ...state,
+        authorization: event.authorization,
+        authorizationEndPassed: event.endDate === undefined && state.authorizationEndPassed,
+      };
     case 'SessionRecorded': {
       const session: SessionVisit = {
         kind: 'session',
@@ -148,6 +174,7 @@ export const evolve = (state: CareEpisodeState, event: CareEpisodeEvent): CareEp
         signed: false,
         addendumIds: [],
         signatureOverduePassed: false,
+        certificationStanding: event.certificationStanding,
       };
       return {
         ...state,
@@ -219,8 +246,20 @@ export const evolve = (state: CareEpisodeState, event: CareEpisodeEvent): CareEp
       return { ...state, status: 'finished', dischargedOn: event.dischargedOn };
     case 'EpisodeCancelled':
       return { ...state, status: 'cancelled' };
+    case 'TherapyThresholdCrossed':
+      return {
+        ...state,
+        thresholdCrossings: [...state.thresholdCrossings, { year: event.year, payerId: event.payerId, threshold: event.threshold }],
+      };
     case 'CertificationDelinquent':
       return { ...state, certification: { ...state.certification, certificationDeadlinePassed: true, delinquent: true } };
+    case 'SessionsCertificationDelinquent':
+      return {
+        ...state,
+        visits: state.visits.map((visit) =>
+          visit.kind === 'session' && event.sessionIds.includes(visit.sessionId) ? { ...visit, certificationStanding: 'delinquent' } : visit,
+        ),
+      };
     case 'VerbalOrderDelinquent':
       return { ...state, certification: { ...state.certification, verbalOrderDeadlinePassed: true, delinquent: true } };
     case 'CertifiedPeriodEnded':

@@ -43,6 +43,10 @@ export const rolesPermittedTo: { readonly [T in CareEpisodeCommandType]: readonl
   CertifyPlanOfCare: ['referring-physician', 'ehr-feed', 'department-lead', 'therapist'],
   SignVerbalOrder: ['referring-physician', 'ehr-feed', 'department-lead', 'therapist'],
   RecertifyPlanOfCare: ['referring-physician', 'ehr-feed', 'department-lead', 'therapist'],
+  // A renewed order arrives like the referral did, or from the physician directly.
+  RenewOrder: ['referring-physician', 'ehr-feed', 'scheduler', 'department-lead'],
+  // Authorizations are obtained from the payer by the front desk or billing office.
+  RecordAuthorization: ['billing', 'scheduler', 'department-lead'],
   RecordSession: ['therapist'],
   PauseSession: ['therapist'],
   ResumeSession: ['therapist'],
@@ -55,6 +59,8 @@ export const rolesPermittedTo: { readonly [T in CareEpisodeCommandType]: readonl
   DecideAfterPlateau: ['therapist', 'department-lead'],
   DischargeEpisode: ['therapist'],
   CancelEpisode: ['department-lead'],
+  // The billing consumer computes charges and states when they cross a therapy threshold.
+  RecordTherapyThresholdCrossing: ['billing'],
   MarkDeadlinePassed: ['system'],
 };
 

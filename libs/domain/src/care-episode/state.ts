@@ -2,7 +2,9 @@
  * The episode as `evolve` folds it from events, and the questions rules ask of it. Plain JSON data.
  */
 import { daysBetween, type IsoDate, type IsoInstant } from '../calendar';
+import type { TherapyThresholdKind } from '../billing';
 import type { RoutingDecision, RoutingRequest } from '../routing';
+import type { Authorization } from '../rules/authorization';
 import { certificationDueOn, isOnOrBefore, verbalOrderSignatureDueOn, type CertificationStanding } from '../rules/certification';
 import type { BodyRegion } from '../rules/catalogue';
 import type { Contraindication } from '../rules/contraindications';
@@ -59,6 +61,8 @@ export interface SessionVisit {
   readonly signed: boolean;
   readonly addendumIds: readonly string[];
   readonly signatureOverduePassed: boolean;
+  /** As recorded, until the certification it awaited arrives in time or becomes delinquent. */
+  readonly certificationStanding: CertificationStanding;
 }
 
 export interface MissedVisit {
@@ -77,10 +81,26 @@ export interface ProgressState {
   readonly calendarDeadlinePassed: boolean;
 }
 
+/** The physician's order in force: the referral's, or the latest renewal. */
+export interface OrderState {
+  readonly orderedOn: IsoDate;
+  readonly validThrough: IsoDate;
+}
+
+/** A therapy threshold already crossed: recorded once per year, payer and threshold. */
+export interface ThresholdCrossing {
+  readonly year: number;
+  readonly payerId: string;
+  readonly threshold: TherapyThresholdKind;
+}
+
 export interface CareEpisodeState {
   readonly status: EpisodeStatus;
   readonly episodeId?: string;
   readonly referral?: Referral;
+  readonly order?: OrderState;
+  /** The payer's authorization in force: the referral's, or as last recorded. */
+  readonly authorization?: Authorization;
   readonly routing?: RoutingState;
   readonly therapistId?: string;
   readonly intake?: Intake;
@@ -101,6 +121,7 @@ export interface CareEpisodeState {
   readonly consecutiveNoShows: number;
   readonly reevaluationIds: readonly string[];
   readonly authorizationEndPassed: boolean;
+  readonly thresholdCrossings: readonly ThresholdCrossing[];
   readonly dischargedOn?: IsoDate;
 }
 
@@ -125,6 +146,7 @@ export const initialState: CareEpisodeState = {
   consecutiveNoShows: 0,
   reevaluationIds: [],
   authorizationEndPassed: false,
+  thresholdCrossings: [],
 };
 
 export const isClosed = (state: CareEpisodeState): boolean => state.status === 'finished' || state.status === 'cancelled';
@@ -171,6 +193,10 @@ export const certificationStanding = (state: CareEpisodeState, date: IsoDate): C
     }
   }
 };
+
+/** Sessions whose charges wait for the plan's first certification. */
+export const sessionsAwaitingCertification = (state: CareEpisodeState): SessionVisit[] =>
+  sessionsOf(state).filter((session) => session.certificationStanding === 'awaiting-certification');
 
 export const lastVisitDate = (state: CareEpisodeState): IsoDate | undefined =>
   state.visits

@@ -30,3 +30,33 @@ export const authorizationRefusal = (
   }
   return undefined;
 };
+
+/** A new or extended authorization as the payer grants it. */
+export interface AuthorizationChange {
+  readonly addedVisits?: number;
+  readonly endDate?: IsoDate;
+}
+
+/** An authorization is only ever extended: more visits, a later end date, or both. */
+export const authorizationChangeRefusal = (current: Authorization | undefined, change: AuthorizationChange): Refusal => {
+  if (change.addedVisits === undefined && change.endDate === undefined) {
+    return new DomainError('INVALID_COMMAND', 'A new or extended authorization needs visits added, a new end date, or both.');
+  }
+  if (change.endDate !== undefined && current?.endDate !== undefined && daysBetween(current.endDate, change.endDate) <= 0) {
+    return new DomainError(
+      'INVALID_COMMAND',
+      "A new authorization end date must be later than the current one; when only visits are added, leave the end date out.",
+    );
+  }
+  return undefined;
+};
+
+/**
+ * The authorization in force after a change. Added visits add to the episode's authorized visits;
+ * where no visit limit applied so far, they are counted from the visits already used.
+ */
+export const extendedAuthorization = (current: Authorization | undefined, visitsUsed: number, change: AuthorizationChange): Authorization => {
+  const visits = change.addedVisits === undefined ? current?.visits : (current?.visits ?? visitsUsed) + change.addedVisits;
+  const endDate = change.endDate ?? current?.endDate;
+  return { ...(visits === undefined ? {} : { visits }), ...(endDate === undefined ? {} : { endDate }) };
+};

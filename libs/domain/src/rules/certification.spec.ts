@@ -1,16 +1,40 @@
+import fc from 'fast-check';
 import {
   certificationDueOn,
   certifiedPeriodEnd,
   certifierRefusal,
+  normalizeCredential,
   recertifiedPeriodStart,
+  signingPractitionerRefusal,
   verbalOrderSignatureDueOn,
 } from './certification';
 
 describe('certification rules', () => {
-  it.each(['MD', 'DO', 'NP', 'PA', 'md'])('lets an %s certify', (credential) => expect(certifierRefusal(credential)).toBeUndefined());
-  it.each(['DC', 'LMT', 'RN'])('refuses a %s', (credential) =>
-    expect(certifierRefusal(credential)).toMatchObject({ code: 'CERTIFIER_NOT_QUALIFIED', details: { credential } }),
+  it.each(['MD', 'DO', 'NP', 'PA', 'md', 'M.D.', 'MD, PhD', 'D.O.', 'N.P.', 'PA-C', ' pa-c ', 'MD/MPH', 'DC, MD'])('lets an %s certify', (credential) =>
+    expect(certifierRefusal(credential)).toBeUndefined(),
   );
+  it.each(['DC', 'D.C.', 'dc', 'LMT', 'RN', 'PhD', 'MDX', ''])('refuses a "%s" without echoing it', (credential) => {
+    const refusal = certifierRefusal(credential);
+    expect(refusal).toMatchObject({ code: 'CERTIFIER_NOT_QUALIFIED', details: {} });
+    expect(refusal?.message).not.toContain(` ${credential} `);
+  });
+
+  it.each([
+    ['M.D.', 'MD'],
+    ['md', 'MD'],
+    ['MD, PhD', 'MD, PHD'],
+    ['M.D.,Ph.D.', 'MD, PHD'],
+    ['D.O.', 'DO'],
+    ['N.P.', 'NP'],
+    ['pa-c', 'PA-C'],
+    ['D.C.', 'DC'],
+  ])('writes %s in its canonical form %s', (typed, canonical) => expect(normalizeCredential(typed)).toBe(canonical));
+
+  it('needs a valid NPI of whoever signs', () => {
+    expect(signingPractitionerRefusal({ npi: '1234567893', credential: 'M.D.' })).toBeUndefined();
+    expect(signingPractitionerRefusal({ npi: '1234567890', credential: 'MD' })).toMatchObject({ code: 'INVALID_NPI', message: /signing practitioner/ });
+    expect(signingPractitionerRefusal({ npi: '1234567893', credential: 'D.C.' })?.code).toBe('CERTIFIER_NOT_QUALIFIED');
+  });
 
   it('is timely through day 30 after the first treatment day', () => expect(certificationDueOn('2025-03-05')).toBe('2025-04-04'));
   it('wants a verbal order signed within 14 days', () => expect(verbalOrderSignatureDueOn('2025-03-06')).toBe('2025-03-20'));
@@ -25,4 +49,15 @@ describe('certification rules', () => {
     expect(recertifiedPeriodStart('2025-04-29', '2025-05-03', false)).toBe('2025-05-03');
     expect(recertifiedPeriodStart('2025-04-29', '2025-04-20', true)).toBe('2025-04-20');
   });
+});
+
+describe('credential canonical form (property)', () => {
+  it('is unchanged by a second normalization and decides qualification the same way', () =>
+    fc.assert(
+      fc.property(fc.string({ maxLength: 20 }), (typed) => {
+        const canonical = normalizeCredential(typed);
+        expect(normalizeCredential(canonical)).toBe(canonical);
+        expect(certifierRefusal(canonical)?.code).toBe(certifierRefusal(typed)?.code);
+      }),
+    ));
 });

@@ -5,6 +5,7 @@
  */
 import { addDays, daysBetween, type IsoDate } from '../calendar';
 import { DomainError, type Refusal } from '../errors';
+import { npiRefusal } from './referral';
 
 export const qualifiedCertifierCredentials = ['MD', 'DO', 'NP', 'PA'] as const;
 export type CertifierCredential = (typeof qualifiedCertifierCredentials)[number];
@@ -13,18 +14,49 @@ export const certificationWindowDays = 30;
 export const verbalOrderSignatureDays = 14;
 export const maxCertifiedPeriodDays = 90;
 
-/** Physicians and the practitioners who may act for them; a chiropractor (DC) is not one. */
-export const isQualifiedCertifier = (credential: string): boolean =>
-  (qualifiedCertifierCredentials as readonly string[]).includes(credential.trim().toUpperCase());
+/**
+ * The one canonical form of a credential as written on an order or a signature: dots and spaces
+ * dropped, upper case, several degrees separated by ", " ("M.D." and "md" → "MD", "MD, PhD" →
+ * "MD, PHD", "pa-c" → "PA-C"). Events store this form.
+ */
+export const normalizeCredential = (credential: string): string =>
+  credential
+    .replace(/\./g, '')
+    .split(/[\s,;/]+/)
+    .filter((degree) => degree.length > 0)
+    .map((degree) => degree.toUpperCase())
+    .join(', ');
 
+/** The practitioner as events keep them: with the canonical credential. */
+export const withCanonicalCredential = <P extends { readonly credential: string }>(practitioner: P): P => ({
+  ...practitioner,
+  credential: normalizeCredential(practitioner.credential),
+});
+
+/** Degrees that name a qualified certifier under another spelling: a certified PA signs "PA-C". */
+const certifierDegreeAliases: Readonly<Record<string, CertifierCredential>> = { 'PA-C': 'PA' };
+
+const qualifyingDegree = (degree: string): CertifierCredential | undefined =>
+  (qualifiedCertifierCredentials as readonly string[]).includes(degree) ? (degree as CertifierCredential) : certifierDegreeAliases[degree];
+
+/**
+ * Physicians and the practitioners who may act for them; a chiropractor (DC) is not one. One
+ * qualifying degree is enough, so an MD who also holds a DC may certify.
+ */
+export const isQualifiedCertifier = (credential: string): boolean =>
+  normalizeCredential(credential)
+    .split(', ')
+    .some((degree) => qualifyingDegree(degree) !== undefined);
+
+/** The credential is not echoed: it came from outside and the rule, not the value, is what matters. */
 export const certifierRefusal = (credential: string): Refusal =>
   isQualifiedCertifier(credential)
     ? undefined
-    : new DomainError(
-        'CERTIFIER_NOT_QUALIFIED',
-        `A plan of care is certified by an MD, DO, NP or PA; a ${credential.trim()} cannot certify it.`,
-        { credential: credential.trim() },
-      );
+    : new DomainError('CERTIFIER_NOT_QUALIFIED', 'A plan of care or an order is signed by an MD, DO, NP or PA; a chiropractor or another practitioner cannot sign it.');
+
+/** Who signs a certification or renews an order: a qualified credential and a valid NPI. */
+export const signingPractitionerRefusal = (practitioner: { readonly npi: string; readonly credential: string }): Refusal =>
+  certifierRefusal(practitioner.credential) ?? npiRefusal(practitioner.npi, "The signing practitioner's NPI");
 
 /** Last day a certification is timely: 30 days after the first treatment day. */
 export const certificationDueOn = (firstTreatmentDay: IsoDate): IsoDate => addDays(firstTreatmentDay, certificationWindowDays);
@@ -48,4 +80,5 @@ export const recertifiedPeriodStart = (currentEnd: IsoDate, signedOn: IsoDate, m
 };
 
 /** What a session's charges carry about the plan's certification on the day of service. */
-export type CertificationStanding = 'certified' | 'awaiting-certification' | 'delinquent';
+export const certificationStandings = ['certified', 'awaiting-certification', 'delinquent'] as const;
+export type CertificationStanding = (typeof certificationStandings)[number];

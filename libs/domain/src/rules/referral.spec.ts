@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { defaultDepartmentSettings } from '../settings';
-import { diagnosisCodesRefusal, isIcd10CmShape, isValidNpi, referralAgeRefusal, referralDateRefusal, referralRefusal } from './referral';
+import { diagnosisCodesRefusal, isIcd10CmShape, isValidNpi, normalizeIcd10Cm, referralAgeRefusal, referralDateRefusal, referralRefusal } from './referral';
 
 const settings = defaultDepartmentSettings;
 
@@ -25,6 +26,21 @@ describe('ICD-10-CM code shape', () => {
     expect(refusal?.message).toContain('"XYZ"');
   });
 
+  it.each([
+    ['m5450', 'M54.50'],
+    ['m54.50', 'M54.50'],
+    [' M545 ', 'M54.5'],
+    ['s335xxa', 'S33.5XXA'],
+    ['c50', 'C50'],
+    ['M54.50', 'M54.50'],
+  ])('writes %s in its canonical form %s', (typed, canonical) => expect(normalizeIcd10Cm(typed)).toBe(canonical));
+
+  it('accepts codes typed in lower case or without the dot', () => expect(diagnosisCodesRefusal(['m5450', 'g56.00', 'M797'])).toBeUndefined());
+
+  it.each(['M5.450', 'M54.', 'M54123456', '05450', 'MM450', 'M54-50'])('still refuses the impossible code %s', (code) =>
+    expect(diagnosisCodesRefusal([code])?.code).toBe('INVALID_DIAGNOSIS_CODE'),
+  );
+
   it('needs at least one code', () => expect(diagnosisCodesRefusal([])?.code).toBe('INVALID_DIAGNOSIS_CODE'));
 });
 
@@ -45,4 +61,17 @@ describe('referral dates', () => {
     expect(referralRefusal(order, '2025-03-03', settings)).toBeUndefined();
     expect(referralRefusal({ ...order, referringProviderNpi: '1234567890' }, '2025-03-03', settings)?.code).toBe('INVALID_NPI');
   });
+});
+
+describe('ICD-10-CM canonical form (property)', () => {
+  const code = fc.stringMatching(/^[A-Za-z]\d[0-9A-Za-z](?:\.?[0-9A-Za-z]{1,4})?$/);
+
+  it('is unchanged by a second normalization and always has the checked shape for a well-formed code typed any way', () =>
+    fc.assert(
+      fc.property(code, (typed) => {
+        const canonical = normalizeIcd10Cm(typed);
+        expect(normalizeIcd10Cm(canonical)).toBe(canonical);
+        expect(isIcd10CmShape(canonical)).toBe(true);
+      }),
+    ));
 });

@@ -19,20 +19,28 @@ const icd10CmShape = /^[A-Z]\d[0-9A-Z](?:\.[0-9A-Z]{1,4})?$/;
 
 export const isIcd10CmShape = (code: string): boolean => icd10CmShape.test(code);
 
-export const npiRefusal = (npi: string): Refusal =>
-  isValidNpi(npi)
-    ? undefined
-    : new DomainError(
-        'INVALID_NPI',
-        "The referring provider's NPI is not valid: it must be 10 digits with a correct check digit.",
-      );
+/**
+ * The one canonical form of an ICD-10-CM code as typed: trimmed, upper case, and the dot after the
+ * category put back when it was left out ("m5450" → "M54.50"). A dot elsewhere stays, so the shape
+ * check still refuses it. Events and claims carry this form.
+ */
+export const normalizeIcd10Cm = (code: string): string => {
+  const typed = code.trim().toUpperCase();
+  return typed.length > 3 && !typed.includes('.') ? `${typed.slice(0, 3)}.${typed.slice(3)}` : typed;
+};
 
-/** Names the first code of an unknown shape: a diagnosis code is not PHI on its own, and the clinician must find it. */
+export const npiRefusal = (npi: string, whose = "The referring provider's NPI"): Refusal =>
+  isValidNpi(npi) ? undefined : new DomainError('INVALID_NPI', `${whose} is not valid: it must be 10 digits with a correct check digit.`);
+
+/**
+ * Checks the codes in their canonical form and names the first of an unknown shape as typed: a
+ * diagnosis code is not PHI on its own, and the clinician must find it (CLINICAL-RULES §2).
+ */
 export const diagnosisCodesRefusal = (codes: readonly string[]): Refusal => {
   if (codes.length === 0) {
     return new DomainError('INVALID_DIAGNOSIS_CODE', 'A referral needs at least one ICD-10-CM diagnosis code.');
   }
-  const offending = codes.find((code) => !isIcd10CmShape(code));
+  const offending = codes.find((code) => !isIcd10CmShape(normalizeIcd10Cm(code)));
   return offending === undefined
     ? undefined
     : new DomainError(
@@ -52,14 +60,18 @@ export const referralDateRefusal = (referralDate: IsoDate, receivedOn: IsoDate):
 export const referralValidThrough = (referralDate: IsoDate, settings: DepartmentSettings): IsoDate =>
   addDays(referralDate, settings.referralValidityDays);
 
-export const referralAgeRefusal = (referralDate: IsoDate, onDate: IsoDate, settings: DepartmentSettings): Refusal =>
-  daysBetween(referralValidThrough(referralDate, settings), onDate) > 0
+/** Care may not start after the order's last valid day; a renewed order restarts the count. */
+export const orderExpiredRefusal = (validThrough: IsoDate, onDate: IsoDate, settings: DepartmentSettings): Refusal =>
+  daysBetween(validThrough, onDate) > 0
     ? new DomainError(
         'REFERRAL_EXPIRED',
-        `The referral is older than ${settings.referralValidityDays} days and needs renewal by the referring physician.`,
+        `The physician's order is older than ${settings.referralValidityDays} days and needs renewal by the referring physician; record the renewed order first.`,
         { validityDays: settings.referralValidityDays },
       )
     : undefined;
+
+export const referralAgeRefusal = (referralDate: IsoDate, onDate: IsoDate, settings: DepartmentSettings): Refusal =>
+  orderExpiredRefusal(referralValidThrough(referralDate, settings), onDate, settings);
 
 export interface ReferralOrderFacts {
   readonly referringProviderNpi: string;

@@ -1,0 +1,53 @@
+/** Renewed physician's orders and new or extended payer authorizations (CLINICAL-RULES §2, §7). */
+import { dateOf } from '../calendar';
+import { authorizationChangeRefusal, extendedAuthorization } from '../rules/authorization';
+import { signingPractitionerRefusal, withCanonicalCredential } from '../rules/certification';
+import { referralAgeRefusal, referralValidThrough } from '../rules/referral';
+import { referralNotice } from './decide-referral';
+import { firstRefusal, type Handler } from './decision';
+import { notAfterToday, notBefore, present, stamp, started } from './guards';
+import type { Referral } from './records';
+import { authorizedVisitsUsed } from './state';
+
+/**
+ * A renewal is dated no later than today and no earlier than the order it renews, and is itself
+ * still within its validity; the referring provider of the episode is told.
+ */
+export const renewOrder: Handler<'RenewOrder'> = (command, state, settings) => {
+  const refusal = firstRefusal(
+    () => started(state),
+    () => signingPractitionerRefusal(command.orderedBy),
+    () => notAfterToday(command.orderedOn, command.at, 'A renewed order'),
+    () => notBefore(command.orderedOn, state.order?.orderedOn, 'A renewed order', 'the order it renews'),
+    () => referralAgeRefusal(command.orderedOn, dateOf(command.at), settings),
+  );
+  if (refusal) return refusal;
+  return [
+    {
+      type: 'OrderRenewed',
+      ...stamp(command),
+      orderedBy: withCanonicalCredential(command.orderedBy),
+      orderedOn: command.orderedOn,
+      validThrough: referralValidThrough(command.orderedOn, settings),
+    },
+    referralNotice(command, state.referral as Referral, 'order-renewed'),
+  ];
+};
+
+export const recordAuthorization: Handler<'RecordAuthorization'> = (command, state) => {
+  const change = { ...present('addedVisits', command.addedVisits), ...present('endDate', command.endDate) };
+  const refusal = firstRefusal(
+    () => started(state),
+    () => authorizationChangeRefusal(state.authorization, change),
+  );
+  if (refusal) return refusal;
+  return [
+    {
+      type: 'AuthorizationRecorded',
+      ...stamp(command),
+      ...change,
+      authorization: extendedAuthorization(state.authorization, authorizedVisitsUsed(state), change),
+    },
+    referralNotice(command, state.referral as Referral, 'authorization-recorded'),
+  ];
+};
