@@ -3,7 +3,7 @@
  * with INVALID_COMMAND (or INVALID_REFERRAL) instead of throwing.
  */
 import { timedCodes, type TimedCode } from '../billing';
-import { DomainError, type DomainErrorCode } from '../errors';
+import { DomainError, domainErrorCodes, type DomainErrorCode } from '../errors';
 import type { SpecialtyCertificate, TherapistLicense, TherapistProfile } from '../routing';
 import { bodyRegions, pressureLevels, techniques } from '../rules/catalogue';
 import { contraindicationConditions, type ScreeningFinding } from '../rules/contraindications';
@@ -26,6 +26,7 @@ import {
   type Schema,
 } from '../validation';
 import {
+  clearanceSignalRefusalReasons,
   deadlineKinds,
   reevaluationReasons,
   type CareEpisodeCommand,
@@ -44,6 +45,7 @@ import type {
   SessionContinuation,
   SessionDocumentation,
 } from './records';
+import { careRoles } from './roles';
 
 const id = text({ max: 200 });
 const shortText = text({ max: 500 });
@@ -273,6 +275,12 @@ const commandSchemas: { readonly [T in CareEpisodeCommandType]: Schema<CommandOf
   }),
   CancelEpisode: object({ ...base('CancelEpisode'), reason: shortText }),
   MarkDeadlinePassed: object({ ...base('MarkDeadlinePassed'), deadline: oneOf(deadlineKinds), sessionId: optional(id) }),
+  RecordRefusedClearanceSignal: object({
+    ...base('RecordRefusedClearanceSignal'),
+    claimedRole: oneOf([...careRoles, 'unknown'] as const),
+    reason: oneOf(clearanceSignalRefusalReasons),
+    refusalCode: optional(oneOf(domainErrorCodes)),
+  }),
 };
 
 /** Fields whose problems have a rule's own code, so clients see the rule rather than a shape error. */

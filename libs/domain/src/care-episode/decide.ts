@@ -21,7 +21,15 @@ import {
   receiveReferral,
   routeReferral,
 } from './decide-referral';
-import { flagContraindication, grantClearance, placeOnHold, recordIntake, requestClearance, resumeEpisode } from './decide-screening';
+import {
+  flagContraindication,
+  grantClearance,
+  placeOnHold,
+  recordIntake,
+  recordRefusedClearanceSignal,
+  requestClearance,
+  resumeEpisode,
+} from './decide-screening';
 import {
   addAddendum,
   cancelSession,
@@ -71,6 +79,7 @@ const handlers: { readonly [T in CareEpisodeCommandType]: Handler<T> } = {
   DischargeEpisode: dischargeEpisode,
   CancelEpisode: cancelEpisode,
   MarkDeadlinePassed: markDeadlinePassed,
+  RecordRefusedClearanceSignal: recordRefusedClearanceSignal,
 };
 
 /**
