@@ -18,7 +18,7 @@ import { floorCommandUpdate } from '../fixtures/workflows';
 import { shortEpisodeCommands } from '../support/care-episode-script';
 import { requireEnv } from '../support/env';
 import { lead, referral, therapistProfile } from '../support/episode-harness';
-import { historyFixtureKeyring, historyFromObject } from '../support/histories';
+import { historyFixtureKeyring, historyFixtureNamespace, historyFromObject } from '../support/histories';
 import { type BenchContext, type BenchRow, round } from './bench';
 
 const rounds = 3;
@@ -32,7 +32,7 @@ export default async function workflowBench({ log }: BenchContext): Promise<Benc
   await migrate(admin, { applicationRole: applicationRoleOf(requireEnv('DATABASE_URL')) });
   await admin.end();
   const sql = createDatabaseClient(requireEnv('DATABASE_URL'), { applicationName: 'careflow-bench', maxConnections: 8 });
-  const dataConverter = createDataConverter(historyFixtureKeyring);
+  const dataConverter = createDataConverter(historyFixtureKeyring, historyFixtureNamespace);
   const taskQueue = `bench-${randomUUID()}`;
   const therapists = [therapistProfile('bench-t-1', { caseloadLimit: 1000 })];
   const workerConnection = await NativeConnection.connect({ address: requireEnv('TEMPORAL_ADDRESS') });

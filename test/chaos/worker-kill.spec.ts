@@ -17,7 +17,7 @@ import { buildWorkflowBundle } from '@careflow/worker/src/workflow-bundle';
 import { shortEpisodeCommands } from '../support/care-episode-script';
 import { lead, referral, therapistProfile } from '../support/episode-harness';
 import { requireEnv, uniqueSuffix } from '../support/env';
-import { historyFixtureKeyring } from '../support/histories';
+import { historyFixtureKeyring, historyFixtureNamespace } from '../support/histories';
 import { killHard, startTypeScriptProcess, waitForExit, waitForOutput } from '../support/processes';
 
 /**
@@ -45,7 +45,7 @@ describe('care episodes survive a worker killed at random points', () => {
     }
     await buildWorkflowBundle(bundlePath);
     connection = await Connection.connect({ address: requireEnv('TEMPORAL_ADDRESS') });
-    client = new Client({ connection, dataConverter: createDataConverter(historyFixtureKeyring) });
+    client = new Client({ connection, dataConverter: createDataConverter(historyFixtureKeyring, historyFixtureNamespace) });
   });
 
   afterAll(async () => {

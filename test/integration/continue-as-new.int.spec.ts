@@ -9,7 +9,7 @@ import { createActivities } from '@careflow/worker/src/activities';
 import { shortEpisodeCommands } from '../support/care-episode-script';
 import { lead, referral, therapistProfile } from '../support/episode-harness';
 import { requireEnv, uniqueSuffix } from '../support/env';
-import { historyFixtureKeyring } from '../support/histories';
+import { historyFixtureKeyring, historyFixtureNamespace } from '../support/histories';
 import { freePort, killHard } from '../support/processes';
 
 /**
@@ -20,7 +20,7 @@ describe('care episode across continue-as-new', () => {
   const admin = createDatabaseClient(requireEnv('MIGRATION_DATABASE_URL'), { applicationName: 'careflow-can-admin', maxConnections: 1 });
   const sql = createDatabaseClient(requireEnv('DATABASE_URL'), { applicationName: 'careflow-can', maxConnections: 4 });
   const eventStore = createEventStore({ sql, outboxTopic: 'careflow.episode-events.v1' });
-  const dataConverter = createDataConverter(historyFixtureKeyring);
+  const dataConverter = createDataConverter(historyFixtureKeyring, historyFixtureNamespace);
   let server: ChildProcess;
   let address: string;
 

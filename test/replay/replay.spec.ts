@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DeterminismViolationError } from '@temporalio/workflow';
 import { type ReplayResult, Worker } from '@temporalio/worker';
 import { createDataConverter } from '@careflow/temporal';
-import { historyFixtureKeyring, historyFromObject } from '../support/histories';
+import { historyFixtureKeyring, historyFixtureNamespace, historyFromObject } from '../support/histories';
 
 /**
  * Histories recorded from the workflow tests (RECORD_HISTORIES=1 npm run test:workflow) are replayed
@@ -20,7 +20,7 @@ describe('replay of recorded care-episode histories', () => {
 
   beforeAll(async () => {
     const histories = [...recorded, altered].map((name) => ({ workflowId: name, history: load(name) }));
-    const options = { workflowsPath: require.resolve('@careflow/workflows'), dataConverter: createDataConverter(historyFixtureKeyring) };
+    const options = { workflowsPath: require.resolve('@careflow/workflows'), dataConverter: createDataConverter(historyFixtureKeyring, historyFixtureNamespace) };
     for await (const result of Worker.runReplayHistories(options, histories)) results.set(result.workflowId, result);
   });
 

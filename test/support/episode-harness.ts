@@ -6,7 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Sql } from 'postgres';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
@@ -32,7 +32,7 @@ import { applicationRoleOf, createDatabaseClient, createEventStore, type EventSt
 import { createDataConverter, startCareEpisode } from '@careflow/temporal';
 import { createActivities } from '@careflow/worker/src/activities';
 import { requireEnv, uniqueSuffix } from './env';
-import { historyFixtureKeyring } from './histories';
+import { historyFixtureKeyring, historyFixtureNamespace } from './histories';
 
 export const msPerDay = 86_400_000;
 
@@ -53,10 +53,9 @@ export const startHarness = async (): Promise<EpisodeHarness> => {
 
   const sql = createDatabaseClient(requireEnv('DATABASE_URL'), { applicationName: 'careflow-workflow-tests', maxConnections: 4 });
   const eventStore = createEventStore({ sql, outboxTopic: 'careflow.episode-events.v1', eventSource: 'careflow/tests' });
-  const keyring = historyFixtureKeyring;
   const env = await TestWorkflowEnvironment.createTimeSkipping({
     server: { executable: { type: 'existing-path', path: requireEnv('TEMPORAL_TEST_SERVER_PATH') } },
-    client: { dataConverter: createDataConverter(keyring) },
+    client: { dataConverter: createDataConverter(historyFixtureKeyring, historyFixtureNamespace) },
   });
   await registerSearchAttributes(env);
   const taskQueue = `care-episodes-${uniqueSuffix()}`;
@@ -73,21 +72,27 @@ export const startHarness = async (): Promise<EpisodeHarness> => {
       await sql.end();
     },
   };
-  const worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowsPath: require.resolve('@careflow/workflows'),
-    dataConverter: createDataConverter(keyring),
+  const worker = await createEpisodeWorker(harness, { taskQueue, workflowsPath: require.resolve('@careflow/workflows') });
+  const running = worker.run();
+  return harness;
+};
+
+/** A worker with the real activities; tests that need a different workflow bundle start one of their own. */
+export const createEpisodeWorker = (
+  harness: Pick<EpisodeHarness, 'env' | 'eventStore' | 'therapists'>,
+  options: Pick<WorkerOptions, 'taskQueue' | 'workflowsPath' | 'bundlerOptions'>,
+): Promise<Worker> =>
+  Worker.create({
+    ...options,
+    connection: harness.env.nativeConnection,
+    dataConverter: createDataConverter(historyFixtureKeyring, historyFixtureNamespace),
     activities: createActivities({
-      eventStore,
+      eventStore: harness.eventStore,
       therapistDirectory: {
         findRoutingCandidates: async () => ({ therapists: harness.therapists, previousTherapistIds: [] }),
       },
     }),
   });
-  const running = worker.run();
-  return harness;
-};
 
 /** The dev server has them from `infra/local/stack`; the test server starts empty each run. */
 const registerSearchAttributes = async (env: TestWorkflowEnvironment): Promise<void> => {
@@ -149,12 +154,18 @@ export interface StartedEpisode {
 
 export const startEpisode = async (
   harness: EpisodeHarness,
-  options: { referral?: Partial<Referral>; referralRecord?: Referral; settings?: DepartmentSettings } = {},
+  options: {
+    referral?: Partial<Referral>;
+    referralRecord?: Referral;
+    settings?: DepartmentSettings;
+    departmentId?: string;
+    taskQueue?: string;
+  } = {},
 ): Promise<StartedEpisode> => {
   const { now, today } = await clock(harness.env);
   const { episodeId, handle } = await startCareEpisode(harness.env.client, {
-    taskQueue: harness.taskQueue,
-    departmentId: 'department-under-test',
+    taskQueue: options.taskQueue ?? harness.taskQueue,
+    departmentId: options.departmentId ?? 'department-under-test',
     settings: options.settings ?? defaultDepartmentSettings,
     referral: { type: 'ReceiveReferral', at: now, actor: lead, referral: options.referralRecord ?? referral(today, options.referral) },
   });

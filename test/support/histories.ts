@@ -17,6 +17,9 @@ export const historyFixtureKeyring: PayloadKeyring = {
   keys: { 'test-fixtures': createHash('sha256').update('careflow workflow test fixtures').digest() },
 };
 
+/** The namespace the time-skipping server and the local stack run tests in; recorded payloads are bound to it. */
+export const historyFixtureNamespace = 'default';
+
 /**
  * Histories are stored as protobufjs objects (bytes as base64) rather than proto3 JSON: jest's
  * sandbox has its own Uint8Array, which the proto3 JSON serializer does not recognise.

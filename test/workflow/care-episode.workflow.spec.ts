@@ -1,8 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
+import { Client, WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
 import { addDays, type CareEpisodeCommand, defaultDepartmentSettings, type PlanOfCare } from '@careflow/domain';
 import {
   clock,
+  createEpisodeWorker,
   type EpisodeHarness,
   eventTypesOf,
   lead,
@@ -17,10 +20,22 @@ import {
   validNpi,
   waitForState,
 } from '../support/episode-harness';
-import { recordHistory } from '../support/histories';
-import { type CareEpisodeInput, clearanceReceivedSignal, submitCommandUpdate } from '@careflow/contracts';
+import { historyFixtureKeyring, historyFixtureNamespace, recordHistory } from '../support/histories';
+import { uniqueSuffix } from '../support/env';
+import { continueAsCareEpisode } from '../fixtures/episode-workflows';
+import { injectedFaultMarker } from '../fixtures/episode-workflows/faulty-domain';
+import {
+  type CareEpisodeInput,
+  clearanceReceivedSignal,
+  domainRefusalFailureType,
+  invalidEpisodeStartFailureType,
+  submitCommandUpdate,
+} from '@careflow/contracts';
+import { EncryptionCodec } from '@careflow/temporal';
 
 const physician = { name: 'Dr. Certifier', npi: validNpi, credential: 'MD' };
+/** The hospital's EHR interface engine, the one sender of clearance Signals. */
+const ehrFeed = { userId: 'ehr-interface', role: 'ehr-feed' };
 
 const plan = (startDate: string, overrides: Partial<PlanOfCare> = {}): PlanOfCare => ({
   goals: [
@@ -356,7 +371,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
     await episode.handle.signal(clearanceReceivedSignal, {
       type: 'GrantClearance',
       at: now,
-      actor: { userId: 'ehr-feed', role: 'system' },
+      actor: ehrFeed,
       findingId: 'f-fever',
       clearedBy: physician,
       clearedOn: today,
@@ -365,34 +380,286 @@ describe('careEpisode workflow on the time-skipping server', () => {
     expect(await eventTypesOf(harness, episode.episodeId)).toContain('ClearanceGranted');
   });
 
-  it('picks up from carried state after continue-as-new, appending after the carried version', async () => {
-    harness.therapists = [therapistProfile('t-2')];
-    const before = await startEpisode(harness);
-    const routed = await waitForState(before.snapshot, (s) => s.state.routing?.offers.length === 1);
-    await before.handle.terminate('simulating the end of a run that continued as new');
-    // A new run with the folded state, as continueAsNew starts it: no referral is appended again.
-    const referralRecord = routed.state.referral;
-    if (!referralRecord) throw new Error('the routed episode has no referral');
-    const carriedInput: CareEpisodeInput = {
-      episodeId: before.episodeId,
-      departmentId: routed.departmentId,
-      settings: defaultDepartmentSettings,
-      referral: { type: 'ReceiveReferral', at: new Date().toISOString(), actor: lead, episodeId: before.episodeId, referral: referralRecord },
-      carried: { state: routed.state, version: routed.version, settledDeadlines: [] },
+  describe('with a second worker whose bundle hands over by continue-as-new and injects faults into decide', () => {
+    let taskQueue: string;
+    let stopWorker: () => Promise<void>;
+
+    beforeAll(async () => {
+      taskQueue = `care-episodes-faulty-${uniqueSuffix()}`;
+      const worker = await createEpisodeWorker(harness, {
+        taskQueue,
+        workflowsPath: require.resolve('../fixtures/episode-workflows'),
+        bundlerOptions: {
+          webpackConfigHook: (config) => ({
+            ...config,
+            resolve: {
+              ...config.resolve,
+              alias: { ...config.resolve?.alias, '@careflow/domain$': require.resolve('../fixtures/episode-workflows/faulty-domain') },
+            },
+          }),
+        },
+      });
+      const running = worker.run();
+      stopWorker = async () => {
+        worker.shutdown();
+        await running;
+      };
+    });
+
+    afterAll(async () => {
+      await stopWorker?.();
+    });
+
+    const carriedInputOf = async (before: StartedEpisode): Promise<CareEpisodeInput> => {
+      const routed = await waitForState(before.snapshot, (s) => s.state.routing?.offers.length === 1);
+      await before.handle.terminate('simulating the end of a run that continued as new');
+      const referralRecord = routed.state.referral;
+      if (!referralRecord) throw new Error('the routed episode has no referral');
+      return {
+        episodeId: before.episodeId,
+        departmentId: routed.departmentId,
+        settings: defaultDepartmentSettings,
+        referral: { type: 'ReceiveReferral', at: new Date().toISOString(), actor: lead, episodeId: before.episodeId, referral: referralRecord },
+        carried: { state: routed.state, version: routed.version, settledDeadlines: [] },
+      };
     };
-    const next = await harness.env.client.workflow.start('careEpisode', {
-      taskQueue: harness.taskQueue,
-      workflowId: `${before.handle.workflowId}-continued`,
-      args: [carriedInput],
+
+    it('picks up from carried state after continue-as-new, appending after the carried version', async () => {
+      harness.therapists = [therapistProfile('t-2')];
+      const before = await startEpisode(harness);
+      const carriedInput = await carriedInputOf(before);
+      const carriedVersion = carriedInput.carried?.version ?? 0;
+      const next = await harness.env.client.workflow.start(continueAsCareEpisode, {
+        taskQueue,
+        workflowId: `${before.handle.workflowId}-continued`,
+        args: [carriedInput],
+      });
+      // An Update sent before the hand-over would reach the handing-over run, which has no handler.
+      const latest = harness.env.client.workflow.getHandle(next.workflowId);
+      await waitForState(() => latest.describe(), (run) => run.type === 'careEpisode');
+      const { now } = await clock(harness.env);
+      await latest.executeUpdate(submitCommandUpdate, {
+        args: [{ type: 'AcceptOffer', at: now, actor: therapistActor('t-2'), therapistId: 't-2' }],
+      });
+      const events = await harness.eventStore.readStream(before.episodeId);
+      expect(events.slice(0, carriedVersion).map((e) => e.type)).not.toContain('OfferAccepted');
+      expect(events.slice(carriedVersion).map((e) => e.type)).toContain('OfferAccepted');
+      expect(events.filter((e) => e.type === 'ReferralReceived')).toHaveLength(1);
+      expect(events.map((e) => e.streamVersion)).toEqual(events.map((_, i) => i + 1));
     });
-    const { now } = await clock(harness.env);
-    await next.executeUpdate(submitCommandUpdate, {
-      args: [{ type: 'AcceptOffer', at: now, actor: therapistActor('t-2'), therapistId: 't-2' }],
+
+    it('refuses carried state on a start that did not continue from a run of the episode', async () => {
+      harness.therapists = [therapistProfile('t-2')];
+      const before = await startEpisode(harness);
+      const carriedInput = await carriedInputOf(before);
+      const forged = await harness.env.client.workflow.start('careEpisode', {
+        taskQueue: harness.taskQueue,
+        workflowId: `${before.handle.workflowId}-forged`,
+        args: [carriedInput],
+      });
+      await expect(startFailureOf(forged)).resolves.toEqual({
+        type: invalidEpisodeStartFailureType,
+        message: 'The episode cannot start from carried state: only a run that continued as new may carry state.',
+      });
+      expect((await harness.eventStore.readStream(before.episodeId)).length).toBe(carriedInput.carried?.version);
     });
-    const events = await harness.eventStore.readStream(before.episodeId);
-    expect(events.slice(0, routed.version).map((e) => e.type)).not.toContain('OfferAccepted');
-    expect(events.slice(routed.version).map((e) => e.type)).toContain('OfferAccepted');
-    expect(events.filter((e) => e.type === 'ReferralReceived')).toHaveLength(1);
-    expect(events.map((e) => e.streamVersion)).toEqual(events.map((_, i) => i + 1));
+
+    it('fails the workflow task, instead of refusing the Update, when decide throws; nothing is written', async () => {
+      const { episode } = await acceptedWithIntake({}, { taskQueue });
+      const before = await eventTypesOf(harness, episode.episodeId);
+      const { now } = await clock(harness.env);
+      const outcome = episode
+        .submit({ type: 'PlaceOnHold', at: now, actor: therapistActor('t-2'), reason: injectedFaultMarker })
+        .then(
+          () => 'completed',
+          (error: unknown) => error,
+        );
+      await waitForState(() => workflowTaskFailures(episode), (messages) => messages.some((m) => m.includes('a fault in decide')));
+      await expect(Promise.race([outcome, new Promise((resolve) => setTimeout(() => resolve('pending'), 500))])).resolves.toBe('pending');
+      expect(await eventTypesOf(harness, episode.episodeId)).toEqual(before);
+      await episode.handle.terminate('the injected fault cannot be fixed in this test');
+    });
+
+    it('fails the workflow task, instead of dropping or recording the clearance, when decide throws on it', async () => {
+      const { episode, now, today } = await acceptedWithIntake(
+        { findings: [{ findingId: 'f-fever', condition: 'fever-or-acute-infection' }] },
+        { taskQueue },
+      );
+      const before = await eventTypesOf(harness, episode.episodeId);
+      await episode.handle.signal(clearanceReceivedSignal, {
+        type: 'GrantClearance',
+        at: now,
+        actor: ehrFeed,
+        findingId: injectedFaultMarker,
+        clearedBy: physician,
+        clearedOn: today,
+      });
+      await waitForState(() => workflowTaskFailures(episode), (messages) => messages.some((m) => m.includes('a fault in decide')));
+      expect(await eventTypesOf(harness, episode.episodeId)).toEqual(before);
+      await episode.handle.terminate('the injected fault cannot be fixed in this test');
+    });
+  });
+
+  describe('at the border', () => {
+    /** An episode whose routing offered it to t-2, waiting for an answer. */
+    const offered = async () => {
+      harness.therapists = [therapistProfile('t-2')];
+      const episode = await startEpisode(harness);
+      await waitForState(episode.snapshot, (s) => s.state.routing?.offers.length === 1);
+      return episode;
+    };
+    const shifted = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
+
+    it.each([
+      ['an hour ahead of workflow time', 60 * 60_000],
+      ['an hour behind workflow time', -60 * 60_000],
+    ])('refuses a command dated %s, and writes nothing', async (_case, offsetMs) => {
+      const episode = await offered();
+      const before = await eventTypesOf(harness, episode.episodeId);
+      const { now } = await clock(harness.env);
+      const accept: CareEpisodeCommand = { type: 'AcceptOffer', at: shifted(now, offsetMs), actor: therapistActor('t-2'), therapistId: 't-2' };
+      await expect(refusalCode(episode.submit(accept))).resolves.toBe('IMPLAUSIBLE_COMMAND_TIME');
+      expect(await eventTypesOf(harness, episode.episodeId)).toEqual(before);
+    });
+
+    it('accepts a command a minute ahead of workflow time (clock drift between hosts)', async () => {
+      const episode = await offered();
+      const { now } = await clock(harness.env);
+      await expect(
+        episode.submit({ type: 'AcceptOffer', at: shifted(now, 60_000), actor: therapistActor('t-2'), therapistId: 't-2' }),
+      ).resolves.toMatchObject({ events: expect.arrayContaining([expect.objectContaining({ type: 'OfferAccepted' })]) });
+    });
+
+    it('refuses a deadline sent from outside, even one dated after the deadline, and writes nothing', async () => {
+      const episode = await offered();
+      const before = await eventTypesOf(harness, episode.episodeId);
+      const { now } = await clock(harness.env);
+      const deadline: CareEpisodeCommand = {
+        type: 'MarkDeadlinePassed',
+        at: shifted(now, 2 * msPerDay),
+        actor: { userId: 'careflow-system', role: 'system' },
+        deadline: 'offer-expiry',
+      };
+      await expect(refusalCode(episode.submit(deadline))).resolves.toBe('SYSTEM_ONLY_COMMAND');
+      expect(await eventTypesOf(harness, episode.episodeId)).toEqual(before);
+    });
+
+    it('refuses any command from outside that claims the system role', async () => {
+      const episode = await offered();
+      const { now } = await clock(harness.env);
+      const escalate: CareEpisodeCommand = { type: 'EscalateReferral', at: now, actor: { userId: 'someone', role: 'system' }, reason: 'x' };
+      const failure = await updateFailureOf(episode.submit(escalate));
+      expect(failure).toEqual({ type: domainRefusalFailureType, code: 'SYSTEM_ONLY_COMMAND', message: 'Only the episode itself acts in the system role.' });
+    });
+
+    it.each([
+      ['the department lead', { userId: 'user-lead', role: 'department-lead' }, 'department-lead', 'not-from-ehr-feed'],
+      ['someone claiming the system role', { userId: 'ehr-feed', role: 'system' }, 'system', 'not-from-ehr-feed'],
+      ['a role Careflow does not know', { userId: 'x', role: 'Jane Doe' }, 'unknown', 'not-from-ehr-feed'],
+    ])('records, and does not apply, a clearance Signal from %s', async (_case, actor, claimedRole, reason) => {
+      const { episode, now, today } = await acceptedWithIntake({
+        findings: [{ findingId: 'f-fever', condition: 'fever-or-acute-infection' }],
+      });
+      await episode.handle.signal(clearanceReceivedSignal, {
+        type: 'GrantClearance',
+        at: now,
+        actor,
+        findingId: 'f-fever',
+        clearedBy: physician,
+        clearedOn: today,
+      });
+      await waitForState(() => eventTypesOf(harness, episode.episodeId), (types) => types.includes('ClearanceSignalRefused'));
+      const events = await harness.eventStore.readStream(episode.episodeId);
+      expect(events.map((e) => e.type)).not.toContain('ClearanceGranted');
+      const refused = events.find((e) => e.type === 'ClearanceSignalRefused');
+      expect(refused?.data).toMatchObject({ claimedRole, reason, actor: { role: 'system' } });
+      expect(JSON.stringify(refused)).not.toContain('Jane Doe');
+      expect((await episode.snapshot()).state.status).toBe('onhold');
+    });
+
+    it('records a clearance Signal dated in the future instead of applying it', async () => {
+      const { episode, now, today } = await acceptedWithIntake({
+        findings: [{ findingId: 'f-fever', condition: 'fever-or-acute-infection' }],
+      });
+      await episode.handle.signal(clearanceReceivedSignal, {
+        type: 'GrantClearance',
+        at: shifted(now, msPerDay),
+        actor: ehrFeed,
+        findingId: 'f-fever',
+        clearedBy: physician,
+        clearedOn: today,
+      });
+      await waitForState(() => eventTypesOf(harness, episode.episodeId), (types) => types.includes('ClearanceSignalRefused'));
+      const events = await harness.eventStore.readStream(episode.episodeId);
+      expect(events.find((e) => e.type === 'ClearanceSignalRefused')?.data).toMatchObject({ claimedRole: 'ehr-feed', reason: 'implausible-time' });
+      expect(events.map((e) => e.type)).not.toContain('ClearanceGranted');
+    });
+
+    it.each([
+      ['settings that switch a rule off', { settings: { ...defaultDepartmentSettings, routing: { ...defaultDepartmentSettings.routing, maxOffers: 0 } } }, /^The episode cannot start: the department's settings\.routing\.maxOffers must be a whole number from 1 to 20\.$/],
+      ['a department id that is not a plain id', { departmentId: 'Ward 3, Jane Doe' }, /^The episode cannot start: the department id is missing or not a plain id\.$/],
+    ])('fails the start, naming the problem, for %s', async (_case, options, message) => {
+      harness.therapists = [therapistProfile('t-2')];
+      const episode = await startEpisode(harness, options);
+      const failure = await startFailureOf(episode.handle);
+      expect(failure).toEqual({ type: invalidEpisodeStartFailureType, message: expect.stringMatching(message) });
+      expect(failure.message).not.toContain('Jane Doe');
+      expect(await eventTypesOf(harness, episode.episodeId)).toEqual([]);
+    });
+
+    it('does not read a Signal or an Update sent without the payload codec', async () => {
+      const { episode, now, today } = await acceptedWithIntake({
+        findings: [{ findingId: 'f-fever', condition: 'fever-or-acute-infection' }],
+      });
+      const before = await eventTypesOf(harness, episode.episodeId);
+      const plaintextClient = new Client({ connection: harness.env.connection, namespace: historyFixtureNamespace });
+      const plain = plaintextClient.workflow.getHandle(episode.handle.workflowId);
+      await plain.signal(clearanceReceivedSignal, {
+        type: 'GrantClearance',
+        at: now,
+        actor: ehrFeed,
+        findingId: 'f-fever',
+        clearedBy: physician,
+        clearedOn: today,
+      });
+      const update = plain.executeUpdate(submitCommandUpdate, { args: [{ type: 'ResumeEpisode', at: now, actor: therapistActor('t-2') }] }).then(
+        () => 'completed',
+        (error: unknown) => error,
+      );
+      await waitForState(() => workflowTaskFailures(episode), (messages) => messages.some((m) => m.startsWith('Payload is not encrypted')));
+      expect(await eventTypesOf(harness, episode.episodeId)).toEqual(before);
+      await episode.handle.terminate('a plaintext Signal blocks the episode until an operator resets it');
+      await expect(update).resolves.not.toBe('completed');
+    });
   });
 });
+
+/** What a failed start failed with: the failure type and its (decoded) message. */
+const startFailureOf = async (handle: WorkflowHandle): Promise<{ type: string | undefined; message: string }> => {
+  const error: unknown = await handle.result().catch((e: unknown) => e);
+  const cause = error instanceof WorkflowFailedError ? error.cause : undefined;
+  if (!(cause instanceof ApplicationFailure)) throw new Error('the workflow did not fail with an application failure');
+  return { type: cause.type ?? undefined, message: cause.message };
+};
+
+/** The failure type, refusal code and message a refused Update carries. */
+const updateFailureOf = async (attempt: Promise<unknown>): Promise<{ type: string | undefined; code: string | undefined; message: string }> => {
+  const error: unknown = await attempt.then(() => undefined, (e: unknown) => e);
+  const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
+  if (!(cause instanceof ApplicationFailure)) throw new Error('the Update was not refused');
+  return { type: cause.type ?? undefined, code: (cause.details?.[0] as { code?: string } | undefined)?.code, message: cause.message };
+};
+
+/** Messages of the episode's failed workflow tasks, decrypted (the failure converter seals them). */
+const workflowTaskFailures = async (episode: { handle: WorkflowHandle }): Promise<string[]> => {
+  const codec = new EncryptionCodec(historyFixtureKeyring, historyFixtureNamespace);
+  const events = (await episode.handle.fetchHistory()).events ?? [];
+  const failures = events.flatMap((e) => (e.workflowTaskFailedEventAttributes?.failure ? [e.workflowTaskFailedEventAttributes.failure] : []));
+  return Promise.all(
+    failures.map(async (failure) => {
+      if (!failure.encodedAttributes) return failure.message ?? '';
+      const [attributes] = await codec.decode([failure.encodedAttributes]);
+      return (defaultPayloadConverter.fromPayload(attributes ?? {}) as { message?: string }).message ?? '';
+    }),
+  );
+};

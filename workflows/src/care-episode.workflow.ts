@@ -1,8 +1,9 @@
 /**
- * The care-episode workflow: the process manager of one episode. It enforces no rule itself. It runs
- * the domain's `decide` (in Update validators, so refusals write nothing), appends what the domain
- * decided through an activity, folds the events into state, and keeps time: one timer for the
- * earliest open deadline, re-armed whenever state changes.
+ * The care-episode workflow: the process manager of one episode. It enforces no clinical rule itself.
+ * It runs the domain's `decide` (in Update validators, so refusals write nothing), appends what the
+ * domain decided through an activity, folds the events into state, and keeps time: one timer for the
+ * earliest open deadline, re-armed whenever state changes. What it does own is the border: who may
+ * send what from outside, and whether a command's instant is plausible against workflow time.
  */
 import {
   ApplicationFailure,
@@ -21,13 +22,20 @@ import {
   type CareEpisodeCommand,
   type CareEpisodeEvent,
   type CareEpisodeState,
+  type ClearanceSignalRefusalReason,
   type DueDate,
+  type GrantClearance,
+  DomainError,
   decide,
+  departmentSettingsProblem,
   dueDates,
   evolve,
   initialState,
+  isCareRole,
   isClosed,
   isDomainError,
+  outsideSenderRefusal,
+  parseCommand,
 } from '@careflow/domain';
 import {
   type CareEpisodeActivities,
@@ -37,6 +45,7 @@ import {
   clearanceReceivedSignal,
   domainRefusalFailureType,
   episodeDepartmentSearchAttribute,
+  invalidEpisodeStartFailureType,
   episodeNextDueSearchAttribute,
   episodeSnapshotQuery,
   episodeStatusSearchAttribute,
@@ -57,14 +66,33 @@ const { appendEpisodeEvents, findRoutingCandidates } = proxyActivities<CareEpiso
 
 /** The system acts for timers and routing; a person acts for everything else. */
 const systemActor = { userId: 'careflow-system', role: 'system' } as const;
+/** The hospital's EHR interface engine: the only sender the clearance Signal listens to. */
+const ehrFeedRole = 'ehr-feed';
+
+/** A command's instant may run ahead of workflow time by the clock drift between hosts, no more. */
+const allowedAheadMs = 2 * 60_000;
+/**
+ * … and behind it by the time an Update takes to arrive. The API stamps `at` from its own clock just
+ * before sending, and its caller gives up long before 10 minutes; an older instant was held back or
+ * written by hand. Signals are not bounded in the past: they wait in history while no worker runs,
+ * and only an instant in the future could make a rule fire early.
+ */
+const allowedBehindMs = 10 * 60_000;
+
+/** A clearance Signal as it arrived, with workflow time at arrival (it may be applied later). */
+interface ReceivedClearance {
+  readonly command: GrantClearance;
+  readonly receivedAtMs: number;
+}
 
 export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeState['status']> {
+  refuseUntrustedStart(input);
   const { episodeId, departmentId, settings } = input;
   let state: CareEpisodeState = input.carried?.state ?? initialState;
   let version = input.carried?.version ?? 0;
   /** Set by every append; the main loop re-arms timers and search attributes when it sees it. */
   let changed = false;
-  const clearances: CareEpisodeCommand[] = [];
+  const clearances: ReceivedClearance[] = [];
   /** Deadlines already sent to the domain, so a refused one never re-arms a zero-length timer. */
   const settledDeadlines = new Set<string>(input.carried?.settledDeadlines ?? []);
   let publishedSearchAttributes = '';
@@ -77,18 +105,36 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
     return result;
   };
 
-  /** The domain's answer, or the rule's refusal as a non-retryable failure carrying its code. */
+  /**
+   * The domain's answer, or the rule's refusal as a non-retryable failure carrying its code. A fault
+   * in `decide` (a throw) is not a refusal: it propagates and fails the workflow task, which Temporal
+   * retries until the fault is fixed, so no command is lost or half-decided.
+   */
   const decideOrRefuse = (command: CareEpisodeCommand): readonly CareEpisodeEvent[] => {
     const decision = decide(command, state, settings);
-    if (isDomainError(decision)) {
-      throw ApplicationFailure.create({
-        type: domainRefusalFailureType,
-        message: decision.message,
-        nonRetryable: true,
-        details: [{ code: decision.code, ...decision.details }],
-      });
-    }
+    if (isDomainError(decision)) throw refusalFailure(decision);
     return decision;
+  };
+
+  /**
+   * The Update validator: the border checks, then the domain. A fault in the domain is not the
+   * sender's doing, so it is not turned into a rejection (which would drop the command and show the
+   * fault's text to the sender): the Update is accepted and the handler, deciding again, hits the
+   * fault and fails the workflow task.
+   */
+  const validateFromOutside = (value: unknown): void => {
+    let refusal: DomainError | undefined;
+    try {
+      const parsed = parseCommand(value);
+      refusal = isDomainError(parsed)
+        ? parsed
+        : (outsideSenderRefusal(parsed.type, parsed.actor.role) ??
+          instantRefusal(parsed, { aheadMs: allowedAheadMs, behindMs: allowedBehindMs }) ??
+          asRefusal(decide(parsed, state, settings)));
+    } catch {
+      return;
+    }
+    if (refusal) throw refusalFailure(refusal);
   };
 
   const execute = async (command: CareEpisodeCommand, causationId: string): Promise<CommandOutcome> => {
@@ -124,18 +170,19 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
       const causationId = `update:${currentUpdateInfo()?.id ?? uuid4()}`;
       return exclusively(() => execute(command, causationId));
     },
-    {
-      validator: (command) => {
-        decideOrRefuse(command);
-      },
-    },
+    { validator: validateFromOutside },
   );
   setHandler(episodeSnapshotQuery, () => ({ episodeId, departmentId, version, state, dueDates: dueDates(state, settings) }));
   setHandler(clearanceReceivedSignal, (command) => {
-    clearances.push(command);
+    clearances.push({ command, receivedAtMs: Date.now() });
   });
 
-  if (!input.carried) await exclusively(() => execute(input.referral, 'referral'));
+  if (!input.carried) {
+    // Not bounded in the past: a start waits for a worker as long as workers are down.
+    const refusal = instantRefusal(input.referral, { aheadMs: allowedAheadMs, behindMs: Number.POSITIVE_INFINITY });
+    if (refusal) throw refusalFailure(refusal);
+    await exclusively(() => execute(input.referral, 'referral'));
+  }
 
   while (!isClosed(state)) {
     await exclusively(() => routeIfWaiting());
@@ -196,10 +243,36 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
     await executeSystemCommand(command, 'routing');
   }
 
+  /** Each clearance Signal is applied, or its refusal recorded on the episode: none is dropped unseen. */
   async function applyClearances(): Promise<void> {
-    for (let command = clearances.shift(); command; command = clearances.shift()) {
-      await executeSystemCommand(command, 'ehr-clearance');
+    for (let received = clearances.shift(); received; received = clearances.shift()) {
+      const refused = clearanceRefusal(received);
+      if (refused === undefined) {
+        await execute(received.command, 'ehr-clearance');
+        continue;
+      }
+      log.warn('clearance signal refused', { reason: refused.reason, code: refused.refusalCode });
+      const command: CareEpisodeCommand = { type: 'RecordRefusedClearanceSignal', at: nowIso(), actor: systemActor, ...refused };
+      await executeSystemCommand(command, 'ehr-clearance-refused');
     }
+  }
+
+  /** Why a clearance Signal cannot be applied: not a clearance, not from the EHR feed, from the future, or a rule. */
+  function clearanceRefusal({ command, receivedAtMs }: ReceivedClearance): ClearanceRefusal | undefined {
+    const parsed = parseCommand(command);
+    const claimedRole = claimedRoleOf(command);
+    const refusedFor = (reason: ClearanceSignalRefusalReason, refusal?: DomainError): ClearanceRefusal => ({
+      claimedRole,
+      reason,
+      ...(refusal === undefined ? {} : { refusalCode: refusal.code }),
+    });
+    if (isDomainError(parsed) || parsed.type !== 'GrantClearance') return refusedFor('not-a-clearance');
+    if (parsed.actor.role !== ehrFeedRole) return refusedFor('not-from-ehr-feed');
+    if (instantRefusal(parsed, { aheadMs: allowedAheadMs, behindMs: Number.POSITIVE_INFINITY }, receivedAtMs)) {
+      return refusedFor('implausible-time');
+    }
+    const refusal = asRefusal(decide(parsed, state, settings));
+    return refusal ? refusedFor('refused-by-rules', refusal) : undefined;
   }
 
   async function markDeadlinePassed(due: DueDate): Promise<void> {
@@ -224,7 +297,74 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
   }
 }
 
+type ClearanceRefusal = Pick<
+  Extract<CareEpisodeCommand, { type: 'RecordRefusedClearanceSignal' }>,
+  'claimedRole' | 'reason' | 'refusalCode'
+>;
+
 const nowIso = (): string => new Date().toISOString();
+
+const asRefusal = (decision: readonly CareEpisodeEvent[] | DomainError): DomainError | undefined =>
+  isDomainError(decision) ? decision : undefined;
+
+const refusalFailure = (refusal: DomainError): ApplicationFailure =>
+  ApplicationFailure.create({
+    type: domainRefusalFailureType,
+    message: refusal.message,
+    nonRetryable: true,
+    details: [{ code: refusal.code, ...refusal.details }],
+  });
+
+/**
+ * A command's instant against workflow time (`nowMs`, by default the current workflow time). Clinical
+ * dates inside a command (a session's date, a signature date) are the clinician's and are not judged here.
+ */
+const instantRefusal = (
+  command: CareEpisodeCommand,
+  allowed: { readonly aheadMs: number; readonly behindMs: number },
+  nowMs: number = Date.now(),
+): DomainError | undefined => {
+  const offsetMs = Date.parse(command.at) - nowMs;
+  if (offsetMs > allowed.aheadMs) {
+    return new DomainError('IMPLAUSIBLE_COMMAND_TIME', `The ${command.type} command is dated in the future; check the sending computer's clock.`, {
+      commandType: command.type,
+    });
+  }
+  if (-offsetMs > allowed.behindMs) {
+    return new DomainError('IMPLAUSIBLE_COMMAND_TIME', `The ${command.type} command is dated too far in the past to be recorded now; send it again.`, {
+      commandType: command.type,
+    });
+  }
+  return undefined;
+};
+
+/** The role a Signal claimed, kept only when it is one Careflow knows: anything else could carry PHI. */
+const claimedRoleOf = (command: unknown): ClearanceRefusal['claimedRole'] => {
+  const role = (command as { actor?: { role?: unknown } } | null)?.actor?.role;
+  return typeof role === 'string' && isCareRole(role) ? role : 'unknown';
+};
+
+/** Department ids appear in search attributes and logs: short, plain, never a name. */
+const departmentIdPattern = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$/;
+
+/**
+ * The start input is written by whoever starts the workflow: settings and department must be sound,
+ * and carried state (which skips the referral and every rule that built it) is accepted only from a
+ * run of this episode that continued as new. The messages name the problem, never a value.
+ */
+const refuseUntrustedStart = (input: CareEpisodeInput): void => {
+  const refuse = (message: string): never => {
+    throw ApplicationFailure.create({ type: invalidEpisodeStartFailureType, message, nonRetryable: true });
+  };
+  const settingsProblem = departmentSettingsProblem(input.settings);
+  if (settingsProblem !== undefined) refuse(`The episode cannot start: the department's ${settingsProblem}.`);
+  if (typeof input.departmentId !== 'string' || !departmentIdPattern.test(input.departmentId)) {
+    refuse('The episode cannot start: the department id is missing or not a plain id.');
+  }
+  if (input.carried !== undefined && workflowInfo().continuedFromExecutionRunId === undefined) {
+    refuse('The episode cannot start from carried state: only a run that continued as new may carry state.');
+  }
+};
 
 /**
  * A UUIDv7-shaped event id from workflow time and the workflow's seeded uuid4, so it is the same on

@@ -4,7 +4,7 @@ import { platformFor } from '@careflow/platform';
 import type { ApiConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { CODEC_ENDPOINT_OPTIONS, CodecController } from './codec/codec.controller';
-import { createJwtAuthorizer, EncryptionCodec, keyringFromEnv } from '@careflow/temporal';
+import { createJwtAuthorizer, encryptionCodecsFor, keyringFromEnv } from '@careflow/temporal';
 
 @Module({})
 export class ApiModule {
@@ -18,7 +18,7 @@ platformFor('api', config, logger)],
         {
           provide: CODEC_ENDPOINT_OPTIONS,
           useValue: {
-            codec: new EncryptionCodec(keyringFromEnv(config.PAYLOAD_KEYS)),
+            codecFor: encryptionCodecsFor(keyringFromEnv(config.PAYLOAD_KEYS), [config.TEMPORAL_NAMESPACE]),
             authorize: createJwtAuthorizer({
               key: config.AUTH_JWT_SECRET ? { hs256Secret: config.AUTH_JWT_SECRET } : { jwksUrl: config.AUTH_JWKS_URL ?? '' },
               issuer: config.AUTH_JWT_ISSUER,

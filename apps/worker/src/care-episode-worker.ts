@@ -34,7 +34,7 @@ export class CareEpisodeWorker implements OnApplicationBootstrap, OnApplicationS
         ? { workflowBundle: { codePath: this.config.WORKFLOW_BUNDLE_PATH } }
         : { workflowsPath: require.resolve('@careflow/workflows') }),
       activities: this.activities,
-      dataConverter: createDataConverter(keyringFromEnv(this.config.PAYLOAD_KEYS)),
+      dataConverter: createDataConverter(keyringFromEnv(this.config.PAYLOAD_KEYS), this.config.TEMPORAL_NAMESPACE),
       shutdownGraceTime: this.config.WORKER_SHUTDOWN_GRACE_MS,
       maxCachedWorkflows: this.config.WORKER_MAX_CACHED_WORKFLOWS,
     });

@@ -60,11 +60,16 @@ export interface EpisodeSnapshot {
  */
 export const submitCommandUpdate = defineUpdate<CommandOutcome, [CareEpisodeCommand]>('submitCommand');
 export const episodeSnapshotQuery = defineQuery<EpisodeSnapshot>('episodeSnapshot');
-/** A clearance from the hospital's EHR feed: the sender needs no answer, so it is a Signal. */
+/**
+ * A clearance from the hospital's EHR feed (actor role `ehr-feed`): the sender needs no answer, so it
+ * is a Signal. Anything else sent here is not applied; its refusal is recorded on the episode.
+ */
 export const clearanceReceivedSignal = defineSignal<[GrantClearance]>('clearanceReceived');
 
 /** The failure `type` an Update carries when the domain refuses a command; `details[0]` has code and data. */
 export const domainRefusalFailureType = 'DomainRefusal';
+/** The failure `type` of a workflow whose start input cannot be trusted (settings, department, carried state). */
+export const invalidEpisodeStartFailureType = 'InvalidEpisodeStart';
 
 export const episodeStatusSearchAttribute = defineSearchAttributeKey('CareflowStatus', SearchAttributeType.KEYWORD);
 export const episodeDepartmentSearchAttribute = defineSearchAttributeKey('CareflowDepartment', SearchAttributeType.KEYWORD);

@@ -87,6 +87,8 @@ export const domainErrorCodes = [
   'DEADLINE_NOT_PENDING',
   'DEADLINE_NOT_REACHED',
   'ROLE_NOT_PERMITTED',
+  'SYSTEM_ONLY_COMMAND',
+  'IMPLAUSIBLE_COMMAND_TIME',
 ] as const;
 
 export type DomainErrorCode = (typeof domainErrorCodes)[number];

@@ -1,4 +1,5 @@
 import { defaultRoutingSettings, type RoutingSettings } from './routing';
+import { decimal, integer, nullable, object, type Schema } from './validation';
 
 /**
  * The department's and payer's choices among the rules (the numbers CLINICAL-RULES marks as settings).
@@ -27,3 +28,19 @@ export const defaultDepartmentSettings: DepartmentSettings = {
   unsignedNoteHours: 24,
   routing: defaultRoutingSettings,
 };
+
+/**
+ * Bounds a department's settings must keep: wide enough for any payer's contract, narrow enough that a
+ * slip of the keyboard (0 days, 10 000 hours) cannot switch a rule off.
+ */
+const departmentSettingsSchema: Schema<DepartmentSettings> = object<DepartmentSettings>({
+  referralValidityDays: integer(1, 365),
+  mcid: object<DepartmentSettings['mcid']>({ ODI: decimal(1, 50), NDI: decimal(1, 50) }),
+  progressReportCalendarDays: nullable(integer(1, 90)),
+  noShowPromptAfter: integer(1, 20),
+  unsignedNoteHours: integer(1, 24 * 14),
+  routing: object<RoutingSettings>({ caseloadLimit: integer(1, 200), offerTimeoutHours: decimal(1, 24 * 14), maxOffers: integer(1, 20) }),
+});
+
+/** The first problem with a department's settings ("settings.routing.maxOffers must be …"), or undefined. */
+export const departmentSettingsProblem = (value: unknown): string | undefined => departmentSettingsSchema(value, 'settings');

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { SignJWT } from 'jose';
-import { type CodecRequest, type CodecRequestHeaders, handleCodecRequest } from './codec-endpoint';
+import { type CodecRequest, type CodecRequestHeaders, encryptionCodecsFor, handleCodecRequest } from './codec-endpoint';
 import { EncryptionCodec } from './encryption-codec';
 import { createJwtAuthorizer } from './jwt-authorizer';
 
@@ -9,9 +9,9 @@ const secret = randomBytes(32).toString('base64');
 const issuer = 'https://id.careflow.test';
 const audience = 'temporal-codec';
 const uiOrigin = 'http://localhost:8233';
-const codec = new EncryptionCodec({ activeKeyId: 'k1', keys: { k1: randomBytes(32) } });
+const keyring = { activeKeyId: 'k1', keys: { k1: randomBytes(32) } };
 const options = {
-  codec,
+  codecFor: encryptionCodecsFor(keyring, ['careflow']),
   authorize: createJwtAuthorizer({ key: { hs256Secret: secret }, issuer, audience }),
   allowedOrigins: [uiOrigin],
 };
@@ -101,13 +101,34 @@ describe('handleCodecRequest', () => {
     });
   });
 
-  it('decodes payloads that were never encrypted as they are', async () => {
+  it('refuses to decode payloads that were never encrypted', async () => {
     const response = await handleCodecRequest(post('/decode', plain, await bearer()), options);
-    expect(response.body).toEqual(plain);
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({ error: expect.stringContaining('Payload is not encrypted') });
+    expect(response.audit?.outcome).toBe('rejected');
+  });
+
+  it('decodes a payload only in the namespace it was encrypted for', async () => {
+    const headers = await bearer();
+    const serving = { ...options, codecFor: encryptionCodecsFor(keyring, ['careflow', 'careflow-staging']) };
+    const encoded = await handleCodecRequest(post('/encode', plain, headers), serving);
+    const elsewhere = await handleCodecRequest(post('/decode', encoded.body, { ...headers, 'x-namespace': 'careflow-staging' }), serving);
+    expect(elsewhere.status).toBe(400);
+    expect(elsewhere.body).toEqual({ error: expect.stringContaining('written in another namespace') });
+  });
+
+  it.each([
+    ['without a namespace', { 'x-namespace': undefined }],
+    ['for a namespace it does not serve', { 'x-namespace': 'billing' }],
+  ])('refuses a request %s', async (_case, namespace) => {
+    const response = await handleCodecRequest(post('/encode', plain, { ...(await bearer()), ...namespace }), options);
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({ error: expect.stringContaining('X-Namespace header') });
+    expect(response.audit?.outcome).toBe('rejected');
   });
 
   it('answers 400 with the codec message when a payload cannot be decrypted', async () => {
-    const other = new EncryptionCodec({ activeKeyId: 'k9', keys: { k9: randomBytes(32) } });
+    const other = new EncryptionCodec({ activeKeyId: 'k9', keys: { k9: randomBytes(32) } }, 'careflow');
     const [foreign] = await other.encode([defaultPayloadConverter.toPayload('Ada Example')]);
     const request = post('/decode', { payloads: [toJson(foreign ?? {})] }, await bearer());
     const response = await handleCodecRequest(request, options);

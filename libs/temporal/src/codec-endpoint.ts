@@ -1,6 +1,7 @@
 import { type Payload, type PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
-import { PayloadDecryptionError } from './encryption-codec';
+import { EncryptionCodec, PayloadDecryptionError } from './encryption-codec';
+import type { PayloadKeyring } from './keyring';
 
 /** Who the bearer token belongs to, as far as the codec endpoint and the audit trail care. */
 export interface CodecCaller {
@@ -12,7 +13,11 @@ export interface CodecCaller {
 export type CodecAuthorizer = (bearerToken: string) => Promise<CodecCaller | null>;
 
 export interface CodecEndpointOptions {
-  readonly codec: PayloadCodec;
+  /**
+   * The codec for a namespace this endpoint serves, or null. Payloads are bound to their namespace,
+   * so the UI's X-Namespace header picks the codec.
+   */
+  readonly codecFor: (namespace: string) => PayloadCodec | null;
   readonly authorize: CodecAuthorizer;
   /** Origins of the Temporal UI allowed to call from a browser, e.g. http://localhost:8233. */
   readonly allowedOrigins: readonly string[];
@@ -120,6 +125,15 @@ export async function handleCodecRequest(request: CodecRequest, options: CodecEn
     );
   }
 
+  const codec = namespace === null ? null : options.codecFor(namespace);
+  if (codec === null) {
+    return reply(
+      400,
+      { error: 'An X-Namespace header naming a namespace this codec serves is required: payloads are bound to their namespace' },
+      { audit: audit(caller.subject, 0, 'rejected') },
+    );
+  }
+
   const parsed = payloadsBody.safeParse(request.body);
   if (!parsed.success) {
     return reply(
@@ -131,7 +145,7 @@ export async function handleCodecRequest(request: CodecRequest, options: CodecEn
   const payloads = parsed.data.payloads.map(fromJson);
   try {
     const result =
-      operation === 'encode' ? await options.codec.encode(payloads) : await options.codec.decode(payloads);
+      operation === 'encode' ? await codec.encode(payloads) : await codec.decode(payloads);
     return reply(
       200,
       { payloads: result.map(toJson) },
@@ -177,4 +191,10 @@ function toJson({ metadata, data }: Payload): { metadata: Record<string, string>
     ),
     data: Buffer.from(data ?? new Uint8Array()).toString('base64'),
   };
+}
+
+/** One encryption codec per namespace served, for `CodecEndpointOptions.codecFor`. */
+export function encryptionCodecsFor(keyring: PayloadKeyring, namespaces: readonly string[]): (namespace: string) => PayloadCodec | null {
+  const codecs = new Map(namespaces.map((namespace) => [namespace, new EncryptionCodec(keyring, namespace)]));
+  return (namespace) => codecs.get(namespace) ?? null;
 }

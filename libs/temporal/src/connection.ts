@@ -16,11 +16,11 @@ export async function connectTemporalClient(options: TemporalClientOptions): Pro
   return new Client({
     connection,
     namespace: options.namespace,
-    dataConverter: createDataConverter(options.keyring),
+    dataConverter: createDataConverter(options.keyring, options.namespace),
   });
 }
 
-/** The worker's connection; give the worker `createDataConverter(keyring)` as its data converter. */
+/** The worker's connection; give the worker `createDataConverter(keyring, namespace)` as its data converter. */
 export async function createWorkerConnection(address: string): Promise<NativeConnection> {
   // Loaded on demand so the API, which only needs the client, never loads the worker's native runtime.
   const { NativeConnection } = await import('@temporalio/worker');

@@ -7,7 +7,7 @@ const keyring = { activeKeyId: 'k1', keys: { k1: randomBytes(32) } };
 
 describe('createDataConverter', () => {
   it('encrypts payloads and names the failure converter module', () => {
-    const converter = createDataConverter(keyring);
+    const converter = createDataConverter(keyring, 'careflow');
     expect(converter.payloadCodecs).toEqual([expect.any(EncryptionCodec)]);
     expect(converter.failureConverterPath).toBe(failureConverterPath);
   });
@@ -23,7 +23,7 @@ describe('createDataConverter', () => {
     expect(failure.stackTrace ?? '').not.toContain(canary);
     expect(failure.encodedAttributes).toBeDefined();
 
-    const [encrypted] = await new EncryptionCodec(keyring).encode([failure.encodedAttributes ?? {}]);
+    const [encrypted] = await new EncryptionCodec(keyring, 'careflow').encode([failure.encodedAttributes ?? {}]);
     expect(Buffer.from(encrypted?.data ?? []).includes(canary)).toBe(false);
   });
 });

@@ -8,10 +8,13 @@ import { type PayloadKeyring } from './keyring';
  */
 export const failureConverterPath = require.resolve('./failure-converter');
 
-/** The one data converter of the client, the worker and the tests: every payload and failure encrypted. */
-export function createDataConverter(keyring: PayloadKeyring): DataConverter {
+/**
+ * The one data converter of the client, the worker and the tests: every payload and failure encrypted,
+ * bound to `namespace` (the client's or worker's Temporal namespace).
+ */
+export function createDataConverter(keyring: PayloadKeyring, namespace: string): DataConverter {
   return {
-    payloadCodecs: [new EncryptionCodec(keyring)],
+    payloadCodecs: [new EncryptionCodec(keyring, namespace)],
     failureConverterPath,
   };
 }

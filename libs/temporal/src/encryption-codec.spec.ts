@@ -5,6 +5,7 @@ import {
   ENCRYPTION_KEY_ID_METADATA,
   EncryptionCodec,
   PayloadDecryptionError,
+  UnencryptedPayloadError,
   UnknownPayloadKeyError,
 } from './encryption-codec';
 import { type PayloadKeyring } from './keyring';
@@ -33,7 +34,7 @@ async function decodeOne(codec: EncryptionCodec, payload: Payload): Promise<Payl
 }
 
 describe('EncryptionCodec', () => {
-  const codec = new EncryptionCodec(keyringWith('k1', { k1 }));
+  const codec = new EncryptionCodec(keyringWith('k1', { k1 }), 'careflow');
 
   it('round-trips payloads, their metadata included', async () => {
     const values = [{ episodeId: 'ep-1', sessions: 20 }, 'plain text', null, [1, 2, 3]];
@@ -90,7 +91,7 @@ describe('EncryptionCodec', () => {
     const error: unknown = await codec.decode([{ ...encoded, data }]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(PayloadDecryptionError);
     expect((error as Error).message).toBe(
-      'Encrypted payload with key id "k1" failed authentication: it was altered, or that key id now holds a different key',
+      'Encrypted payload with key id "k1" failed authentication: it was altered, it was written in another namespace or under another key id, or that key id now holds a different key',
     );
   });
 
@@ -108,17 +109,40 @@ describe('EncryptionCodec', () => {
     );
   });
 
-  it('passes payloads that are not encrypted through on decode', async () => {
-    const plain = toPayload({ status: 'active' });
-    await expect(codec.decode([plain, {}])).resolves.toEqual([plain, {}]);
+  it.each([
+    ['a plaintext payload', toPayload({ status: 'active' })],
+    ['a payload without metadata', {}],
+  ])('refuses %s on decode, naming no content', async (_case, plain) => {
+    const error: unknown = await codec.decode([plain]).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(UnencryptedPayloadError);
+    expect((error as Error).message).toBe(
+      'Payload is not encrypted: Careflow reads only payloads sealed by its payload codec (send through a Careflow client)',
+    );
+  });
+
+  it('refuses a payload moved to another namespace', async () => {
+    const encoded = await encodeOne(codec, toPayload({ note: 'private' }));
+    const staging = new EncryptionCodec(keyringWith('k1', { k1 }), 'careflow-staging');
+    await expect(staging.decode([encoded])).rejects.toThrow(/key id "k1" failed authentication: .*written in another namespace/);
+  });
+
+  it('refuses a payload relabelled with another key id that holds the same key', async () => {
+    const encoded = await encodeOne(codec, toPayload({ note: 'private' }));
+    const sameKeyTwice = new EncryptionCodec(keyringWith('k1', { k1, k1b: k1 }), 'careflow');
+    const relabelled = { ...encoded, metadata: { ...encoded.metadata, [ENCRYPTION_KEY_ID_METADATA]: Buffer.from('k1b') } };
+    await expect(sameKeyTwice.decode([relabelled])).rejects.toThrow(/key id "k1b" failed authentication/);
+  });
+
+  it('needs the namespace its payloads belong to', () => {
+    expect(() => new EncryptionCodec(keyringWith('k1', { k1 }), ' ')).toThrow('needs the Temporal namespace');
   });
 
   describe('key rotation', () => {
     it('still reads payloads of the old key and writes with the new active key', async () => {
-      const beforeRotation = new EncryptionCodec(keyringWith('k1', { k1 }));
+      const beforeRotation = new EncryptionCodec(keyringWith('k1', { k1 }), 'careflow');
       const old = await encodeOne(beforeRotation, toPayload({ session: 1 }));
 
-      const afterRotation = new EncryptionCodec(keyringWith('k2', { k2, k1 }));
+      const afterRotation = new EncryptionCodec(keyringWith('k2', { k2, k1 }), 'careflow');
       expect(fromPayload(await decodeOne(afterRotation, old))).toEqual({ session: 1 });
 
       const fresh = await encodeOne(afterRotation, toPayload({ session: 2 }));
@@ -129,14 +153,14 @@ describe('EncryptionCodec', () => {
 
     it('detects a key id that now holds a different key', async () => {
       const encoded = await encodeOne(codec, toPayload('x'));
-      const replaced = new EncryptionCodec(keyringWith('k1', { k1: k2 }));
+      const replaced = new EncryptionCodec(keyringWith('k1', { k1: k2 }), 'careflow');
       await expect(replaced.decode([encoded])).rejects.toThrow(/key id "k1" failed authentication/);
     });
   });
 
   it('names an unknown key id, and nothing of the payload', async () => {
     const canary = `Canary-${randomBytes(8).toString('hex')}`;
-    const encoded = await encodeOne(new EncryptionCodec(keyringWith('k0', { k0: randomBytes(32) })), toPayload(canary));
+    const encoded = await encodeOne(new EncryptionCodec(keyringWith('k0', { k0: randomBytes(32) }), 'careflow'), toPayload(canary));
     const error: unknown = await codec.decode([encoded]).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(UnknownPayloadKeyError);
     expect(error).toMatchObject({ keyId: 'k0' });
@@ -157,6 +181,6 @@ describe('EncryptionCodec', () => {
 
   it('refuses a keyring it cannot use', () => {
     const shortKey = keyringWith('k1', { k1: randomBytes(16) });
-    expect(() => new EncryptionCodec(shortKey)).toThrow('Payload key "k1" has 16 bytes');
+    expect(() => new EncryptionCodec(shortKey, 'careflow')).toThrow('Payload key "k1" has 16 bytes');
   });
 });

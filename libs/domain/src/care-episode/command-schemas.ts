@@ -3,7 +3,7 @@
  * with INVALID_COMMAND (or INVALID_REFERRAL) instead of throwing.
  */
 import { therapyThresholdKinds, timedCodes, type TimedCode } from '../billing';
-import { DomainError, type DomainErrorCode } from '../errors';
+import { DomainError, domainErrorCodes, type DomainErrorCode } from '../errors';
 import type { HeldCertificate, SpecialtyCertificate, TherapistLicense, TherapistProfile } from '../routing';
 import { bodyRegions, pressureLevels, techniques } from '../rules/catalogue';
 import { contraindicationConditions, type RecentSurgery, type ScreeningFinding } from '../rules/contraindications';
@@ -27,6 +27,7 @@ import {
   type Schema,
 } from '../validation';
 import {
+  clearanceSignalRefusalReasons,
   deadlineKinds,
   reevaluationReasons,
   type CareEpisodeCommand,
@@ -45,6 +46,7 @@ import type {
   SessionContinuation,
   SessionDocumentation,
 } from './records';
+import { careRoles } from './roles';
 
 const id = text({ max: 200 });
 const shortText = text({ max: 500 });
@@ -297,6 +299,12 @@ const commandSchemas: { readonly [T in CareEpisodeCommandType]: Schema<CommandOf
     yearToDateAfterCents: cents,
   }),
   MarkDeadlinePassed: object({ ...base('MarkDeadlinePassed'), deadline: oneOf(deadlineKinds), sessionId: optional(id) }),
+  RecordRefusedClearanceSignal: object({
+    ...base('RecordRefusedClearanceSignal'),
+    claimedRole: oneOf([...careRoles, 'unknown'] as const),
+    reason: oneOf(clearanceSignalRefusalReasons),
+    refusalCode: optional(oneOf(domainErrorCodes)),
+  }),
 };
 
 /** Fields whose problems have a rule's own code, so clients see the rule rather than a shape error. */

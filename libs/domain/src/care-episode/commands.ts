@@ -4,6 +4,7 @@
  */
 import type { TherapyThresholdKind } from '../billing';
 import type { IsoDate, IsoInstant } from '../calendar';
+import type { DomainErrorCode } from '../errors';
 import type { TherapistProfile } from '../routing';
 import type { ScreeningFinding } from '../rules/contraindications';
 import type { DischargeReason } from '../rules/discharge';
@@ -20,6 +21,7 @@ import type {
   SessionContinuation,
   SessionDocumentation,
 } from './records';
+import type { CareRole } from './roles';
 
 interface CommandBase<T extends string> {
   readonly type: T;
@@ -244,6 +246,20 @@ export interface MarkDeadlinePassed extends CommandBase<'MarkDeadlinePassed'> {
   readonly sessionId?: string;
 }
 
+export const clearanceSignalRefusalReasons = ['not-from-ehr-feed', 'not-a-clearance', 'implausible-time', 'refused-by-rules'] as const;
+export type ClearanceSignalRefusalReason = (typeof clearanceSignalRefusalReasons)[number];
+
+/**
+ * Sent by the workflow when a clearance Signal cannot be applied, so the refusal stays on the record.
+ * Nothing the sender wrote is kept but the role it claimed (only when it is a role Careflow knows).
+ */
+export interface RecordRefusedClearanceSignal extends CommandBase<'RecordRefusedClearanceSignal'> {
+  readonly claimedRole: CareRole | 'unknown';
+  readonly reason: ClearanceSignalRefusalReason;
+  /** The rule's code when the clearance came from the EHR feed but a rule refused it. */
+  readonly refusalCode?: DomainErrorCode;
+}
+
 export type CareEpisodeCommand =
   | ReceiveReferral
   | RouteReferral
@@ -279,7 +295,8 @@ export type CareEpisodeCommand =
   | DischargeEpisode
   | CancelEpisode
   | RecordTherapyThresholdCrossing
-  | MarkDeadlinePassed;
+  | MarkDeadlinePassed
+  | RecordRefusedClearanceSignal;
 
 export type CareEpisodeCommandType = CareEpisodeCommand['type'];
 export type CommandOf<T extends CareEpisodeCommandType> = Extract<CareEpisodeCommand, { type: T }>;

@@ -15,7 +15,7 @@ import {
 import type { CommandOf } from './commands';
 import { firstRefusal, type Decision, type Handler } from './decision';
 import type { CareEpisodeEvent } from './events';
-import { careStarted, duplicate, notAfterToday, stamp } from './guards';
+import { careStarted, duplicate, notAfterToday, present, stamp } from './guards';
 import type { PlanOfCare, Referral } from './records';
 import { treatedRegions, unclearedContraindications, type CareEpisodeState, type ContraindicationState } from './state';
 
@@ -161,3 +161,14 @@ export const resumeEpisode: Handler<'ResumeEpisode'> = (command, state) =>
           )
         : undefined,
   ) ?? [{ type: 'EpisodeResumed', ...stamp(command) }];
+
+/** Always recorded: the record of a refused Signal must not depend on the episode's state. */
+export const recordRefusedClearanceSignal: Handler<'RecordRefusedClearanceSignal'> = (command) => [
+  {
+    type: 'ClearanceSignalRefused',
+    ...stamp(command),
+    claimedRole: command.claimedRole,
+    reason: command.reason,
+    ...present('refusalCode', command.refusalCode),
+  },
+];

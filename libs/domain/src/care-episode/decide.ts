@@ -23,7 +23,15 @@ import {
   receiveReferral,
   routeReferral,
 } from './decide-referral';
-import { flagContraindication, grantClearance, placeOnHold, recordIntake, requestClearance, resumeEpisode } from './decide-screening';
+import {
+  flagContraindication,
+  grantClearance,
+  placeOnHold,
+  recordIntake,
+  recordRefusedClearanceSignal,
+  requestClearance,
+  resumeEpisode,
+} from './decide-screening';
 import {
   addAddendum,
   cancelSession,
@@ -76,6 +84,7 @@ const handlers: { readonly [T in CareEpisodeCommandType]: Handler<T> } = {
   CancelEpisode: cancelEpisode,
   RecordTherapyThresholdCrossing: recordTherapyThresholdCrossing,
   MarkDeadlinePassed: markDeadlinePassed,
+  RecordRefusedClearanceSignal: recordRefusedClearanceSignal,
 };
 
 /**

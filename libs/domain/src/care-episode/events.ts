@@ -13,7 +13,8 @@ import type { DischargeReason, DischargeSummary } from '../rules/discharge';
 import type { SessionLine } from '../rules/notes';
 import type { GoalStatus, Measurement, OutcomeMeasure } from '../rules/outcome-measures';
 import type { PlateauDecision } from '../rules/plateau';
-import type { ReevaluationReason } from './commands';
+import type { DomainErrorCode } from '../errors';
+import type { ClearanceSignalRefusalReason, ReevaluationReason } from './commands';
 import type {
   Actor,
   Assessment,
@@ -24,6 +25,7 @@ import type {
   SessionContinuation,
   SessionDocumentation,
 } from './records';
+import type { CareRole } from './roles';
 
 export const careEpisodeEventSchemaVersion = 1;
 
@@ -333,6 +335,13 @@ export interface NoteSignatureOverdue extends EventBase<'NoteSignatureOverdue'> 
   readonly overdueSince: IsoInstant;
 }
 
+/** A clearance Signal the episode did not apply (CLINICAL-RULES §4, §11): who it claimed to be and why, nothing more. */
+export interface ClearanceSignalRefused extends EventBase<'ClearanceSignalRefused'> {
+  readonly claimedRole: CareRole | 'unknown';
+  readonly reason: ClearanceSignalRefusalReason;
+  readonly refusalCode?: DomainErrorCode;
+}
+
 export type CareEpisodeEvent =
   | ReferralReceived
   | ReferralRouted
@@ -381,7 +390,8 @@ export type CareEpisodeEvent =
   | VerbalOrderDelinquent
   | CertifiedPeriodEnded
   | AuthorizationEnded
-  | NoteSignatureOverdue;
+  | NoteSignatureOverdue
+  | ClearanceSignalRefused;
 
 export type CareEpisodeEventType = CareEpisodeEvent['type'];
 
@@ -435,6 +445,7 @@ export const careEpisodeEventTypes = [
   'CertifiedPeriodEnded',
   'AuthorizationEnded',
   'NoteSignatureOverdue',
+  'ClearanceSignalRefused',
 ] as const satisfies readonly CareEpisodeEventType[];
 
 /** Fails to compile when an event type is missing from the list above. */

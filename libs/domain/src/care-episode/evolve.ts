@@ -272,6 +272,7 @@ export const evolve = (state: CareEpisodeState, event: CareEpisodeEvent): CareEp
     case 'NoShowDischargePromptRaised':
     case 'CorrectedClaimRequired':
     case 'ReferringProviderNoticeIssued':
+    case 'ClearanceSignalRefused':
       // Notices for people and consumers; the episode's state does not change.
       return state;
   }

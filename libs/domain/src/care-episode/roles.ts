@@ -62,13 +62,28 @@ export const rolesPermittedTo: { readonly [T in CareEpisodeCommandType]: readonl
   // The billing consumer computes charges and states when they cross a therapy threshold.
   RecordTherapyThresholdCrossing: ['billing'],
   MarkDeadlinePassed: ['system'],
+  RecordRefusedClearanceSignal: ['system'],
 };
 
 /** Commands only the episode's own workflow sends; refused whenever they arrive from outside. */
 export const isSystemOnlyCommand = (type: CareEpisodeCommandType): boolean =>
   rolesPermittedTo[type].every((role) => role === systemRole);
 
-const isCareRole = (role: string): role is CareRole => (careRoles as readonly string[]).includes(role);
+/**
+ * A command that reached the episode from outside (an Update) may neither be one only the workflow
+ * sends nor claim to come from the workflow: `system` is never a role a person or feed can hold.
+ */
+export const outsideSenderRefusal = (type: CareEpisodeCommandType, role: string): Refusal => {
+  if (isSystemOnlyCommand(type)) {
+    return new DomainError('SYSTEM_ONLY_COMMAND', `${type} is sent by the episode itself, never from outside.`, { commandType: type });
+  }
+  if (role === systemRole) {
+    return new DomainError('SYSTEM_ONLY_COMMAND', 'Only the episode itself acts in the system role.', { commandType: type });
+  }
+  return undefined;
+};
+
+export const isCareRole = (role: string): role is CareRole => (careRoles as readonly string[]).includes(role);
 
 /** An unknown role is not echoed back: it came from outside and could carry anything. */
 export const roleRefusal = (type: CareEpisodeCommandType, role: string): Refusal => {
