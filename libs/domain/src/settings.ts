@@ -1,3 +1,5 @@
+import { isTimeZone, type TimeZone } from './calendar';
+import { DomainError, type Refusal } from './errors';
 import { defaultRoutingSettings, type RoutingSettings } from './routing';
 
 /**
@@ -5,6 +7,11 @@ import { defaultRoutingSettings, type RoutingSettings } from './routing';
  * Always passed in explicitly; nothing in the domain reads a global.
  */
 export interface DepartmentSettings {
+  /**
+   * The department's IANA time zone: "today", "the same day", treatment days and the day a deadline
+   * ends are all the department's local calendar days.
+   */
+  readonly timeZone: TimeZone;
   /** An order older than this many days needs renewal before care starts (§2). */
   readonly referralValidityDays: number;
   /** Minimal clinically important differences the department may tune (§5); NPRS and PSFS are fixed. */
@@ -19,7 +26,12 @@ export interface DepartmentSettings {
   readonly routing: RoutingSettings;
 }
 
+/**
+ * Eastern time: the zone of the first departments (the made-up episodes' patients live in Maryland)
+ * and of most US hospital patients. A department elsewhere sets its own.
+ */
 export const defaultDepartmentSettings: DepartmentSettings = {
+  timeZone: 'America/New_York',
   referralValidityDays: 90,
   mcid: { ODI: 10, NDI: 7 },
   progressReportCalendarDays: null,
@@ -27,3 +39,14 @@ export const defaultDepartmentSettings: DepartmentSettings = {
   unsignedNoteHours: 24,
   routing: defaultRoutingSettings,
 };
+
+/**
+ * Episodes started before departments had a time zone kept their calendar days in UTC; replaying
+ * them must decide exactly as they did, so settings recorded without one read as UTC.
+ */
+export const timeZoneOf = (settings: DepartmentSettings): TimeZone => (settings as Partial<DepartmentSettings>).timeZone ?? 'UTC';
+
+export const departmentSettingsRefusal = (settings: DepartmentSettings): Refusal =>
+  isTimeZone(timeZoneOf(settings))
+    ? undefined
+    : new DomainError('INVALID_SETTINGS', "The department's time zone is not a known time-zone name (such as America/New_York); fix the department settings.");

@@ -11,6 +11,7 @@ import {
 } from '../rules/certification';
 import { isTargetBetterThanBaseline, measureDefinitions, measurementRefusal, measurementsRefusal } from '../rules/outcome-measures';
 import { referralAgeRefusal } from '../rules/referral';
+import type { DepartmentSettings } from '../settings';
 import { firstRefusal, type Handler } from './decision';
 import type { PlanOfCareRevised } from './events';
 import { careStarted, notAfterToday, notBefore, stamp } from './guards';
@@ -23,7 +24,7 @@ export const recordAssessment: Handler<'RecordAssessment'> = (command, state, se
     () => careStarted(state),
     () => (state.intake ? undefined : new DomainError('INTAKE_REQUIRED', 'Record the intake and screening before the initial assessment.')),
     () => (state.assessment ? new DomainError('OUT_OF_ORDER', 'The initial assessment is recorded; record a re-evaluation instead.') : undefined),
-    () => notAfterToday(assessment.assessedOn, command.at, 'An assessment'),
+    () => notAfterToday(assessment.assessedOn, command.at, settings, 'An assessment'),
     () => referralAgeRefusal((state.referral as Referral).referralDate, assessment.assessedOn, settings),
     () => measurementsRefusal(assessment.measures),
   );
@@ -113,18 +114,23 @@ export const revisePlanOfCare: Handler<'RevisePlanOfCare'> = (command, state) =>
   ];
 };
 
-const certifyRefusal = (state: CareEpisodeState, command: { at: string; certifier: { credential: string } }, date: IsoDate): Refusal =>
+const certifyRefusal = (
+  state: CareEpisodeState,
+  command: { at: string; certifier: { credential: string } },
+  date: IsoDate,
+  settings: DepartmentSettings,
+): Refusal =>
   firstRefusal(
     () => careStarted(state),
     () => needsPlan(state),
     () => certifierRefusal(command.certifier.credential),
-    () => notAfterToday(date, command.at, 'A certification'),
+    () => notAfterToday(date, command.at, settings, 'A certification'),
     () => notBefore(date, firstTreatmentDay(state), 'A certification', 'the evaluation'),
   );
 
-export const certifyPlanOfCare: Handler<'CertifyPlanOfCare'> = (command, state) => {
+export const certifyPlanOfCare: Handler<'CertifyPlanOfCare'> = (command, state, settings) => {
   const refusal =
-    certifyRefusal(state, command, command.certifiedOn) ??
+    certifyRefusal(state, command, command.certifiedOn, settings) ??
     (isCertified(state) ? new DomainError('INVALID_STATUS_TRANSITION', 'The plan of care is already certified; recertify it instead.') : undefined);
   if (refusal) return refusal;
   const timely = isOnOrBefore(command.certifiedOn, certificationDueOn(firstTreatmentDay(state) as IsoDate));
@@ -142,7 +148,7 @@ export const certifyPlanOfCare: Handler<'CertifyPlanOfCare'> = (command, state) 
       ];
 };
 
-export const signVerbalOrder: Handler<'SignVerbalOrder'> = (command, state) => {
+export const signVerbalOrder: Handler<'SignVerbalOrder'> = (command, state, settings) => {
   const { certification } = state;
   const refusal = firstRefusal(
     () => careStarted(state),
@@ -150,7 +156,7 @@ export const signVerbalOrder: Handler<'SignVerbalOrder'> = (command, state) => {
       certification.kind === 'verbal' && certification.verbalSignedOn === undefined
         ? undefined
         : new DomainError('VERBAL_ORDER_NOT_PENDING', 'No verbal order is waiting for a signature.'),
-    () => notAfterToday(command.signedOn, command.at, 'A signature'),
+    () => notAfterToday(command.signedOn, command.at, settings, 'A signature'),
     () => notBefore(command.signedOn, certification.certifiedOn, 'A signature', 'the verbal order'),
   );
   if (refusal) return refusal;
@@ -158,9 +164,9 @@ export const signVerbalOrder: Handler<'SignVerbalOrder'> = (command, state) => {
   return [{ type: 'VerbalOrderSigned', ...stamp(command), signedOn: command.signedOn, timely }];
 };
 
-export const recertifyPlanOfCare: Handler<'RecertifyPlanOfCare'> = (command, state) => {
+export const recertifyPlanOfCare: Handler<'RecertifyPlanOfCare'> = (command, state, settings) => {
   const refusal =
-    certifyRefusal(state, command, command.signedOn) ??
+    certifyRefusal(state, command, command.signedOn, settings) ??
     (isCertified(state) ? undefined : new DomainError('CERTIFICATION_REQUIRED', 'The plan of care has no initial certification to renew.'));
   if (refusal) return refusal;
   const { certification } = state;

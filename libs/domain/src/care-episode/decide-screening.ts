@@ -1,12 +1,11 @@
 /** Intake, contraindication screening, clearance, hold and resume (CLINICAL-RULES §4). */
-import { dateOf } from '../calendar';
 import { DomainError } from '../errors';
 import { isQualifiedCertifier } from '../rules/certification';
 import { findingRefusal, screen, type Contraindication, type ScreeningFinding } from '../rules/contraindications';
 import type { CommandOf } from './commands';
 import { firstRefusal, type Decision, type Handler } from './decision';
 import type { CareEpisodeEvent } from './events';
-import { careStarted, duplicate, notAfterToday, stamp } from './guards';
+import { careStarted, duplicate, localToday, notAfterToday, stamp } from './guards';
 import type { Referral } from './records';
 import { unclearedContraindications, type CareEpisodeState, type ContraindicationState } from './state';
 
@@ -34,21 +33,21 @@ const findingIdTaken = (state: CareEpisodeState, findingId: string): boolean =>
 const findingsRefusal = (findings: readonly ScreeningFinding[]) => () =>
   findings.map(findingRefusal).find((refusal) => refusal !== undefined);
 
-export const recordIntake: Handler<'RecordIntake'> = (command, state): Decision => {
+export const recordIntake: Handler<'RecordIntake'> = (command, state, settings): Decision => {
   const refusal = firstRefusal(
     () => careStarted(state),
     () => (state.intake ? new DomainError('OUT_OF_ORDER', 'Intake is already recorded for this episode.') : undefined),
     findingsRefusal(command.intake.findings),
   );
   if (refusal) return refusal;
-  const screenedOn = dateOf(command.at);
+  const screenedOn = localToday(command.at, settings);
   const found = command.intake.findings
     .map((finding) => screen(finding, screenedOn))
     .filter((c): c is Contraindication => c !== undefined);
   return [{ type: 'IntakeRecorded', ...stamp(command), intake: command.intake }, ...screeningEvents(command, state, found)];
 };
 
-export const flagContraindication: Handler<'FlagContraindication'> = (command, state) => {
+export const flagContraindication: Handler<'FlagContraindication'> = (command, state, settings) => {
   const refusal = firstRefusal(
     () => careStarted(state),
     () => (state.intake ? undefined : new DomainError('INTAKE_REQUIRED', 'Record the intake before flagging further findings.')),
@@ -56,7 +55,7 @@ export const flagContraindication: Handler<'FlagContraindication'> = (command, s
     findingsRefusal([command.finding]),
   );
   if (refusal) return refusal;
-  const contraindication = screen(command.finding, dateOf(command.at));
+  const contraindication = screen(command.finding, localToday(command.at, settings));
   if (contraindication === undefined) {
     return new DomainError(
       'INVALID_COMMAND',
@@ -88,10 +87,10 @@ export const requestClearance: Handler<'RequestClearance'> = (command, state) =>
   ];
 };
 
-export const grantClearance: Handler<'GrantClearance'> = (command, state) => {
+export const grantClearance: Handler<'GrantClearance'> = (command, state, settings) => {
   const refusal = firstRefusal(
     () => careStarted(state),
-    () => notAfterToday(command.clearedOn, command.at, 'A clearance'),
+    () => notAfterToday(command.clearedOn, command.at, settings, 'A clearance'),
     () =>
       isQualifiedCertifier(command.clearedBy.credential)
         ? undefined

@@ -130,11 +130,11 @@ describe('recertification', () => {
 
   it('re-arms the period-end deadline for the new period', () => {
     const settings = defaultDepartmentSettings;
-    const renewed = given([...f.certified(), f.markDeadline('certified-period-end', '2025-04-30T00:00:00.000Z')]).when(recertify('2025-04-30'));
+    const renewed = given([...f.certified(), f.markDeadline('certified-period-end', '2025-04-30T04:00:00.000Z')]).when(recertify('2025-04-30'));
     expect(dueDates(renewed.state(), settings).find((due) => due.kind === 'certified-period-end')).toEqual({
       kind: 'certified-period-end',
       lastDay: '2025-06-24',
-      dueAt: '2025-06-25T00:00:00.000Z',
+      dueAt: '2025-06-25T04:00:00.000Z',
     });
   });
 });
