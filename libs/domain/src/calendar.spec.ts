@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import {
   addDays,
   addHours,
+  dateOf,
   daysBetween,
   endOfLocalDay,
   hoursBetween,
@@ -56,6 +57,8 @@ describe('calendar dates and instants', () => {
     expect(localDateOf('2025-03-07T19:30:00-05:00', 'America/New_York')).toBe('2025-03-07');
     expect(localDateOf('2025-03-08T00:30:00.000Z', 'Asia/Tokyo')).toBe('2025-03-08');
     expect(localDateOf('2025-03-07T15:00:00.000Z', 'Asia/Tokyo')).toBe('2025-03-08');
+    // Read models without a department keep the UTC date.
+    expect(dateOf('2025-03-08T00:30:00.000Z')).toBe('2025-03-08');
   });
 
   it('ends a local day at the next local midnight, across the daylight saving changes', () => {

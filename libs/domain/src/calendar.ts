@@ -6,7 +6,7 @@
  * js-joda with its bundled tz database, not `Intl`: the zone rules ship with the package, so a
  * replayed episode decides the same days whatever Node or ICU version the worker runs.
  */
-import { DateTimeParseException, type Instant, LocalDate, OffsetDateTime, ZoneId } from '@js-joda/core';
+import { type Instant, LocalDate, OffsetDateTime, ZoneId } from '@js-joda/core';
 import '@js-joda/timezone';
 
 export type IsoDate = string;
@@ -17,12 +17,12 @@ export type TimeZone = string;
 const isoDatePattern = /^\d{4}-\d{2}-\d{2}$/;
 const isoInstantPattern = /^\d{4}-\d{2}-\d{2}T/;
 
+/** The parsers throw on a malformed or impossible value (2025-02-30): that is the answer "no". */
 const parseOrUndefined = <T>(parse: () => T): T | undefined => {
   try {
     return parse();
-  } catch (error) {
-    if (error instanceof DateTimeParseException) return undefined;
-    throw error;
+  } catch {
+    return undefined;
   }
 };
 
@@ -50,12 +50,15 @@ export const daysBetween = (from: IsoDate, to: IsoDate): number => parseDate(to)
 
 export const compareDates = (a: IsoDate, b: IsoDate): number => daysBetween(b, a);
 
-export const isBefore = (a: IsoDate, b: IsoDate): boolean => daysBetween(a, b) > 0;
-export const isAfter = (a: IsoDate, b: IsoDate): boolean => daysBetween(a, b) < 0;
-
 /** The department's calendar date at an instant: 19:30 in New York is still that day there. */
 export const localDateOf = (instant: IsoInstant, zone: TimeZone): IsoDate =>
   instantOf(instant).atZone(ZoneId.of(zone)).toLocalDate().toString();
+
+/**
+ * The UTC date of an instant, for readers that know no department (read models). Clinical rules
+ * never use it: their days are the department's, from `localDateOf`.
+ */
+export const dateOf = (instant: IsoInstant): IsoDate => localDateOf(instant, 'UTC');
 
 /**
  * The instant a local day ends (the next day's first moment in the zone): a rule met "through" that
@@ -71,6 +74,3 @@ export const hoursBetween = (from: IsoInstant, to: IsoInstant): number =>
   (instantOf(to).toEpochMilli() - instantOf(from).toEpochMilli()) / 3_600_000;
 
 export const yearOf = (date: IsoDate): number => parseDate(date).year();
-
-export const earliest = (...dates: ReadonlyArray<IsoDate | undefined>): IsoDate | undefined =>
-  dates.filter((d): d is IsoDate => d !== undefined).sort()[0];

@@ -15,7 +15,7 @@ import type { DepartmentSettings } from '../settings';
 import { firstRefusal, type Handler } from './decision';
 import type { PlanOfCareRevised } from './events';
 import { careStarted, notAfterToday, notBefore, stamp } from './guards';
-import type { PlanOfCare, Referral } from './records';
+import type { Goal, PlanOfCare, Referral } from './records';
 import { firstTreatmentDay, type CareEpisodeState } from './state';
 
 export const recordAssessment: Handler<'RecordAssessment'> = (command, state, settings) => {
@@ -81,10 +81,16 @@ export const establishPlanOfCare: Handler<'EstablishPlanOfCare'> = (command, sta
   ];
 };
 
+/** A goal the physician did not certify: new, or an existing goal now measured differently or aiming elsewhere. */
+const isUncertifiedGoal = (current: PlanOfCare, goal: Goal): boolean => {
+  const certified = current.goals.find((old) => old.goalId === goal.goalId);
+  return certified === undefined || certified.measure !== goal.measure || certified.target !== goal.target;
+};
+
 const materialChanges = (current: PlanOfCare, revised: PlanOfCare): PlanOfCareRevised['materialChanges'] => [
   ...(revised.frequencyPerWeek > current.frequencyPerWeek ? (['frequency'] as const) : []),
   ...(revised.durationWeeks > current.durationWeeks ? (['duration'] as const) : []),
-  ...(revised.goals.some((goal) => !current.goals.some((old) => old.goalId === goal.goalId)) ? (['goals'] as const) : []),
+  ...(revised.goals.some((goal) => isUncertifiedGoal(current, goal)) ? (['goals'] as const) : []),
 ];
 
 const isCertified = (state: CareEpisodeState): boolean => state.certification.kind !== 'none';

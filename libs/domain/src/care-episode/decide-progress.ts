@@ -46,6 +46,7 @@ export const recordProgressReport: Handler<'RecordProgressReport'> = (command, s
     return { goalId: goal.goalId, measure: goal.measure, value, status: goalStatus(goal, value, settings) };
   });
   const watch = [...state.plateauWatch, valueOf(plan.primaryMeasure)];
+  // A stream recorded before sessions waited for the decision can reach a report while one is pending.
   const plateau =
     !state.plateauPending &&
     isPlateau(

@@ -7,6 +7,7 @@ import type { BodyRegion, Technique } from '../rules/catalogue';
 import { restrictedTechniqueRefusal } from '../rules/contraindications';
 import { isNoShowPromptDue } from '../rules/no-shows';
 import { mergeSessionLines, type SessionLine } from '../rules/notes';
+import { plateauDecisionRefusal } from '../rules/plateau';
 import { progressReportOverdueRefusal, treatmentDayNotice } from '../rules/progress-reports';
 import type { DepartmentSettings } from '../settings';
 import { firstRefusal, type Decision, type Handler } from './decision';
@@ -78,6 +79,7 @@ const sessionRefusal = (
   return firstRefusal(
     () => readyForSessions(state),
     () => onHoldRefusal(state),
+    () => plateauDecisionRefusal(state.plateauPending),
     () => visitIdTaken(state, command.sessionId),
     () => notAfterToday(session.date, command.at, settings, 'A session'),
     () => notBefore(session.date, firstTreatmentDay(state), 'A session', 'the evaluation'),
@@ -93,7 +95,7 @@ const sessionRefusal = (
       certification.recertificationRequired
         ? new DomainError(
             'RECERTIFICATION_REQUIRED',
-            'The plan of care changed materially (frequency, duration or new goals); it needs recertification before more sessions.',
+            'The plan of care changed materially (frequency, duration, new or changed goals); it needs recertification before more sessions.',
           )
         : undefined,
     () =>

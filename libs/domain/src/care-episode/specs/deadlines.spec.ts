@@ -29,7 +29,7 @@ describe('due dates', () => {
     expect(dueDates(replay(history, thirtyDaySettings).state, thirtyDaySettings)).toEqual([
       { kind: 'verbal-order-signature', lastDay: '2025-03-20', dueAt: '2025-03-21T04:00:00.000Z' },
       { kind: 'certified-period-end', lastDay: '2025-04-29', dueAt: '2025-04-30T04:00:00.000Z' },
-      { kind: 'progress-report', lastDay: '2025-04-04', dueAt: '2025-04-05T04:00:00.000Z' },
+      { kind: 'progress-report', lastDay: '2025-04-03', dueAt: '2025-04-04T04:00:00.000Z' },
       { kind: 'authorization-end', lastDay: '2025-04-30', dueAt: '2025-05-01T04:00:00.000Z' },
       { kind: 'unsigned-note', sessionId: 's-1', dueAt: '2025-03-08T17:00:00.000Z' },
     ]);
@@ -56,8 +56,10 @@ describe('deadline events', () => {
     given(authorized).when(f.markDeadline('certified-period-end', '2025-04-30T04:00:00.000Z')).then([{ type: 'CertifiedPeriodEnded', periodEnd: '2025-04-29' }]));
 
   it('marks the calendar progress report due when the department uses one', () => {
+    // The evaluation day (2025-03-05) is day 1 of 30: the report is due through 2025-04-03.
+    given(authorized, thirtyDaySettings).when(f.markDeadline('progress-report', '2025-04-04T03:59:59.999Z')).thenRefused('DEADLINE_NOT_REACHED');
     given(authorized, thirtyDaySettings)
-      .when(f.markDeadline('progress-report', '2025-04-05T04:00:00.000Z'))
+      .when(f.markDeadline('progress-report', '2025-04-04T04:00:00.000Z'))
       .then([{ type: 'ProgressReportDue', basis: 'calendar-days' }]);
     given(authorized).when(f.markDeadline('progress-report', '2025-04-05T04:00:00.000Z')).thenRefused('DEADLINE_NOT_PENDING');
   });

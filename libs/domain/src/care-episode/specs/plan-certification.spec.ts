@@ -2,6 +2,7 @@ import { defaultDepartmentSettings } from '../../settings';
 import * as f from '../../testing/fixtures';
 import { given } from '../../testing/given-when-then';
 import { dueDates } from '../due-dates';
+import type { Goal } from '../records';
 
 const revise = (overrides: Parameters<typeof f.plan>[0], when = f.at('2025-03-20')) => ({
   type: 'RevisePlanOfCare',
@@ -70,6 +71,23 @@ describe('plan of care', () => {
       .then([{ type: 'PlanOfCareRevised', materialChanges: ['goals'], recertificationRequired: true, periodEnd: '2025-04-29' }]);
     given(f.certified())
       .when(revise({ frequencyPerWeek: 1 }))
+      .then([{ type: 'PlanOfCareRevised', materialChanges: [], recertificationRequired: false }]);
+  });
+
+  it("asks for recertification when an existing goal's target or measure changes, not its wording or date", () => {
+    const [pain, fn] = f.plan().goals as [Goal, Goal];
+    const certified = given(f.certified());
+    const newTarget = certified.when(revise({ goals: [{ ...pain, target: 1 }, fn] }));
+    newTarget.then([{ type: 'PlanOfCareRevised', materialChanges: ['goals'], recertificationRequired: true }]);
+    expect(newTarget.state().certification.recertificationRequired).toBe(true);
+    given([...f.certified(), revise({ goals: [{ ...pain, target: 1 }, fn] })])
+      .when(f.recordSession('s-1', '2025-03-21'))
+      .thenRefused('RECERTIFICATION_REQUIRED', /changed goals/);
+    certified
+      .when(revise({ goals: [pain, { ...fn, measure: 'NPRS', baseline: 7, target: 3 }] }))
+      .then([{ type: 'PlanOfCareRevised', materialChanges: ['goals'], recertificationRequired: true }]);
+    certified
+      .when(revise({ goals: [{ ...pain, description: 'pain at most 2 when gardening', targetDate: '2025-04-20' }, fn] }))
       .then([{ type: 'PlanOfCareRevised', materialChanges: [], recertificationRequired: false }]);
   });
 
