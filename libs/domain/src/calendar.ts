@@ -68,7 +68,8 @@ export const endOfLocalDay = (date: IsoDate, zone: TimeZone): IsoInstant =>
   formatInstant(parseDate(date).plusDays(1).atStartOfDay(ZoneId.of(zone)).toInstant());
 
 /** Elapsed hours (an offer's or a note's clock), not calendar days: a DST change does not stretch them. */
-export const addHours = (instant: IsoInstant, hours: number): IsoInstant => formatInstant(instantOf(instant).plusMillis(Math.round(hours * 3_600_000)));
+export const addHours = (instant: IsoInstant, hours: number): IsoInstant =>
+  formatInstant(instantOf(instant).plusMillis(Math.round(hours * 3_600_000)));
 
 export const hoursBetween = (from: IsoInstant, to: IsoInstant): number =>
   (instantOf(to).toEpochMilli() - instantOf(from).toEpochMilli()) / 3_600_000;
