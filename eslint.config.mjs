@@ -27,7 +27,8 @@ const moduleBoundaries = (domainImports) => [
     enforceBuildableLibDependency: false,
     allow: [],
     depConstraints: [
-      { sourceTag: 'type:domain', onlyDependOnLibsWithTags: [], allowedExternalImports: domainImports },
+      // The calendar library is pure and carries its own tz database (deterministic on replay).
+      { sourceTag: 'type:domain', onlyDependOnLibsWithTags: [], allowedExternalImports: ['@js-joda/core', '@js-joda/timezone', ...domainImports] },
       {
         sourceTag: 'type:contracts',
         onlyDependOnLibsWithTags: ['type:domain'],

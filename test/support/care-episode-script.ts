@@ -2,7 +2,7 @@
  * A short but complete episode as the commands a department would send, dated around today so it runs
  * on a real (not time-skipping) server: evaluation ten days ago, three sessions since, then discharge.
  */
-import { addDays, type CareEpisodeCommand, type PlanOfCare } from '@careflow/domain';
+import { addDays, type CareEpisodeCommand, defaultDepartmentSettings, localDateOf, type PlanOfCare } from '@careflow/domain';
 import { lead, therapistActor, validNpi } from './episode-harness';
 
 export const shortEpisodePlan = (start: string): PlanOfCare => ({
@@ -17,7 +17,7 @@ export const shortEpisodePlan = (start: string): PlanOfCare => ({
 /** Commands after the offer to `therapistId`, in order; `now` is the real clock. */
 export const shortEpisodeCommands = (therapistId: string, now: Date): CareEpisodeCommand[] => {
   const at = now.toISOString();
-  const today = at.slice(0, 10);
+  const today = localDateOf(at, defaultDepartmentSettings.timeZone);
   const start = addDays(today, -10);
   const actor = therapistActor(therapistId);
   const session = (n: number): CareEpisodeCommand[] => [

@@ -17,6 +17,7 @@ import {
   type TherapistProfile,
   defaultDepartmentSettings,
   isIsoDate,
+  localDateOf,
 } from '@careflow/domain';
 import {
   type CommandOutcome,
@@ -108,10 +109,10 @@ const registerSearchAttributes = async (env: TestWorkflowEnvironment): Promise<v
   });
 };
 
-/** The test server's clock, which time skipping moves; commands carry it as `at`. */
+/** The test server's clock, which time skipping moves; commands carry it as `at`, and `today` is the department's. */
 export const clock = async (env: TestWorkflowEnvironment) => {
-  const now = await env.currentTimeMs();
-  return { now: new Date(now).toISOString(), today: new Date(now).toISOString().slice(0, 10) };
+  const now = new Date(await env.currentTimeMs()).toISOString();
+  return { now, today: localDateOf(now, defaultDepartmentSettings.timeZone) };
 };
 
 export const therapistProfile = (therapistId: string, overrides: Partial<TherapistProfile> = {}): TherapistProfile => ({

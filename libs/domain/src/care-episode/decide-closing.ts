@@ -1,7 +1,7 @@
 /** Discharge and cancellation (CLINICAL-RULES §1, §9). */
 import { DomainError } from '../errors';
 import type { OutcomeMeasure } from '../rules/outcome-measures';
-import { buildDischargeSummary, dischargeMeasuresRefusal, dischargeReasonRefusal } from '../rules/discharge';
+import { buildDischargeSummary, dischargeMeasuresRefusal, dischargeReasonRefusal, goalsMetRefusal } from '../rules/discharge';
 import { referralNotice } from './decide-referral';
 import { firstRefusal, type Handler } from './decision';
 import { careStarted, notAfterToday, notBefore, present, stamp, started } from './guards';
@@ -17,7 +17,7 @@ export const dischargeEpisode: Handler<'DischargeEpisode'> = (command, state, se
   const refusal = firstRefusal(
     () => careStarted(state),
     () => dischargeReasonRefusal(command.reason, command.reasonText),
-    () => notAfterToday(command.dischargedOn, command.at, 'A discharge'),
+    () => notAfterToday(command.dischargedOn, command.at, settings, 'A discharge'),
     () => notBefore(command.dischargedOn, lastVisitDate(state), 'A discharge', 'the last visit'),
     () =>
       sessionsOf(state).some((session) => !session.signed)
@@ -39,6 +39,8 @@ export const dischargeEpisode: Handler<'DischargeEpisode'> = (command, state, se
     },
     settings,
   );
+  const unmet = goalsMetRefusal(command.reason, summary.goals);
+  if (unmet) return unmet;
   return [
     {
       type: 'EpisodeDischarged',

@@ -1,11 +1,10 @@
 /** Renewed physician's orders and new or extended payer authorizations (CLINICAL-RULES §2, §7). */
-import { dateOf } from '../calendar';
 import { authorizationChangeRefusal, extendedAuthorization } from '../rules/authorization';
 import { signingPractitionerRefusal, withCanonicalCredential } from '../rules/certification';
 import { referralAgeRefusal, referralValidThrough } from '../rules/referral';
 import { referralNotice } from './decide-referral';
 import { firstRefusal, type Handler } from './decision';
-import { notAfterToday, notBefore, present, stamp, started } from './guards';
+import { localToday, notAfterToday, notBefore, present, stamp, started } from './guards';
 import type { Referral } from './records';
 import { authorizedVisitsUsed } from './state';
 
@@ -17,9 +16,9 @@ export const renewOrder: Handler<'RenewOrder'> = (command, state, settings) => {
   const refusal = firstRefusal(
     () => started(state),
     () => signingPractitionerRefusal(command.orderedBy),
-    () => notAfterToday(command.orderedOn, command.at, 'A renewed order'),
+    () => notAfterToday(command.orderedOn, command.at, settings, 'A renewed order'),
     () => notBefore(command.orderedOn, state.order?.orderedOn, 'A renewed order', 'the order it renews'),
-    () => referralAgeRefusal(command.orderedOn, dateOf(command.at), settings),
+    () => referralAgeRefusal(command.orderedOn, localToday(command.at, settings), settings),
   );
   if (refusal) return refusal;
   return [

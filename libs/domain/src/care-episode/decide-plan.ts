@@ -12,11 +12,12 @@ import {
 } from '../rules/certification';
 import { isTargetBetterThanBaseline, measureDefinitions, measurementRefusal, measurementsRefusal } from '../rules/outcome-measures';
 import { orderExpiredRefusal } from '../rules/referral';
+import type { DepartmentSettings } from '../settings';
 import { firstRefusal, type Handler } from './decision';
 import { fractureAtPlannedSiteEvents } from './decide-screening';
 import type { PlanOfCareRevised, SessionsCertificationDelinquent } from './events';
 import { careStarted, notAfterToday, notBefore, stamp } from './guards';
-import type { Actor, PlanOfCare, Practitioner } from './records';
+import type { Actor, Goal, PlanOfCare, Practitioner } from './records';
 import { firstTreatmentDay, sessionsAwaitingCertification, type CareEpisodeState, type OrderState } from './state';
 
 export const recordAssessment: Handler<'RecordAssessment'> = (command, state, settings) => {
@@ -25,7 +26,7 @@ export const recordAssessment: Handler<'RecordAssessment'> = (command, state, se
     () => careStarted(state),
     () => (state.intake ? undefined : new DomainError('INTAKE_REQUIRED', 'Record the intake and screening before the initial assessment.')),
     () => (state.assessment ? new DomainError('OUT_OF_ORDER', 'The initial assessment is recorded; record a re-evaluation instead.') : undefined),
-    () => notAfterToday(assessment.assessedOn, command.at, 'An assessment'),
+    () => notAfterToday(assessment.assessedOn, command.at, settings, 'An assessment'),
     () => orderExpiredRefusal((state.order as OrderState).validThrough, assessment.assessedOn, settings),
     () => measurementsRefusal(assessment.measures),
   );
@@ -83,10 +84,16 @@ export const establishPlanOfCare: Handler<'EstablishPlanOfCare'> = (command, sta
   ];
 };
 
+/** A goal the physician did not certify: new, or an existing goal now measured differently or aiming elsewhere. */
+const isUncertifiedGoal = (current: PlanOfCare, goal: Goal): boolean => {
+  const certified = current.goals.find((old) => old.goalId === goal.goalId);
+  return certified === undefined || certified.measure !== goal.measure || certified.target !== goal.target;
+};
+
 const materialChanges = (current: PlanOfCare, revised: PlanOfCare): PlanOfCareRevised['materialChanges'] => [
   ...(revised.frequencyPerWeek > current.frequencyPerWeek ? (['frequency'] as const) : []),
   ...(revised.durationWeeks > current.durationWeeks ? (['duration'] as const) : []),
-  ...(revised.goals.some((goal) => !current.goals.some((old) => old.goalId === goal.goalId)) ? (['goals'] as const) : []),
+  ...(revised.goals.some((goal) => isUncertifiedGoal(current, goal)) ? (['goals'] as const) : []),
 ];
 
 const isCertified = (state: CareEpisodeState): boolean => state.certification.kind !== 'none';
@@ -117,12 +124,17 @@ export const revisePlanOfCare: Handler<'RevisePlanOfCare'> = (command, state) =>
   ];
 };
 
-const certifyRefusal = (state: CareEpisodeState, command: { at: string; certifier: Practitioner }, date: IsoDate): Refusal =>
+const certifyRefusal = (
+  state: CareEpisodeState,
+  command: { at: string; certifier: Practitioner },
+  date: IsoDate,
+  settings: DepartmentSettings,
+): Refusal =>
   firstRefusal(
     () => careStarted(state),
     () => needsPlan(state),
     () => signingPractitionerRefusal(command.certifier),
-    () => notAfterToday(date, command.at, 'A certification'),
+    () => notAfterToday(date, command.at, settings, 'A certification'),
     () => notBefore(date, firstTreatmentDay(state), 'A certification', 'the evaluation'),
   );
 
@@ -136,9 +148,9 @@ export const awaitingSessionsDelinquent = (
   return sessionIds.length === 0 ? [] : [{ type: 'SessionsCertificationDelinquent', ...stamp(command), sessionIds, cause }];
 };
 
-export const certifyPlanOfCare: Handler<'CertifyPlanOfCare'> = (command, state) => {
+export const certifyPlanOfCare: Handler<'CertifyPlanOfCare'> = (command, state, settings) => {
   const refusal =
-    certifyRefusal(state, command, command.certifiedOn) ??
+    certifyRefusal(state, command, command.certifiedOn, settings) ??
     (isCertified(state) ? new DomainError('INVALID_STATUS_TRANSITION', 'The plan of care is already certified; recertify it instead.') : undefined);
   if (refusal) return refusal;
   const timely = isOnOrBefore(command.certifiedOn, certificationDueOn(firstTreatmentDay(state) as IsoDate));
@@ -159,7 +171,7 @@ export const certifyPlanOfCare: Handler<'CertifyPlanOfCare'> = (command, state) 
       ];
 };
 
-export const signVerbalOrder: Handler<'SignVerbalOrder'> = (command, state) => {
+export const signVerbalOrder: Handler<'SignVerbalOrder'> = (command, state, settings) => {
   const { certification } = state;
   const refusal = firstRefusal(
     () => careStarted(state),
@@ -167,7 +179,7 @@ export const signVerbalOrder: Handler<'SignVerbalOrder'> = (command, state) => {
       certification.kind === 'verbal' && certification.verbalSignedOn === undefined
         ? undefined
         : new DomainError('VERBAL_ORDER_NOT_PENDING', 'No verbal order is waiting for a signature.'),
-    () => notAfterToday(command.signedOn, command.at, 'A signature'),
+    () => notAfterToday(command.signedOn, command.at, settings, 'A signature'),
     () => notBefore(command.signedOn, certification.certifiedOn, 'A signature', 'the verbal order'),
   );
   if (refusal) return refusal;
@@ -175,9 +187,9 @@ export const signVerbalOrder: Handler<'SignVerbalOrder'> = (command, state) => {
   return [{ type: 'VerbalOrderSigned', ...stamp(command), signedOn: command.signedOn, timely }];
 };
 
-export const recertifyPlanOfCare: Handler<'RecertifyPlanOfCare'> = (command, state) => {
+export const recertifyPlanOfCare: Handler<'RecertifyPlanOfCare'> = (command, state, settings) => {
   const refusal =
-    certifyRefusal(state, command, command.signedOn) ??
+    certifyRefusal(state, command, command.signedOn, settings) ??
     (isCertified(state) ? undefined : new DomainError('CERTIFICATION_REQUIRED', 'The plan of care has no initial certification to renew.'));
   if (refusal) return refusal;
   const { certification } = state;

@@ -29,7 +29,7 @@ export const recordProgressReport: Handler<'RecordProgressReport'> = (command, s
   const refusal = firstRefusal(
     () => needsPlan(state),
     () => duplicate(state.progress.reportIds.includes(command.reportId), `Progress report ${command.reportId}`),
-    () => notAfterToday(command.reportedOn, command.at, 'A progress report'),
+    () => notAfterToday(command.reportedOn, command.at, settings, 'A progress report'),
     () => notBefore(command.reportedOn, state.progress.periodStart, 'A progress report', 'the start of its period'),
     () =>
       state.progress.treatmentDaysInPeriod === 0
@@ -46,6 +46,7 @@ export const recordProgressReport: Handler<'RecordProgressReport'> = (command, s
     return { goalId: goal.goalId, measure: goal.measure, value, status: goalStatus(goal, value, settings) };
   });
   const watch = [...state.plateauWatch, valueOf(plan.primaryMeasure)];
+  // A stream recorded before sessions waited for the decision can reach a report while one is pending.
   const plateau =
     !state.plateauPending &&
     isPlateau(
@@ -73,11 +74,11 @@ export const recordProgressReport: Handler<'RecordProgressReport'> = (command, s
     : events;
 };
 
-export const recordReevaluation: Handler<'RecordReevaluation'> = (command, state) => {
+export const recordReevaluation: Handler<'RecordReevaluation'> = (command, state, settings) => {
   const refusal = firstRefusal(
     () => needsPlan(state),
     () => duplicate(state.reevaluationIds.includes(command.reevaluationId), `Re-evaluation ${command.reevaluationId}`),
-    () => notAfterToday(command.reevaluatedOn, command.at, 'A re-evaluation'),
+    () => notAfterToday(command.reevaluatedOn, command.at, settings, 'A re-evaluation'),
     () => notBefore(command.reevaluatedOn, state.assessment?.assessedOn, 'A re-evaluation', 'the initial assessment'),
     () => measurementsRefusal(command.measures),
   );

@@ -1,5 +1,5 @@
 /** Referral, routing and offers (CLINICAL-RULES §2–3). */
-import { addDays, dateOf, hoursBetween, type IsoInstant } from '../calendar';
+import { addDays, hoursBetween, type IsoInstant } from '../calendar';
 import { DomainError, type Refusal } from '../errors';
 import { nextRoutingStep, rankTherapists, routingOfferDeadline, type RoutingStep } from '../routing';
 import { maxCertifiedPeriodDays, withCanonicalCredential } from '../rules/certification';
@@ -7,7 +7,7 @@ import { normalizeIcd10Cm, referralRefusal, referralValidThrough } from '../rule
 import type { DepartmentSettings } from '../settings';
 import { firstRefusal, type Decision, type Handler } from './decision';
 import type { CareEpisodeEvent, ReferringProviderNoticeIssued } from './events';
-import { present, stamp, started } from './guards';
+import { localToday, present, stamp, started } from './guards';
 import type { Actor, Referral } from './records';
 import { pendingOffer, type CareEpisodeState, type OfferRecord } from './state';
 
@@ -85,7 +85,7 @@ export const receiveReferral: Handler<'ReceiveReferral'> = (command, state, sett
   const referral = canonicalReferral(command.referral);
   const refusal = referralRefusal(
     { referringProviderNpi: referral.referringProvider.npi, diagnosisCodes: referral.diagnosisCodes, referralDate: referral.referralDate },
-    dateOf(command.at),
+    localToday(command.at, settings),
     settings,
   );
   if (refusal) return refusal;
@@ -117,7 +117,7 @@ export const routeReferral: Handler<'RouteReferral'> = (command, state, settings
   const request = {
     patientState: referral.patient.stateOfResidence,
     referralDate: referral.referralDate,
-    expectedPlanEnd: command.expectedPlanEnd ?? addDays(dateOf(command.at), maxCertifiedPeriodDays - 1),
+    expectedPlanEnd: command.expectedPlanEnd ?? addDays(localToday(command.at, settings), maxCertifiedPeriodDays - 1),
     diagnosisCodes: referral.diagnosisCodes,
     cancerHistory: referral.cancerHistory ?? false,
     previousTherapistIds: command.previousTherapistIds,

@@ -1,5 +1,4 @@
 /** Intake, contraindication screening, clearance, hold and resume (CLINICAL-RULES §4). */
-import { dateOf } from '../calendar';
 import { DomainError } from '../errors';
 import { isQualifiedCertifier, withCanonicalCredential } from '../rules/certification';
 import type { BodyRegion } from '../rules/catalogue';
@@ -15,7 +14,7 @@ import {
 import type { CommandOf } from './commands';
 import { firstRefusal, type Decision, type Handler } from './decision';
 import type { CareEpisodeEvent } from './events';
-import { careStarted, duplicate, notAfterToday, present, stamp } from './guards';
+import { careStarted, duplicate, localToday, notAfterToday, present, stamp } from './guards';
 import type { PlanOfCare, Referral } from './records';
 import { treatedRegions, unclearedContraindications, type CareEpisodeState, type ContraindicationState } from './state';
 
@@ -48,16 +47,16 @@ const reservedFindingIds = (findings: readonly ScreeningFinding[]) => () =>
     ? new DomainError('INVALID_COMMAND', `Finding ids starting with "${derivedFindingIdPrefix}" are reserved for findings derived from the intake.`)
     : undefined;
 
-export const recordIntake: Handler<'RecordIntake'> = (command, state): Decision => {
+export const recordIntake: Handler<'RecordIntake'> = (command, state, settings): Decision => {
   const refusal = firstRefusal(
     () => careStarted(state),
     () => (state.intake ? new DomainError('OUT_OF_ORDER', 'Intake is already recorded for this episode.') : undefined),
     reservedFindingIds(command.intake.findings),
-    ...command.intake.recentSurgeries.map((surgery) => () => notAfterToday(surgery.date, command.at, 'A surgery')),
+    ...command.intake.recentSurgeries.map((surgery) => () => notAfterToday(surgery.date, command.at, settings, 'A surgery')),
     findingsRefusal(command.intake.findings),
   );
   if (refusal) return refusal;
-  const screenedOn = dateOf(command.at);
+  const screenedOn = localToday(command.at, settings);
   const findings = [...command.intake.findings, ...findingsFromIntake(command.intake)];
   const found = findings
     .map((finding) => screen(finding, screenedOn, treatedRegions(state)))
@@ -65,7 +64,7 @@ export const recordIntake: Handler<'RecordIntake'> = (command, state): Decision 
   return [{ type: 'IntakeRecorded', ...stamp(command), intake: { ...command.intake, findings } }, ...screeningEvents(command, state, found)];
 };
 
-export const flagContraindication: Handler<'FlagContraindication'> = (command, state) => {
+export const flagContraindication: Handler<'FlagContraindication'> = (command, state, settings) => {
   const refusal = firstRefusal(
     () => careStarted(state),
     () => (state.intake ? undefined : new DomainError('INTAKE_REQUIRED', 'Record the intake before flagging further findings.')),
@@ -73,7 +72,7 @@ export const flagContraindication: Handler<'FlagContraindication'> = (command, s
     findingsRefusal([command.finding]),
   );
   if (refusal) return refusal;
-  const contraindication = screen(command.finding, dateOf(command.at), treatedRegions(state));
+  const contraindication = screen(command.finding, localToday(command.at, settings), treatedRegions(state));
   if (contraindication === undefined) {
     return new DomainError(
       'INVALID_COMMAND',
@@ -117,10 +116,10 @@ export const requestClearance: Handler<'RequestClearance'> = (command, state) =>
   ];
 };
 
-export const grantClearance: Handler<'GrantClearance'> = (command, state) => {
+export const grantClearance: Handler<'GrantClearance'> = (command, state, settings) => {
   const refusal = firstRefusal(
     () => careStarted(state),
-    () => notAfterToday(command.clearedOn, command.at, 'A clearance'),
+    () => notAfterToday(command.clearedOn, command.at, settings, 'A clearance'),
     () =>
       isQualifiedCertifier(command.clearedBy.credential)
         ? undefined

@@ -1,5 +1,5 @@
 /** Treatment sessions, missed visits, signatures and addenda (CLINICAL-RULES §7). */
-import { dateOf, daysBetween, type IsoDate } from '../calendar';
+import { daysBetween, type IsoDate } from '../calendar';
 import { billingRelevantLineChanges, findCodePairConflict } from '../billing';
 import { DomainError, type Refusal } from '../errors';
 import { authorizationRefusal } from '../rules/authorization';
@@ -7,11 +7,12 @@ import type { BodyRegion, Technique } from '../rules/catalogue';
 import { restrictedTechniqueRefusal } from '../rules/contraindications';
 import { isNoShowPromptDue } from '../rules/no-shows';
 import { mergeSessionLines, type SessionLine } from '../rules/notes';
+import { plateauDecisionRefusal } from '../rules/plateau';
 import { progressReportOverdueRefusal, treatmentDayNotice } from '../rules/progress-reports';
 import type { DepartmentSettings } from '../settings';
 import { firstRefusal, type Decision, type Handler } from './decision';
 import type { CareEpisodeEvent } from './events';
-import { careStarted, duplicate, notAfterToday, notBefore, present, stamp } from './guards';
+import { careStarted, duplicate, localToday, notAfterToday, notBefore, present, stamp } from './guards';
 import type { PlanOfCare, RegionPressure, SessionDocumentation } from './records';
 import {
   authorizedVisitsUsed,
@@ -92,8 +93,9 @@ const sessionRefusal = (
   return firstRefusal(
     () => readyForSessions(state),
     () => onHoldRefusal(state),
+    () => plateauDecisionRefusal(state.plateauPending),
     () => visitIdTaken(state, command.sessionId),
-    () => notAfterToday(session.date, command.at, 'A session'),
+    () => notAfterToday(session.date, command.at, settings, 'A session'),
     () => notBefore(session.date, firstTreatmentDay(state), 'A session', 'the evaluation'),
     () => notBefore(session.date, progress.periodStart, 'A session', 'the last progress report'),
     () =>
@@ -107,7 +109,7 @@ const sessionRefusal = (
       certification.recertificationRequired
         ? new DomainError(
             'RECERTIFICATION_REQUIRED',
-            'The plan of care changed materially (frequency, duration or new goals); it needs recertification before more sessions.',
+            'The plan of care changed materially (frequency, duration, new or changed goals); it needs recertification before more sessions.',
           )
         : undefined,
     () =>
@@ -176,30 +178,31 @@ const openSession = (state: CareEpisodeState, sessionId: string): SessionVisit |
   return session;
 };
 
-const sameDay = (session: SessionVisit, at: string, what: string): Refusal =>
-  dateOf(at) === session.documentation.date
+/** "The same day" is the department's day: 19:30 in New York is not tomorrow because UTC says so. */
+const sameDay = (session: SessionVisit, at: string, settings: DepartmentSettings, what: string): Refusal =>
+  localToday(at, settings) === session.documentation.date
     ? undefined
     : new DomainError('INVALID_SESSION', `A session can only be ${what} on the day it took place.`);
 
-export const pauseSession: Handler<'PauseSession'> = (command, state) => {
+export const pauseSession: Handler<'PauseSession'> = (command, state, settings) => {
   const session = openSession(state, command.sessionId);
   if (session instanceof DomainError) return session;
   return (
     firstRefusal(
       () => (session.paused ? new DomainError('SESSION_NOT_IN_PROGRESS', 'The session is already paused.') : undefined),
-      () => sameDay(session, command.at, 'paused'),
+      () => sameDay(session, command.at, settings, 'paused'),
     ) ?? [{ type: 'SessionPaused', ...stamp(command), sessionId: session.sessionId, reason: command.reason }]
   );
 };
 
-export const resumeSession: Handler<'ResumeSession'> = (command, state) => {
+export const resumeSession: Handler<'ResumeSession'> = (command, state, settings) => {
   const session = openSession(state, command.sessionId);
   if (session instanceof DomainError) return session;
   const { continuation } = command;
   return (
     firstRefusal(
       () => (session.paused ? undefined : new DomainError('SESSION_NOT_PAUSED', 'Only a paused session can be resumed.')),
-      () => sameDay(session, command.at, 'resumed'),
+      () => sameDay(session, command.at, settings, 'resumed'),
       () => onHoldRefusal(state),
       () => treatmentRefusal(state, continuation),
       () =>
@@ -213,15 +216,19 @@ export const resumeSession: Handler<'ResumeSession'> = (command, state) => {
   );
 };
 
-const missedVisitRefusal = (state: CareEpisodeState, command: { sessionId: string; date: IsoDate; at: string }): Refusal =>
+const missedVisitRefusal = (
+  state: CareEpisodeState,
+  command: { sessionId: string; date: IsoDate; at: string },
+  settings: DepartmentSettings,
+): Refusal =>
   firstRefusal(
     () => careStarted(state),
     () => visitIdTaken(state, command.sessionId),
-    () => notAfterToday(command.date, command.at, 'A missed visit'),
+    () => notAfterToday(command.date, command.at, settings, 'A missed visit'),
   );
 
-export const cancelSession: Handler<'CancelSession'> = (command, state) =>
-  missedVisitRefusal(state, command) ?? [
+export const cancelSession: Handler<'CancelSession'> = (command, state, settings) =>
+  missedVisitRefusal(state, command, settings) ?? [
     {
       type: 'SessionCancelled',
       ...stamp(command),
@@ -233,7 +240,7 @@ export const cancelSession: Handler<'CancelSession'> = (command, state) =>
   ];
 
 export const recordNoShow: Handler<'RecordNoShow'> = (command, state, settings): Decision => {
-  const refusal = missedVisitRefusal(state, command);
+  const refusal = missedVisitRefusal(state, command, settings);
   if (refusal) return refusal;
   const consecutiveNoShows = state.consecutiveNoShows + 1;
   return [

@@ -5,7 +5,7 @@
  * `evolve` and replay never need settings.
  */
 import { DomainError } from '../errors';
-import { defaultDepartmentSettings, type DepartmentSettings } from '../settings';
+import { defaultDepartmentSettings, departmentSettingsRefusal, type DepartmentSettings } from '../settings';
 import { parseCommand } from './command-schemas';
 import type { CareEpisodeCommand, CareEpisodeCommandType } from './commands';
 import { recordTherapyThresholdCrossing } from './decide-billing';
@@ -99,7 +99,7 @@ export const decide = (
 ): Decision => {
   const parsed = parseCommand(command);
   if (parsed instanceof DomainError) return parsed;
-  const refusal = roleRefusal(parsed.type, parsed.actor.role);
+  const refusal = roleRefusal(parsed.type, parsed.actor.role) ?? departmentSettingsRefusal(settings);
   if (refusal) return refusal;
   try {
     return (handlers[parsed.type] as Handler<CareEpisodeCommandType>)(parsed, state, settings);

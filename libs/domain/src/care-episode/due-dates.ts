@@ -2,10 +2,10 @@
  * Every deadline still open in an episode, so the workflow can arm one timer per entry and send
  * `MarkDeadlinePassed` when it fires. A deadline that has fired or no longer applies is not listed.
  */
-import { addDays, addHours, type IsoDate, type IsoInstant } from '../calendar';
+import { addHours, endOfLocalDay, type IsoDate, type IsoInstant, type TimeZone } from '../calendar';
 import { certificationDueOn, verbalOrderSignatureDueOn } from '../rules/certification';
 import { progressReportCalendarDueOn } from '../rules/progress-reports';
-import type { DepartmentSettings } from '../settings';
+import { timeZoneOf, type DepartmentSettings } from '../settings';
 import type { DeadlineKind } from './commands';
 import { isClosed, pendingOffer, sessionsOf, type CareEpisodeState } from './state';
 
@@ -19,11 +19,14 @@ export interface DueDate {
   readonly therapistId?: string;
 }
 
-/** A date rule is met through its last day, so it has passed at the start of the next (UTC). */
-const passedAfter = (kind: DeadlineKind, lastDay: IsoDate): DueDate => ({
+/**
+ * A date rule is met through its last day, so it has passed when the department's local day ends:
+ * the workflow's timer fires at the department's midnight.
+ */
+const passedAfter = (zone: TimeZone) => (kind: DeadlineKind, lastDay: IsoDate): DueDate => ({
   kind,
   lastDay,
-  dueAt: `${addDays(lastDay, 1)}T00:00:00.000Z`,
+  dueAt: endOfLocalDay(lastDay, zone),
 });
 
 export const dueDates = (state: CareEpisodeState, settings: DepartmentSettings): DueDate[] => {
@@ -36,18 +39,19 @@ export const dueDates = (state: CareEpisodeState, settings: DepartmentSettings):
     progress.periodStart === undefined ? undefined : progressReportCalendarDueOn(progress.periodStart, settings);
   const authorizationEnd = state.authorization?.endDate;
   const careStarted = state.status === 'active' || state.status === 'onhold';
+  const passedAfterLastDay = passedAfter(timeZoneOf(settings));
   return [
     ...(offer ? [{ kind: 'offer-expiry', dueAt: offer.expiresAt, therapistId: offer.therapistId } as const] : []),
     ...(planned && certification.kind === 'none' && !certification.certificationDeadlinePassed
-      ? [passedAfter('certification', certificationDueOn(start))]
+      ? [passedAfterLastDay('certification', certificationDueOn(start))]
       : []),
     ...(certification.kind === 'verbal' && certification.verbalSignedOn === undefined && !certification.verbalOrderDeadlinePassed
-      ? [passedAfter('verbal-order-signature', verbalOrderSignatureDueOn(certification.certifiedOn as IsoDate))]
+      ? [passedAfterLastDay('verbal-order-signature', verbalOrderSignatureDueOn(certification.certifiedOn as IsoDate))]
       : []),
-    ...(planned && !certification.periodEndPassed ? [passedAfter('certified-period-end', certification.periodEnd as IsoDate)] : []),
-    ...(calendarReportDue !== undefined && !progress.calendarDeadlinePassed ? [passedAfter('progress-report', calendarReportDue)] : []),
+    ...(planned && !certification.periodEndPassed ? [passedAfterLastDay('certified-period-end', certification.periodEnd as IsoDate)] : []),
+    ...(calendarReportDue !== undefined && !progress.calendarDeadlinePassed ? [passedAfterLastDay('progress-report', calendarReportDue)] : []),
     ...(careStarted && authorizationEnd !== undefined && !state.authorizationEndPassed
-      ? [passedAfter('authorization-end', authorizationEnd)]
+      ? [passedAfterLastDay('authorization-end', authorizationEnd)]
       : []),
     ...sessionsOf(state)
       .filter((session) => !session.signed && !session.signatureOverduePassed)

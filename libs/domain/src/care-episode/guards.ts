@@ -1,6 +1,7 @@
 /** Refusals that many commands share: where the episode is in its lifecycle, and dates. */
-import { dateOf, daysBetween, type IsoDate, type IsoInstant } from '../calendar';
+import { daysBetween, localDateOf, type IsoDate, type IsoInstant } from '../calendar';
 import { DomainError, type Refusal } from '../errors';
+import { timeZoneOf, type DepartmentSettings } from '../settings';
 import type { Actor } from './records';
 import { isClosed, type CareEpisodeState } from './state';
 
@@ -21,8 +22,11 @@ export const careStarted = (state: CareEpisodeState): Refusal =>
     ? new DomainError('OUT_OF_ORDER', 'Care starts when a therapist accepts the referral; this step comes after that.')
     : undefined);
 
-export const notAfterToday = (date: IsoDate, at: IsoInstant, what: string): Refusal =>
-  daysBetween(dateOf(at), date) > 0
+/** The department's calendar date at the command's instant. */
+export const localToday = (at: IsoInstant, settings: DepartmentSettings): IsoDate => localDateOf(at, timeZoneOf(settings));
+
+export const notAfterToday = (date: IsoDate, at: IsoInstant, settings: DepartmentSettings, what: string): Refusal =>
+  daysBetween(localToday(at, settings), date) > 0
     ? new DomainError('INVALID_COMMAND', `${what} cannot be later than the day it is recorded.`)
     : undefined;
 

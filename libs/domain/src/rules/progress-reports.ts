@@ -19,9 +19,12 @@ export const treatmentDayNotice = (treatmentDayNumber: number): TreatmentDayNoti
   return undefined;
 };
 
-/** Last calendar day a session may be documented without a new report; undefined when the setting is off. */
+/**
+ * Last calendar day a session may be documented without a new report; undefined when the setting is
+ * off. The period's first day (the evaluation or the last report) is day 1, so 30 days end on day 30.
+ */
 export const progressReportCalendarDueOn = (periodStart: IsoDate, settings: DepartmentSettings): IsoDate | undefined =>
-  settings.progressReportCalendarDays === null ? undefined : addDays(periodStart, settings.progressReportCalendarDays);
+  settings.progressReportCalendarDays === null ? undefined : addDays(periodStart, settings.progressReportCalendarDays - 1);
 
 /**
  * Refuses a session that would make a new treatment day past the 10th, or fall after the calendar

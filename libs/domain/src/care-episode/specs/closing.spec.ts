@@ -27,6 +27,21 @@ describe('discharge', () => {
     given(signed).when(discharge({ reason: 'bored' })).thenRefused('INVALID_DISCHARGE_REASON');
   });
 
+  it('discharges for goals met only when every goal is achieved at the discharge measures, naming those that are not', () => {
+    const atDischarge = (nprs: number, odi: number) => [
+      { measure: 'NPRS', value: nprs },
+      { measure: 'ODI', value: odi },
+    ];
+    given(signed).when(discharge({ reason: 'goals-met' })).thenRefused('GOALS_NOT_MET', /not achieved: goal-pain, goal-function\./);
+    const oneUnmet = given(signed).when(discharge({ reason: 'goals-met', measures: atDischarge(2, 30) }));
+    oneUnmet.thenRefused('GOALS_NOT_MET', /not achieved: goal-function\./);
+    expect((oneUnmet.result as { details: object }).details).toEqual({ goalIds: 'goal-function' });
+    given(signed)
+      .when(discharge({ reason: 'goals-met', measures: atDischarge(2, 20) }))
+      .then([{ type: 'EpisodeDischarged', reason: 'goals-met', summary: { goals: [{ status: 'achieved' }, { status: 'achieved' }] } }, { type: 'ReferringProviderNoticeIssued' }]);
+    given(f.accepted()).when(discharge({ reason: 'goals-met', measures: [] })).thenRefused('GOALS_NOT_MET', /no plan of care goals/);
+  });
+
   it('needs every note signed, and a date not before the last visit', () => {
     given([...f.certified(), s1]).when(discharge()).thenRefused('SESSION_NOT_SIGNED');
     given(signed).when(discharge({ dischargedOn: '2025-03-06' })).thenRefused('INVALID_COMMAND', /last visit/);

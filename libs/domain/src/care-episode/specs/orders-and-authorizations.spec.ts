@@ -92,12 +92,12 @@ describe('a new or extended authorization', () => {
 
   it('re-arms the authorization-end deadline for a later end date, not for added visits alone', () => {
     const settings = defaultDepartmentSettings;
-    const passed = [...certifiedWith({ visits: 12, endDate: '2025-03-08' }), f.markDeadline('authorization-end', '2025-03-09T00:00:00.000Z')];
+    const passed = [...certifiedWith({ visits: 12, endDate: '2025-03-08' }), f.markDeadline('authorization-end', '2025-03-09T05:00:00.000Z')];
     const authorizationEnd = (state: Parameters<typeof dueDates>[0]) => dueDates(state, settings).find((due) => due.kind === 'authorization-end');
     expect(authorizationEnd(given(passed).when(recordAuthorization({ endDate: '2025-03-31' })).state())).toEqual({
       kind: 'authorization-end',
       lastDay: '2025-03-31',
-      dueAt: '2025-04-01T00:00:00.000Z',
+      dueAt: '2025-04-01T04:00:00.000Z',
     });
     expect(authorizationEnd(given(passed).when(recordAuthorization({ addedVisits: 2 })).state())).toBeUndefined();
   });

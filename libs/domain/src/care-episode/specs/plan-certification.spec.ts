@@ -2,6 +2,7 @@ import { defaultDepartmentSettings } from '../../settings';
 import * as f from '../../testing/fixtures';
 import { given } from '../../testing/given-when-then';
 import { dueDates } from '../due-dates';
+import type { Goal } from '../records';
 
 const revise = (overrides: Parameters<typeof f.plan>[0], when = f.at('2025-03-20')) => ({
   type: 'RevisePlanOfCare',
@@ -73,6 +74,23 @@ describe('plan of care', () => {
       .then([{ type: 'PlanOfCareRevised', materialChanges: [], recertificationRequired: false }]);
   });
 
+  it("asks for recertification when an existing goal's target or measure changes, not its wording or date", () => {
+    const [pain, fn] = f.plan().goals as [Goal, Goal];
+    const certified = given(f.certified());
+    const newTarget = certified.when(revise({ goals: [{ ...pain, target: 1 }, fn] }));
+    newTarget.then([{ type: 'PlanOfCareRevised', materialChanges: ['goals'], recertificationRequired: true }]);
+    expect(newTarget.state().certification.recertificationRequired).toBe(true);
+    given([...f.certified(), revise({ goals: [{ ...pain, target: 1 }, fn] })])
+      .when(f.recordSession('s-1', '2025-03-21'))
+      .thenRefused('RECERTIFICATION_REQUIRED', /changed goals/);
+    certified
+      .when(revise({ goals: [pain, { ...fn, measure: 'NPRS', baseline: 7, target: 3 }] }))
+      .then([{ type: 'PlanOfCareRevised', materialChanges: ['goals'], recertificationRequired: true }]);
+    certified
+      .when(revise({ goals: [{ ...pain, description: 'pain at most 2 when gardening', targetDate: '2025-04-20' }, fn] }))
+      .then([{ type: 'PlanOfCareRevised', materialChanges: [], recertificationRequired: false }]);
+  });
+
   it('follows a new primary measure for plateau detection', () => {
     const revised = given(f.certified()).when(revise({ primaryMeasure: 'ODI' }));
     expect(revised.state().plateauWatch).toEqual([40]);
@@ -130,11 +148,11 @@ describe('recertification', () => {
 
   it('re-arms the period-end deadline for the new period', () => {
     const settings = defaultDepartmentSettings;
-    const renewed = given([...f.certified(), f.markDeadline('certified-period-end', '2025-04-30T00:00:00.000Z')]).when(recertify('2025-04-30'));
+    const renewed = given([...f.certified(), f.markDeadline('certified-period-end', '2025-04-30T04:00:00.000Z')]).when(recertify('2025-04-30'));
     expect(dueDates(renewed.state(), settings).find((due) => due.kind === 'certified-period-end')).toEqual({
       kind: 'certified-period-end',
       lastDay: '2025-06-24',
-      dueAt: '2025-06-25T00:00:00.000Z',
+      dueAt: '2025-06-25T04:00:00.000Z',
     });
   });
 });

@@ -49,7 +49,17 @@ const earlierSession = fc.integer({ min: 0, max: 5 });
 const otherDayArb: fc.Arbitrary<Day> = fc.oneof(
   {
     weight: 6,
-    arbitrary: fc.constant<Day>((day, index) => [f.progressReport(`r-${index}`, day, [{ measure: 'NPRS', value: 6 }, { measure: 'ODI', value: 38 }])]),
+    // These reports plateau every two periods, and sessions then wait for the clinician: mostly the
+    // decision follows the report (refused when no plateau is pending), sometimes it never comes.
+    arbitrary: fc.integer({ min: 0, max: 4 }).map(
+      (decides): Day =>
+        (day, index) => [
+          f.progressReport(`r-${index}`, day, [{ measure: 'NPRS', value: 6 }, { measure: 'ODI', value: 38 }]),
+          ...(decides > 0
+            ? [{ type: 'DecideAfterPlateau', at: f.at(day, '18:30'), actor: f.therapist, decision: 'continue-as-maintenance', justification: 'keeps function' }]
+            : []),
+        ],
+    ),
   },
   fc.constant<Day>((day) => [{ type: 'RecertifyPlanOfCare', at: f.at(day, '18:00'), actor: f.lead, certifier: f.physician, signedOn: day }]),
   fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 4, max: 16 })).map(
