@@ -1,11 +1,12 @@
 import * as f from '../../testing/fixtures';
 import { given } from '../../testing/given-when-then';
+import type { CommandOf } from '../commands';
 
 const measures = (nprs: number, odi = 35) => [
   { measure: 'NPRS', value: nprs },
   { measure: 'ODI', value: odi },
 ] as const;
-const reevaluate = (overrides: object = {}) => ({
+const reevaluate = (overrides: Partial<CommandOf<'RecordReevaluation'>> = {}): CommandOf<'RecordReevaluation'> => ({
   type: 'RecordReevaluation',
   at: f.at('2025-03-10'),
   actor: f.therapist,
@@ -17,7 +18,7 @@ const reevaluate = (overrides: object = {}) => ({
   billAsReevaluation: true,
   ...overrides,
 });
-const decideAfterPlateau = (decision: string, justification?: string) => ({
+const decideAfterPlateau = (decision: CommandOf<'DecideAfterPlateau'>['decision'], justification?: string): CommandOf<'DecideAfterPlateau'> => ({
   type: 'DecideAfterPlateau',
   at: f.at('2025-03-12'),
   actor: f.therapist,
