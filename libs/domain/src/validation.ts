@@ -41,6 +41,7 @@ export const text = (max: number) => {
   const phrase = must(`a non-empty text of at most ${max} characters`);
   return z
     .string(phrase)
+    .min(1, phrase)
     .max(max, phrase)
     .refine((value) => value.trim() !== '', phrase)
     .refine(isStorable, storableText);
@@ -50,13 +51,20 @@ export const text = (max: number) => {
 export const identifier = (max = maxIdLength) =>
   text(max).refine((value) => !hasControlCharacter(value), must(`an identifier of at most ${max} characters without control characters`));
 
-export const isoDate = z.string(must('a calendar date (YYYY-MM-DD)')).refine(isIsoDate, must('a calendar date (YYYY-MM-DD)'));
+const datePhrase = must('a calendar date (YYYY-MM-DD)');
+export const isoDate = z
+  .string(datePhrase)
+  .regex(/^\d{4}-\d{2}-\d{2}$/, datePhrase)
+  .refine(isIsoDate, datePhrase);
 
 // An instant without an offset would be read in the local time zone of whichever machine replays it.
 // Date.parse would roll 2025-02-30 over into March, so the date part is checked on its own.
-const isoInstantPattern = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
+const isoInstantPattern = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
 const instantPhrase = must('an ISO 8601 instant with an offset (Z or ±hh:mm)');
-export const isoInstant = z.string(instantPhrase).refine((value) => isIsoDate(isoInstantPattern.exec(value)?.[1]), instantPhrase);
+export const isoInstant = z
+  .string(instantPhrase)
+  .regex(isoInstantPattern, instantPhrase)
+  .refine((value) => isIsoDate(value.slice(0, 10)), instantPhrase);
 
 export const integer = (min: number, max: number) => {
   const phrase = must(`a whole number from ${min} to ${max}`);
