@@ -58,7 +58,7 @@ export const isoDate = z
   .refine(isIsoDate, datePhrase);
 
 // An instant without an offset would be read in the local time zone of whichever machine replays it.
-// Date.parse would roll 2025-02-30 over into March, so the date part is checked on its own.
+// The pattern cannot know the length of a month, so the date part is checked as a calendar date.
 const isoInstantPattern = /^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d(:[0-5]\d(\.\d{1,9})?)?(Z|[+-]([01]\d|2[0-3]):[0-5]\d)$/;
 const instantPhrase = must('an ISO 8601 instant with an offset (Z or ±hh:mm)');
 export const isoInstant = z

@@ -251,7 +251,7 @@ const commandSchemas = {
   }),
   CancelEpisode: command('CancelEpisode', { reason: shortText }),
   MarkDeadlinePassed: command('MarkDeadlinePassed', { deadline: oneOf(deadlineKinds), sessionId: id.optional() }),
-} as const;
+};
 
 /** The zod schema of each command, for callers that check commands at their own edge. */
 export const careEpisodeCommandSchemas: { readonly [T in CareEpisodeCommandType]: (typeof commandSchemas)[T] } = commandSchemas;
