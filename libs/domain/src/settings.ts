@@ -1,7 +1,8 @@
 import { isTimeZone, type TimeZone } from './calendar';
 import { DomainError, type Refusal } from './errors';
 import { defaultRoutingSettings, type RoutingSettings } from './routing';
-import { decimal, integer, nullable, object, optional, type Schema } from './validation';
+import { z } from 'zod';
+import { decimal, firstProblem, integer, record } from './validation';
 
 /**
  * The department's and payer's choices among the rules (the numbers CLINICAL-RULES marks as settings).
@@ -52,23 +53,25 @@ export const departmentSettingsRefusal = (settings: DepartmentSettings): Refusal
     ? undefined
     : new DomainError('INVALID_SETTINGS', "The department's time zone is not a known time-zone name (such as America/New_York); fix the department settings.");
 
-/** A time-zone name js-joda knows; the value itself is never echoed. */
-const knownTimeZone: Schema<TimeZone> = (value: unknown, path: string) =>
-  isTimeZone(value) ? undefined : `${path} must be a known time-zone name (such as America/New_York)`;
+const timeZonePhrase = 'must be a known time-zone name (such as America/New_York)';
 
 /**
  * Bounds a department's settings must keep: wide enough for any payer's contract, narrow enough that a
- * slip of the keyboard (0 days, 10 000 hours) cannot switch a rule off.
+ * slip of the keyboard (0 days, 10 000 hours) cannot switch a rule off. A missing time zone reads as UTC
+ * (see timeZoneOf).
  */
-const departmentSettingsSchema: Schema<DepartmentSettings> = object<DepartmentSettings>({
-  timeZone: optional(knownTimeZone),
+const departmentSettingsSchema = record({
+  timeZone: z.string({ error: timeZonePhrase }).refine(isTimeZone, { error: timeZonePhrase }).optional(),
   referralValidityDays: integer(1, 365),
-  mcid: object<DepartmentSettings['mcid']>({ ODI: decimal(1, 50), NDI: decimal(1, 50) }),
-  progressReportCalendarDays: nullable(integer(1, 90)),
+  mcid: record({ ODI: decimal(1, 50), NDI: decimal(1, 50) }),
+  progressReportCalendarDays: integer(1, 90).nullable(),
   noShowPromptAfter: integer(1, 20),
   unsignedNoteHours: integer(1, 24 * 14),
-  routing: object<RoutingSettings>({ caseloadLimit: integer(1, 200), offerTimeoutHours: decimal(1, 24 * 14), maxOffers: integer(1, 20) }),
+  routing: record({ caseloadLimit: integer(1, 200), offerTimeoutHours: decimal(1, 24 * 14), maxOffers: integer(1, 20) }),
 });
 
 /** The first problem with a department's settings ("settings.routing.maxOffers must be …"), or undefined. */
-export const departmentSettingsProblem = (value: unknown): string | undefined => departmentSettingsSchema(value, 'settings');
+export const departmentSettingsProblem = (value: unknown): string | undefined => {
+  const parsed = departmentSettingsSchema.safeParse(value);
+  return parsed.success ? undefined : firstProblem(parsed.error, 'settings');
+};

@@ -1,6 +1,6 @@
 /**
  * The care-episode decider: `decide(command, state, settings)` answers with the events to append or
- * the rule's refusal; it never throws and never reads a clock. Settings are passed on every call
+ * the rule's refusal; it throws only on a bug, and never reads a clock. Settings are passed on every call
  * (the department's current settings); what a rule decided with them is written into the events, so
  * `evolve` and replay never need settings.
  */
@@ -89,8 +89,8 @@ const handlers: { readonly [T in CareEpisodeCommandType]: Handler<T> } = {
 
 /**
  * `command` is `unknown` on purpose: it is checked here, so callers may pass what arrived over the
- * wire. A failure nobody foresaw still comes back as a DomainError, never as a throw, and without
- * the failure's text (it could echo PHI).
+ * wire. A malformed command is refused; a handler that throws is a bug and the throw goes on (the
+ * workflow task fails and Temporal retries it once the bug is fixed), never disguised as a refusal.
  */
 export const decide = (
   command: CareEpisodeCommand | unknown,
@@ -101,11 +101,7 @@ export const decide = (
   if (parsed instanceof DomainError) return parsed;
   const refusal = roleRefusal(parsed.type, parsed.actor.role) ?? departmentSettingsRefusal(settings);
   if (refusal) return refusal;
-  try {
-    return (handlers[parsed.type] as Handler<CareEpisodeCommandType>)(parsed, state, settings);
-  } catch {
-    return new DomainError('INVALID_COMMAND', `The ${parsed.type} command could not be decided in the episode's current state.`);
-  }
+  return (handlers[parsed.type] as Handler<CareEpisodeCommandType>)(parsed, state, settings);
 };
 
 /** State after a sequence of events, from the beginning. */

@@ -208,12 +208,12 @@ export const markDeadline = (
 });
 
 /** Referral received, routed, accepted by t-1. */
-export const accepted = (): unknown[] => [receiveReferral(), routeReferral(), acceptOffer()];
+export const accepted = (): CareEpisodeCommand[] => [receiveReferral(), routeReferral(), acceptOffer()];
 /** … and intake, assessment on 2025-03-05 and the plan of care (not yet certified). */
-export const planned = (): unknown[] => [...accepted(), recordIntake(), recordAssessment(), establishPlan()];
+export const planned = (): CareEpisodeCommand[] => [...accepted(), recordIntake(), recordAssessment(), establishPlan()];
 /** … and certified in writing on 2025-03-06. */
-export const certified = (): unknown[] => [...planned(), certify()];
+export const certified = (): CareEpisodeCommand[] => [...planned(), certify()];
 
 /** Sessions on consecutive days from 2025-03-07, each a new treatment day (days 2, 3, … of the period). */
-export const dailySessions = (count: number, from = '2025-03-07'): unknown[] =>
+export const dailySessions = (count: number, from = '2025-03-07'): CareEpisodeCommand[] =>
   Array.from({ length: count }, (_, index) => recordSession(`s-${index + 1}`, addDays(from, index)));

@@ -1,7 +1,9 @@
 import * as f from '../../testing/fixtures';
-import { given } from '../../testing/given-when-then';
+import { given, malformed } from '../../testing/given-when-then';
+import type { Measurement } from '../../rules/outcome-measures';
+import type { CommandOf } from '../commands';
 
-const discharge = (overrides: object = {}) => ({
+const discharge = (overrides: Partial<CommandOf<'DischargeEpisode'>> = {}): CommandOf<'DischargeEpisode'> => ({
   type: 'DischargeEpisode',
   at: f.at('2025-03-20'),
   actor: f.therapist,
@@ -13,7 +15,7 @@ const discharge = (overrides: object = {}) => ({
   ],
   ...overrides,
 });
-const cancelEpisode = { type: 'CancelEpisode', at: f.at('2025-03-04'), actor: f.lead, reason: 'patient moved away' };
+const cancelEpisode: CommandOf<'CancelEpisode'> = { type: 'CancelEpisode', at: f.at('2025-03-04'), actor: f.lead, reason: 'patient moved away' };
 const s1 = f.recordSession('s-1', '2025-03-07');
 const signed = [...f.certified(), s1, f.signNote('s-1', f.at('2025-03-07', '18:00'))];
 
@@ -24,11 +26,11 @@ describe('discharge', () => {
   it('needs the reason written out for "other", and a known reason', () => {
     given(signed).when(discharge({ reason: 'other' })).thenRefused('INVALID_DISCHARGE_REASON');
     given(signed).when(discharge({ reason: 'other', reasonText: 'moved abroad' })).then([{ type: 'EpisodeDischarged', reasonText: 'moved abroad' }, { type: 'ReferringProviderNoticeIssued' }]);
-    given(signed).when(discharge({ reason: 'bored' })).thenRefused('INVALID_DISCHARGE_REASON');
+    given(signed).when(malformed({ ...discharge(), reason: 'bored' })).thenRefused('INVALID_DISCHARGE_REASON');
   });
 
   it('discharges for goals met only when every goal is achieved at the discharge measures, naming those that are not', () => {
-    const atDischarge = (nprs: number, odi: number) => [
+    const atDischarge = (nprs: number, odi: number): Measurement[] => [
       { measure: 'NPRS', value: nprs },
       { measure: 'ODI', value: odi },
     ];

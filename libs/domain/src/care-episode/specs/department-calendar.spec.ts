@@ -6,13 +6,14 @@
 import { defaultDepartmentSettings, type DepartmentSettings } from '../../settings';
 import * as f from '../../testing/fixtures';
 import { given, replay } from '../../testing/given-when-then';
+import type { CommandOf } from '../commands';
 import { dueDates } from '../due-dates';
 
 const newYork = defaultDepartmentSettings;
 const losAngeles: DepartmentSettings = { ...defaultDepartmentSettings, timeZone: 'America/Los_Angeles' };
 const tokyo: DepartmentSettings = { ...defaultDepartmentSettings, timeZone: 'Asia/Tokyo' };
-const pause = (when: string) => ({ type: 'PauseSession', at: when, actor: f.therapist, sessionId: 's-1', reason: 'patient called to radiology' });
-const resume = (when: string) => ({
+const pause = (when: string): CommandOf<'PauseSession'> => ({ type: 'PauseSession', at: when, actor: f.therapist, sessionId: 's-1', reason: 'patient called to radiology' });
+const resume = (when: string): CommandOf<'ResumeSession'> => ({
   type: 'ResumeSession',
   at: when,
   actor: f.therapist,

@@ -1,11 +1,12 @@
 import { defaultDepartmentSettings } from '../../settings';
 import * as f from '../../testing/fixtures';
 import { given } from '../../testing/given-when-then';
+import type { CareEpisodeCommand, CommandOf } from '../commands';
 import { dueDates } from '../due-dates';
 
 const billing = { userId: 'user-billing-1', role: 'billing' };
 
-const renewOrder = (orderedOn: string, overrides: Record<string, unknown> = {}) => ({
+const renewOrder = (orderedOn: string, overrides: Partial<CommandOf<'RenewOrder'>> = {}): CommandOf<'RenewOrder'> => ({
   type: 'RenewOrder',
   at: f.at(orderedOn, '11:00'),
   actor: f.scheduler,
@@ -14,7 +15,7 @@ const renewOrder = (orderedOn: string, overrides: Record<string, unknown> = {}) 
   ...overrides,
 });
 
-const recordAuthorization = (change: { addedVisits?: number; endDate?: string }, when = f.at('2025-03-10', '08:00')) => ({
+const recordAuthorization = (change: { addedVisits?: number; endDate?: string }, when = f.at('2025-03-10', '08:00')): CommandOf<'RecordAuthorization'> => ({
   type: 'RecordAuthorization',
   at: when,
   actor: billing,
@@ -22,7 +23,7 @@ const recordAuthorization = (change: { addedVisits?: number; endDate?: string },
 });
 
 /** The referral of the fixtures with a payer authorization, through certification. */
-const certifiedWith = (authorization: { visits?: number; endDate?: string }): unknown[] => [
+const certifiedWith = (authorization: { visits?: number; endDate?: string }): CareEpisodeCommand[] => [
   f.receiveReferral({ referral: f.referral({ authorization }) }),
   ...f.certified().slice(1),
 ];

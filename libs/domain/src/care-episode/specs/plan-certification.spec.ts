@@ -1,18 +1,19 @@
 import { defaultDepartmentSettings } from '../../settings';
 import * as f from '../../testing/fixtures';
-import { given } from '../../testing/given-when-then';
+import { given, malformed } from '../../testing/given-when-then';
+import type { CommandOf } from '../commands';
 import { dueDates } from '../due-dates';
 import type { Goal } from '../records';
 
-const revise = (overrides: Parameters<typeof f.plan>[0], when = f.at('2025-03-20')) => ({
+const revise = (overrides: Parameters<typeof f.plan>[0], when = f.at('2025-03-20')): CommandOf<'RevisePlanOfCare'> => ({
   type: 'RevisePlanOfCare',
   at: when,
   actor: f.therapist,
   plan: f.plan(overrides),
   reason: 'patient response',
 });
-const signVerbal = (signedOn: string) => ({ type: 'SignVerbalOrder', at: f.at(signedOn, '18:00'), actor: f.lead, signedOn });
-const recertify = (signedOn: string) => ({
+const signVerbal = (signedOn: string): CommandOf<'SignVerbalOrder'> => ({ type: 'SignVerbalOrder', at: f.at(signedOn, '18:00'), actor: f.lead, signedOn });
+const recertify = (signedOn: string): CommandOf<'RecertifyPlanOfCare'> => ({
   type: 'RecertifyPlanOfCare',
   at: f.at(signedOn, '18:00'),
   actor: f.lead,
@@ -58,7 +59,7 @@ describe('plan of care', () => {
     ['a technique outside the catalogue', { techniques: ['cupping'] }, 'INVALID_COMMAND', /techniques\[0\]/],
     ['no goals', { goals: [] }, 'INVALID_COMMAND', /goals/],
   ] as const)('refuses %s', (_, overrides, code, message) =>
-    given(assessed).when(f.establishPlan(overrides as never)).thenRefused(code, message));
+    given(assessed).when(malformed({ ...f.establishPlan(), plan: { ...f.plan(), ...overrides } })).thenRefused(code, message));
 
   it('revises without recertification before the plan is certified, moving the period with the duration', () =>
     given(f.planned())

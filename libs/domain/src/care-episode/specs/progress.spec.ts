@@ -1,6 +1,7 @@
 import { defaultDepartmentSettings } from '../../settings';
 import * as f from '../../testing/fixtures';
 import { given, replay } from '../../testing/given-when-then';
+import type { CommandOf } from '../commands';
 import { decide } from '../decide';
 import type { CareEpisodeEvent } from '../events';
 import { evolve } from '../evolve';
@@ -9,7 +10,7 @@ const measures = (nprs: number, odi = 35) => [
   { measure: 'NPRS', value: nprs },
   { measure: 'ODI', value: odi },
 ] as const;
-const reevaluate = (overrides: object = {}) => ({
+const reevaluate = (overrides: Partial<CommandOf<'RecordReevaluation'>> = {}): CommandOf<'RecordReevaluation'> => ({
   type: 'RecordReevaluation',
   at: f.at('2025-03-10'),
   actor: f.therapist,
@@ -21,7 +22,7 @@ const reevaluate = (overrides: object = {}) => ({
   billAsReevaluation: true,
   ...overrides,
 });
-const decideAfterPlateau = (decision: string, justification?: string) => ({
+const decideAfterPlateau = (decision: CommandOf<'DecideAfterPlateau'>['decision'], justification?: string): CommandOf<'DecideAfterPlateau'> => ({
   type: 'DecideAfterPlateau',
   at: f.at('2025-03-12'),
   actor: f.therapist,
