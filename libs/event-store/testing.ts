@@ -1,0 +1,3 @@
+/** Test code only: helpers for specs at every level (`@careflow/event-store/testing`). */
+export { pollUntil, PollTimeoutError } from './src/testing/poll-until';
+export type { PollOptions } from './src/testing/poll-until';
