@@ -18,7 +18,7 @@ import {
   waitForState,
 } from '../support/episode-harness';
 import { recordHistory } from '../support/histories';
-import { type CareEpisodeInput, clearanceReceivedSignal, submitCommandUpdate } from '@careflow/contracts';
+import { type CareEpisodeInput, clearanceReceivedSignal, episodeDepartmentSearchAttribute, submitCommandUpdate } from '@careflow/contracts';
 
 const physician = { name: 'Dr. Certifier', npi: validNpi, credential: 'MD' };
 
@@ -316,9 +316,10 @@ describe('careEpisode workflow on the time-skipping server', () => {
 
   it('keeps a patient name out of the raw history and the search attributes', async () => {
     const canary = `Canary-${randomUUID()}`;
+    const mrn = `mrn-${randomUUID()}`;
     const { episode } = await acceptedWithIntake(
       { medicalHistory: [`${canary} history`], patientGoals: [canary] },
-      { referral: { patient: { mrn: `mrn-${randomUUID()}`, name: canary, birthDate: '1961-02-03', sex: 'male', stateOfResidence: 'MD' } } },
+      { referral: { patient: { mrn, name: canary, birthDate: '1961-02-03', sex: 'male', stateOfResidence: 'MD' } } },
     );
 
     const { history } = await harness.env.client.workflowService.getWorkflowExecutionHistory({
@@ -329,7 +330,12 @@ describe('careEpisode workflow on the time-skipping server', () => {
     const description = await episode.handle.describe();
     expect(rawHistory.length).toBeGreaterThan(0);
     expect(rawHistory.includes(canary)).toBe(false);
-    expect(JSON.stringify(description.raw.workflowExecutionInfo?.searchAttributes)).not.toContain(canary);
+    // Indexed fields are protobuf bytes: decode them, or a name in them could never be found.
+    const indexed = Object.entries(description.raw.workflowExecutionInfo?.searchAttributes?.indexedFields ?? {}).map(
+      ([name, payload]) => `${name}=${Buffer.from(payload.data ?? new Uint8Array()).toString('utf8')}`,
+    );
+    expect(indexed).toContain(`${episodeDepartmentSearchAttribute.name}="department-under-test"`);
+    for (const phi of [canary, mrn, '1961-02-03']) expect(indexed.join('\n')).not.toContain(phi);
     expect(episode.handle.workflowId).not.toContain(canary);
     // The event store is the clinical record: the name is there, so the check above can fail.
     expect(JSON.stringify(await harness.eventStore.readStream(episode.episodeId))).toContain(canary);
