@@ -109,6 +109,12 @@ const therapist = object<TherapistProfile>({
   availability: decimal(0, 1),
 });
 
+/**
+ * Why a therapist's profile cannot be offered referrals (undefined when it can): the directory skips
+ * such a profile instead of letting it refuse routing for the whole department.
+ */
+export const therapistProfileProblem = (value: unknown): string | undefined => therapist(value, 'therapist');
+
 const finding = object<ScreeningFinding>({
   findingId: id,
   condition: oneOf(contraindicationConditions),
