@@ -178,16 +178,5 @@ export const refusalCode = async (attempt: Promise<unknown>): Promise<string | u
   }
 };
 
-/** Polls the episode's query until `check` holds (the workflow routes in the background). */
-export const waitForState = async <T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 20_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error('episode did not reach the expected state in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};
-
 export const eventTypesOf = async (harness: EpisodeHarness, episodeId: string): Promise<string[]> =>
   (await harness.eventStore.readStream(episodeId)).map((event) => event.type);

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
 import { addDays, type CareEpisodeCommand, defaultDepartmentSettings, type PlanOfCare } from '@careflow/domain';
+import { pollUntil } from '@careflow/event-store/testing';
 import {
   clock,
   type EpisodeHarness,
@@ -15,7 +16,6 @@ import {
   therapistActor,
   therapistProfile,
   validNpi,
-  waitForState,
 } from '../support/episode-harness';
 import { recordHistory } from '../support/histories';
 import { type CareEpisodeInput, clearanceReceivedSignal, episodeDepartmentSearchAttribute, submitCommandUpdate } from '@careflow/contracts';
@@ -58,7 +58,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
   const acceptedWithIntake = async (intake: Partial<Intake> = {}, startOptions: Parameters<typeof startEpisode>[1] = {}) => {
     harness.therapists = [therapistProfile('t-2')];
     const episode = await startEpisode(harness, startOptions);
-    await waitForState(episode.snapshot, (s) => s.state.routing?.offers.length === 1);
+    await pollUntil(episode.snapshot, (s) => s.state.routing?.offers.length === 1, { what: 'the referral is offered' });
     const { now, today } = await clock(harness.env);
     await episode.submit({ type: 'AcceptOffer', at: now, actor: therapistActor('t-2'), therapistId: 't-2' });
     await episode.submit({
@@ -74,7 +74,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
   const throughCertification = async (): Promise<{ episode: StartedEpisode; start: string }> => {
     harness.therapists = [therapistProfile('t-1', { availability: 0.9 }), therapistProfile('t-2', { availability: 0.4 })];
     const episode = await startEpisode(harness);
-    await waitForState(episode.snapshot, (s) => s.state.routing?.offers.length === 1);
+    await pollUntil(episode.snapshot, (s) => s.state.routing?.offers.length === 1, { what: 'the referral is offered' });
     let { now } = await clock(harness.env);
     await episode.submit({ type: 'DeclineOffer', at: now, actor: therapistActor('t-1'), therapistId: 't-1', reason: 'caseload' });
     await episode.submit({ type: 'AcceptOffer', at: now, actor: therapistActor('t-2'), therapistId: 't-2' });
@@ -261,7 +261,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
   it('expires unanswered offers one by one, then escalates to the department lead', async () => {
     harness.therapists = [therapistProfile('t-a', { availability: 0.9 }), therapistProfile('t-b', { availability: 0.6 }), therapistProfile('t-c')];
     const episode = await startEpisode(harness);
-    await waitForState(episode.snapshot, (s) => s.state.routing?.offers.length === 1);
+    await pollUntil(episode.snapshot, (s) => s.state.routing?.offers.length === 1, { what: 'the referral is offered' });
     for (let day = 0; day < 4; day++) await advance(harness, 1);
     const types = await eventTypesOf(harness, episode.episodeId);
     expect(types.filter((t) => t === 'TherapistOffered')).toHaveLength(3);
@@ -349,7 +349,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
     const second = await startEpisode(harness, { referralRecord: order });
     expect(second.episodeId).toBe(first.episodeId);
     expect(second.handle.workflowId).toBe(first.handle.workflowId);
-    await waitForState(first.snapshot, (s) => s.state.routing?.offers.length === 1);
+    await pollUntil(first.snapshot, (s) => s.state.routing?.offers.length === 1, { what: 'the referral is offered' });
     expect((await eventTypesOf(harness, first.episodeId)).filter((t) => t === 'ReferralReceived')).toHaveLength(1);
   });
 
@@ -367,14 +367,14 @@ describe('careEpisode workflow on the time-skipping server', () => {
       clearedBy: physician,
       clearedOn: today,
     });
-    await waitForState(episode.snapshot, (s) => s.state.contraindications.every((c) => c.cleared));
+    await pollUntil(episode.snapshot, (s) => s.state.contraindications.every((c) => c.cleared), { what: 'every contraindication is cleared' });
     expect(await eventTypesOf(harness, episode.episodeId)).toContain('ClearanceGranted');
   });
 
   it('picks up from carried state after continue-as-new, appending after the carried version', async () => {
     harness.therapists = [therapistProfile('t-2')];
     const before = await startEpisode(harness);
-    const routed = await waitForState(before.snapshot, (s) => s.state.routing?.offers.length === 1);
+    const routed = await pollUntil(before.snapshot, (s) => s.state.routing?.offers.length === 1, { what: 'the referral is offered' });
     await before.handle.terminate('simulating the end of a run that continued as new');
     // A new run with the folded state, as continueAsNew starts it: no referral is appended again.
     const referralRecord = routed.state.referral;

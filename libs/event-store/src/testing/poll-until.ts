@@ -15,7 +15,9 @@ export class PollTimeoutError extends Error {
   override readonly name = 'PollTimeoutError';
 }
 
-export const pollUntil = async <T>(read: () => Promise<T>, check: (value: T) => boolean, options: PollOptions): Promise<T> => {
+export function pollUntil<T, S extends T>(read: () => Promise<T>, check: (value: T) => value is S, options: PollOptions): Promise<S>;
+export function pollUntil<T>(read: () => Promise<T>, check: (value: T) => boolean, options: PollOptions): Promise<T>;
+export async function pollUntil<T>(read: () => Promise<T>, check: (value: T) => boolean, options: PollOptions): Promise<T> {
   const timeoutMs = options.timeoutMs ?? 20_000;
   const intervalMs = options.intervalMs ?? 50;
   const deadline = Date.now() + timeoutMs;
@@ -27,4 +29,4 @@ export const pollUntil = async <T>(read: () => Promise<T>, check: (value: T) => 
     }
     await new Promise((resolve) => setTimeout(resolve, intervalMs));
   }
-};
+}
