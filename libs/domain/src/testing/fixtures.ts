@@ -258,3 +258,17 @@ export const placeOnHold = (when: string, reason = 'patient travelling'): Comman
 });
 
 export const resumeEpisode = (when: string): CommandOf<'ResumeEpisode'> => ({ type: 'ResumeEpisode', at: when, actor: lead });
+
+/** Discharge with the measures of the default assessment taken again. */
+export const discharge = (dischargedOn: string, overrides: Overrides<'DischargeEpisode'> = {}): CommandOf<'DischargeEpisode'> => ({
+  type: 'DischargeEpisode',
+  at: at(dischargedOn, '18:00'),
+  actor: therapist,
+  dischargedOn,
+  reason: 'goals-met',
+  measures: [
+    { measure: 'NPRS', value: 2 },
+    { measure: 'ODI', value: 18 },
+  ],
+  ...overrides,
+});
