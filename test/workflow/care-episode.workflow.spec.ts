@@ -362,7 +362,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
     await episode.handle.signal(clearanceReceivedSignal, {
       type: 'GrantClearance',
       at: now,
-      actor: { userId: 'ehr-feed', role: 'system' },
+      actor: { userId: 'ehr-feed', role: 'ehr-feed' },
       findingId: 'f-fever',
       clearedBy: physician,
       clearedOn: today,
