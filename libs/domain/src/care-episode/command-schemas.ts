@@ -96,6 +96,15 @@ const therapist = record({
   availability: decimal(0, 1),
 });
 
+/**
+ * Why a therapist's profile cannot be offered referrals (undefined when it can): the directory skips
+ * such a profile instead of letting it refuse routing for the whole department.
+ */
+export const therapistProfileProblem = (value: unknown): string | undefined => {
+  const parsed = therapist.safeParse(value);
+  return parsed.success ? undefined : firstProblem(parsed.error, 'therapist');
+};
+
 const finding = record({
   findingId: id,
   condition: oneOf(contraindicationConditions),

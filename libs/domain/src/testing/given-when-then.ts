@@ -1,6 +1,6 @@
 /**
- * A small given/when/then harness for the care-episode decider (test code only; not exported from
- * the package). `given` takes commands, not events, so each spec states history in the clinic's
+ * A small given/when/then harness for the care-episode decider (test code only: exported through
+ * `@careflow/domain/testing`, never from the package itself). `given` takes commands, not events, so each spec states history in the clinic's
  * words; every given command must be accepted, or the spec fails at once with the refusal.
  * Commands are typed; a spec that sends a malformed command on purpose says so with `malformed`.
  */
