@@ -25,6 +25,9 @@ use_supported_node() {
   if ! node_version_supported "$current"; then
     [[ -x $dir/bin/node && -e $dir/.careflow-complete ]] || install_pinned_node "$dir" || return 1
     export PATH="$dir/bin:$PATH"
+    # An addon built from source compiles against this Node's headers, not those a user or machine
+    # npmrc may name for the system Node.
+    export npm_config_nodedir="$dir"
   fi
   # npm exports the node and npm that started the script; its children must see the ones now in use.
   if [[ -n ${npm_node_execpath:-} ]]; then
