@@ -8,7 +8,7 @@
  *   code they do not know as "other"), descriptions and titles.
  * A breaking change needs a new version of the event type, with its own schema.
  */
-import type { JsonSchema } from './json-schemas';
+import type { JsonSchema, PublishedSchema } from './json-schemas';
 
 type Schema = JsonSchema & {
   readonly properties?: Readonly<Record<string, Schema>>;
@@ -77,4 +77,17 @@ export const breakingChanges = (previous: JsonSchema, next: JsonSchema, path = '
     if (propertiesBefore[name] === undefined) problems.push(`${path === '' ? name : `${path}.${name}`} is a new required field`);
   }
   return problems;
+};
+
+/**
+ * What is wrong between the committed schema files (file name → schema) and the schemas the code
+ * generates: a committed version the code no longer has, or a breaking change to a committed version.
+ */
+export const contractProblems = (committed: ReadonlyMap<string, JsonSchema>, generated: readonly PublishedSchema[]): string[] => {
+  const byFile = new Map(generated.map((published) => [published.fileName, published.schema]));
+  return [...committed].flatMap(([fileName, schema]) => {
+    const current = byFile.get(fileName);
+    if (current === undefined) return [`${fileName}: this published version is gone from the code; keep it while messages of it may exist`];
+    return breakingChanges(schema, current).map((problem) => `${fileName}: ${problem}`);
+  });
 };

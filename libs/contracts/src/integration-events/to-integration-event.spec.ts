@@ -63,7 +63,14 @@ describe('integration events', () => {
     const messages = events.map(messageOf);
 
     expect([...new Set(events.map((event) => event.type))]).toEqual(
-      expect.arrayContaining(['ReferralReceived', 'IntakeRecorded', 'SessionRecorded', 'SessionPaused', 'AddendumAdded', 'EpisodeDischarged']),
+      expect.arrayContaining([
+        'ReferralReceived',
+        'IntakeRecorded',
+        'SessionRecorded',
+        'SessionPaused',
+        'AddendumAdded',
+        'EpisodeDischarged',
+      ]),
     );
     expect(leaksOf(messages, canaries)).toEqual([]);
   });
