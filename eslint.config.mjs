@@ -39,7 +39,7 @@ const moduleBoundaries = (testImports) => [
       {
         sourceTag: 'type:contracts',
         onlyDependOnLibsWithTags: ['type:domain'],
-        allowedExternalImports: ['@temporalio/workflow', '@temporalio/common', ...schemaLibrary],
+        allowedExternalImports: ['@temporalio/workflow', '@temporalio/common', ...schemaLibrary, ...testImports],
       },
       {
         sourceTag: 'type:workflows',

@@ -12,7 +12,7 @@ import { replay } from '@careflow/domain/testing';
 import { episodeEventMessage, type KafkaMessage } from './kafka-message';
 import { integrationEventSchema } from './schemas';
 import { toIntegrationEvent } from './to-integration-event';
-import { canaries, canaryPatient, canaryReferral, freeText, sampleOfEachEvent } from './testing/canaries';
+import { canaries, canaryReferral, freeText, sampleOfEachEvent } from './testing/canaries';
 import { wholeEpisode } from './testing/whole-episode';
 
 const patientKey = 'a'.repeat(64);
