@@ -35,7 +35,7 @@ import {
 import { cents, code, count, id, isoDate, isoInstant, listOf, measureValue, oneOf, record } from './fields';
 
 /** A keyed hash of the facility and the MRN (hex HMAC-SHA-256): consumers total per patient without knowing who. */
-export const patientKey = z.string().regex(/^[0-9a-f]{64}$/);
+export const patientKeySchema = z.string().regex(/^[0-9a-f]{64}$/);
 
 const region = oneOf(bodyRegions);
 const regions = listOf(region);
@@ -99,7 +99,7 @@ const candidate = record({ therapistId: id, score: z.number() });
 /** What every integration event carries besides its own facts. */
 const envelope = {
   episodeId: id,
-  patientKey,
+  patientKey: patientKeySchema,
   occurredAt: isoInstant,
   /** Staff or system account id and role: never a patient. */
   actor: record({ userId: id, role: code }),

@@ -25,6 +25,15 @@ const pressures = (from: readonly RegionPressure[]) =>
 const optional = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>
   (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
 
+const planOf = (plan: Extract<CareEpisodeEvent, { type: 'PlanOfCareEstablished' }>['plan']) => ({
+  goals: plan.goals.map(({ goalId, measure, baseline, target, targetDate }) => ({ goalId, measure, baseline, target, targetDate })),
+  primaryMeasure: plan.primaryMeasure,
+  techniques: [...plan.techniques],
+  frequencyPerWeek: plan.frequencyPerWeek,
+  durationWeeks: plan.durationWeeks,
+  ...optional('bodyRegions', plan.bodyRegions && [...plan.bodyRegions]),
+});
+
 const facts = (
   event: CareEpisodeEvent,
   { episodeId, patientKey }: IntegrationEventFacts,
@@ -414,12 +423,3 @@ export const toIntegrationEvent = (event: CareEpisodeEvent, envelope: Integratio
       };
   }
 };
-
-const planOf = (plan: Extract<CareEpisodeEvent, { type: 'PlanOfCareEstablished' }>['plan']) => ({
-  goals: plan.goals.map(({ goalId, measure, baseline, target, targetDate }) => ({ goalId, measure, baseline, target, targetDate })),
-  primaryMeasure: plan.primaryMeasure,
-  techniques: [...plan.techniques],
-  frequencyPerWeek: plan.frequencyPerWeek,
-  durationWeeks: plan.durationWeeks,
-  ...optional('bodyRegions', plan.bodyRegions && [...plan.bodyRegions]),
-});
