@@ -42,7 +42,6 @@ import {
   signNote,
 } from './decide-sessions';
 import type { Decision, Handler } from './decision';
-import { dueDates } from './due-dates';
 import type { CareEpisodeEvent } from './events';
 import { evolve } from './evolve';
 import { roleRefusal } from './roles';
@@ -110,5 +109,3 @@ export const fold = (events: Iterable<CareEpisodeEvent>, from: CareEpisodeState 
   for (const event of events) state = evolve(state, event);
   return state;
 };
-
-export const careEpisodeDecider = { decide, evolve, initialState, dueDates } as const;
