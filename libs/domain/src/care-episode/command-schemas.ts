@@ -324,6 +324,7 @@ export type CommandSchemasMatchInterfaces = Holds<[DriftedCommands] extends [nev
 
 /** The JSON Schema of each command, for clients and the API's documentation. */
 export const commandJsonSchemas = (): Readonly<Record<CareEpisodeCommandType, z.core.JSONSchema.BaseSchema>> => {
+  // Unavoidable casts: Object.keys and a record filled key by key lose the key type; every key is filled.
   const schemas: Partial<Record<CareEpisodeCommandType, z.core.JSONSchema.BaseSchema>> = {};
   for (const type of Object.keys(commandSchemas) as CareEpisodeCommandType[]) {
     schemas[type] = z.toJSONSchema(commandSchemas[type]);
@@ -343,11 +344,11 @@ const isCommandType = (value: unknown): value is CareEpisodeCommandType =>
 
 /** The command, typed, or the first problem with its shape. */
 export const parseCommand = (value: unknown): CareEpisodeCommand | DomainError => {
-  const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+  const type = typeof value === 'object' && value !== null && 'type' in value ? value.type : undefined;
   if (!isCommandType(type)) {
     return new DomainError('INVALID_COMMAND', 'The command type is not one the care episode knows.');
   }
-  const parsed = (commandSchemas[type] as z.ZodType<CareEpisodeCommand>).safeParse(value);
+  const parsed = commandSchemas[type].safeParse(value);
   if (parsed.success) return parsed.data;
   const problem = firstProblem(parsed.error, 'command');
   const code = fieldCodes.find((entry) => entry.type === type && problem.startsWith(entry.path))?.code ?? 'INVALID_COMMAND';

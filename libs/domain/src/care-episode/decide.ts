@@ -100,6 +100,8 @@ export const decide = (
   if (parsed instanceof DomainError) return parsed;
   const refusal = roleRefusal(parsed.type, parsed.actor.role) ?? departmentSettingsRefusal(settings);
   if (refusal) return refusal;
+  // Unavoidable cast: TypeScript cannot correlate `handlers[parsed.type]` with `parsed` (a correlated union);
+  // the type of `handlers` already pairs each command type with its handler.
   return (handlers[parsed.type] as Handler<CareEpisodeCommandType>)(parsed, state, settings);
 };
 

@@ -83,7 +83,7 @@ export const outsideSenderRefusal = (type: CareEpisodeCommandType, role: string)
   return undefined;
 };
 
-export const isCareRole = (role: string): role is CareRole => (careRoles as readonly string[]).includes(role);
+export const isCareRole = (role: string): role is CareRole => careRoles.some((careRole) => careRole === role);
 
 /** An unknown role is not echoed back: it came from outside and could carry anything. */
 export const roleRefusal = (type: CareEpisodeCommandType, role: string): Refusal => {

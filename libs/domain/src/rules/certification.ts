@@ -37,7 +37,7 @@ export const withCanonicalCredential = <P extends { readonly credential: string 
 const certifierDegreeAliases: Readonly<Record<string, CertifierCredential>> = { 'PA-C': 'PA' };
 
 const qualifyingDegree = (degree: string): CertifierCredential | undefined =>
-  (qualifiedCertifierCredentials as readonly string[]).includes(degree) ? (degree as CertifierCredential) : certifierDegreeAliases[degree];
+  qualifiedCertifierCredentials.find((credential) => credential === degree) ?? certifierDegreeAliases[degree];
 
 /**
  * Physicians and the practitioners who may act for them; a chiropractor (DC) is not one. One

@@ -184,7 +184,8 @@ export const fracturesAtTreatedRegions = <C extends Contraindication>(
       c.severity === 'relative' &&
       contraindicationRules[c.condition].absoluteOnlyAtTreatedRegions === true &&
       // A fracture always names its site (`needsSite`).
-      touches(c.site as readonly BodyRegion[], treatedRegions),
+      c.site !== undefined &&
+      touches(c.site, treatedRegions),
   );
 
 /** A surgery as intake records it: what was done, when, and where. */

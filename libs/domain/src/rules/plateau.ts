@@ -24,9 +24,10 @@ export const isPlateau = (
   allGoalsMet: boolean,
   settings: DepartmentSettings,
 ): boolean => {
-  if (allGoalsMet || values.length < plateauPeriods + 1) return false;
-  const openedAt = values[values.length - 1 - plateauPeriods] as number;
-  const closedAt = values[values.length - 1] as number;
+  // With fewer than plateauPeriods + 1 values there is no score to open the window: no plateau yet.
+  const openedAt = values[values.length - 1 - plateauPeriods];
+  const closedAt = values[values.length - 1];
+  if (allGoalsMet || openedAt === undefined || closedAt === undefined) return false;
   return isWithinMcid(measure, openedAt, closedAt, settings);
 };
 
