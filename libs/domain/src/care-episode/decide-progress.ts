@@ -107,13 +107,12 @@ export const recordReevaluation: Handler<'RecordReevaluation'> = (command, state
 export const decideAfterPlateau: Handler<'DecideAfterPlateau'> = (command, state) => {
   const episode = careStarted(state);
   if (episode instanceof DomainError) return episode;
-  return (
-    firstRefusal(
+  const refusal = firstRefusal(
     () => (state.plateauPending ? undefined : new DomainError('NO_PLATEAU_PENDING', 'No plateau is waiting for a decision.')),
     () =>
       command.decision === 'continue-as-maintenance' && (command.justification ?? '').trim() === ''
         ? new DomainError('JUSTIFICATION_REQUIRED', 'Continuing as maintenance after a plateau needs a written justification.')
         : undefined,
-  ) ?? [{ type: 'PlateauDecisionRecorded', ...stamp(command), decision: command.decision, ...present('justification', command.justification) }]
   );
+  return refusal ?? [{ type: 'PlateauDecisionRecorded', ...stamp(command), decision: command.decision, ...present('justification', command.justification) }];
 };

@@ -1,6 +1,6 @@
 /** Referral, routing and offers (CLINICAL-RULES §2–3). */
 import { addDays, hoursBetween, type IsoInstant } from '../calendar';
-import { DomainError, type Refusal } from '../errors';
+import { DomainError } from '../errors';
 import { nextRoutingStep, rankTherapists, routingOfferDeadline, type RoutingStep } from '../routing';
 import { maxCertifiedPeriodDays, withCanonicalCredential } from '../rules/certification';
 import { normalizeIcd10Cm, referralRefusal, referralValidThrough } from '../rules/referral';

@@ -156,8 +156,7 @@ export const placeOnHold: Handler<'PlaceOnHold'> = (command, state) => {
 export const resumeEpisode: Handler<'ResumeEpisode'> = (command, state) => {
   const episode = careStarted(state);
   if (episode instanceof DomainError) return episode;
-  return (
-    firstRefusal(
+  const refusal = firstRefusal(
     () => (state.status === 'onhold' ? undefined : new DomainError('INVALID_STATUS_TRANSITION', 'The episode is not on hold.')),
     () =>
       unclearedContraindications(state, 'absolute').length > 0
@@ -166,8 +165,8 @@ export const resumeEpisode: Handler<'ResumeEpisode'> = (command, state) => {
             'The episode is on hold for an absolute contraindication; it resumes when the physician clears it.',
           )
         : undefined,
-  ) ?? [{ type: 'EpisodeResumed', ...stamp(command) }]
   );
+  return refusal ?? [{ type: 'EpisodeResumed', ...stamp(command) }];
 };
 
 /** Always recorded: the record of a refused Signal must not depend on the episode's state. */
