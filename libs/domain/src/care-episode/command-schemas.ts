@@ -288,9 +288,6 @@ const commandSchemas = {
   }),
 };
 
-/** The zod schema of each command, for callers that check commands at their own edge. */
-export const careEpisodeCommandSchemas: { readonly [T in CareEpisodeCommandType]: (typeof commandSchemas)[T] } = commandSchemas;
-
 type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /**
  * Assignability alone lets an optional field exist on one side only; this demands the same fields at

@@ -25,7 +25,7 @@ export interface DueDate {
 }
 
 /** A deadline still open, and the events that record it passing. */
-export interface OpenDeadline {
+interface OpenDeadline {
   readonly due: DueDate;
   readonly passed: (command: Stamped) => CareEpisodeEvent[];
 }

@@ -2,6 +2,7 @@
 import { daysBetween, localDateOf, type IsoDate, type IsoInstant } from '../calendar';
 import { DomainError, type Refusal } from '../errors';
 import { timeZoneOf, type DepartmentSettings } from '../settings';
+import { careEpisodeEventSchemaVersion } from './events';
 import type { Actor } from './records';
 import { isClosed, isPlanned, isReferred, type CareEpisodeState, type PlannedEpisode, type ReferredEpisode } from './state';
 
@@ -49,7 +50,7 @@ export const duplicate = (exists: boolean, what: string): Refusal =>
 
 /** Fields every event carries. */
 export const stamp = (command: { readonly at: IsoInstant; readonly actor: Actor }) =>
-  ({ schemaVersion: 1, occurredAt: command.at, actor: command.actor }) as const;
+  ({ schemaVersion: careEpisodeEventSchemaVersion, occurredAt: command.at, actor: command.actor }) as const;
 
 /** Adds `key` only when the value is present, so events never carry explicit undefined. */
 export const present = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } =>

@@ -18,7 +18,7 @@ export const careRoles = [
 ] as const;
 export type CareRole = (typeof careRoles)[number];
 
-export const systemRole = 'system' satisfies CareRole;
+const systemRole = 'system' satisfies CareRole;
 
 /** The one place that says which role may issue which command. */
 export const rolesPermittedTo: { readonly [T in CareEpisodeCommandType]: readonly CareRole[] } = {

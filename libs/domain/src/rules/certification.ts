@@ -7,11 +7,11 @@ import { addDays, daysBetween, type IsoDate } from '../calendar';
 import { DomainError, type Refusal } from '../errors';
 import { npiRefusal } from './referral';
 
-export const qualifiedCertifierCredentials = ['MD', 'DO', 'NP', 'PA'] as const;
+const qualifiedCertifierCredentials = ['MD', 'DO', 'NP', 'PA'] as const;
 export type CertifierCredential = (typeof qualifiedCertifierCredentials)[number];
 
-export const certificationWindowDays = 30;
-export const verbalOrderSignatureDays = 14;
+const certificationWindowDays = 30;
+const verbalOrderSignatureDays = 14;
 export const maxCertifiedPeriodDays = 90;
 
 /**

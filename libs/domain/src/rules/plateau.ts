@@ -8,7 +8,7 @@ import { DomainError, type Refusal } from '../errors';
 import type { DepartmentSettings } from '../settings';
 import { isWithinMcid, type OutcomeMeasure } from './outcome-measures';
 
-export const plateauPeriods = 2;
+const plateauPeriods = 2;
 
 /**
  * `values`: the primary measure at the start of the chain (baseline or last plateau decision) and at
