@@ -19,4 +19,8 @@ export const cents = z.int().min(0);
 
 export const oneOf = <const V extends readonly [string, ...string[]]>(values: V) => z.enum(values);
 export const listOf = <T extends z.ZodType>(item: T) => z.array(item).readonly();
-export const record = <S extends z.ZodRawShape>(shape: S) => z.strictObject(shape);
+/**
+ * An object that drops fields it does not know when read, so consumers stay tolerant of compatible
+ * additions; the producer refuses any field a schema does not publish (see `episodeEventMessage`).
+ */
+export const record = <S extends z.ZodRawShape>(shape: S) => z.object(shape);

@@ -24,7 +24,7 @@ export interface PublishedSchema {
 /**
  * Consumers are tolerant readers (they ignore fields they do not know), so a published schema does
  * not forbid additional properties: adding an optional field within a version stays compatible.
- * The producer still checks its output strictly against the zod schema.
+ * The producer still refuses any field a schema does not publish (`publishedDataProblems`).
  */
 const tolerant = (schema: z.ZodType, type: IntegrationEventType, version: number): JsonSchema => {
   const { $schema, ...rest } = z.toJSONSchema(schema, {

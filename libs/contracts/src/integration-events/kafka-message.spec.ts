@@ -1,4 +1,10 @@
-import { episodeEventMessage, IntegrationEventMismatchError, type OutboxEntry } from './kafka-message';
+import {
+  episodeEventMessage,
+  IntegrationEventMismatchError,
+  readEpisodeEventMessage,
+  UnreadableEpisodeEventError,
+  type OutboxEntry,
+} from './kafka-message';
 import type { IntegrationEvent } from './schemas';
 import { toIntegrationEvent } from './to-integration-event';
 import { sampleOfEachEvent } from './testing/canaries';
@@ -57,13 +63,63 @@ describe('episodeEventMessage (CloudEvents Kafka binding, binary mode)', () => {
     const build = () => episodeEventMessage(entry(), leaking);
 
     expect(build).toThrow(IntegrationEventMismatchError);
-    expect(build).toThrow(/SessionRecorded v1 .* does not match its schema/);
+    expect(build).toThrow(/SessionRecorded v1 .* does not match its schema: patientFeedback is not published\./);
     expect(build).not.toThrow(/Zebulon/);
+  });
+
+  it('given a nested field its schema does not publish, when built, then it is refused with its path', () => {
+    const [line] = sessionRecorded.type === 'SessionRecorded' ? sessionRecorded.data.lines : [];
+    // Malformed on purpose: a free-text note slipped into a session line.
+    const leaking = {
+      ...sessionRecorded,
+      data: { ...sessionRecorded.data, lines: [{ ...line, note: 'Zebulon' }] },
+    } as unknown as IntegrationEvent;
+
+    expect(() => episodeEventMessage(entry(), leaking)).toThrow(/lines\[0\]\.note is not published/);
   });
 
   it('given data that breaks its schema, when built, then the message names the field', () => {
     const broken = { ...sessionRecorded, data: { ...sessionRecorded.data, visitNumber: -1 } } as unknown as IntegrationEvent;
 
-    expect(() => episodeEventMessage(entry(), broken)).toThrow(/at: visitNumber\./);
+    expect(() => episodeEventMessage(entry(), broken)).toThrow(/visitNumber is not as published/);
+  });
+});
+
+describe('readEpisodeEventMessage (consumers)', () => {
+  const published = episodeEventMessage(entry(), sessionRecorded);
+  const received = (overrides: { value?: string; headers?: Record<string, string> } = {}) => ({
+    value: Buffer.from(overrides.value ?? published.value),
+    headers: Object.fromEntries(Object.entries(overrides.headers ?? published.headers).map(([name, value]) => [name, Buffer.from(value)])),
+  });
+
+  it('given a published message, when read, then the consumer gets the event id, type, version and data', () => {
+    expect(readEpisodeEventMessage(received())).toEqual({
+      eventId: '0190a4c6-0000-7000-8000-000000000001',
+      type: 'SessionRecorded',
+      version: 1,
+      data: sessionRecorded.data,
+    });
+  });
+
+  it('given a message from a newer revision with a field this consumer does not know, when read, then the field is dropped and the rest read', () => {
+    const value = JSON.stringify({ ...JSON.parse(published.value), minutesTravelled: 12 });
+
+    expect(readEpisodeEventMessage(received({ value })).data).toEqual(sessionRecorded.data);
+  });
+
+  it('given a message without its type header, of an unknown version, not JSON or not matching its schema, when read, then it is unreadable and the reason shows no value', () => {
+    const { ce_type: _type, ...withoutType } = published.headers;
+    const read = (overrides: Parameters<typeof received>[0]) => () => readEpisodeEventMessage(received(overrides));
+
+    expect(read({ headers: withoutType })).toThrow(new UnreadableEpisodeEventError('The message has no ce_type header.'));
+    expect(read({ headers: { ...published.headers, careflow_schema_version: '9' } })).toThrow(
+      /no published schema for its type and version/,
+    );
+    expect(read({ value: 'Zebulon' })).toThrow(
+      new UnreadableEpisodeEventError('Event 0190a4c6-0000-7000-8000-000000000001: the value is not JSON.'),
+    );
+    const badDate = JSON.stringify({ ...JSON.parse(published.value), date: 'Zebulon' });
+    expect(read({ value: badDate })).toThrow(/does not match its schema at: date\./);
+    expect(read({ value: badDate })).not.toThrow(/Zebulon/);
   });
 });

@@ -3,10 +3,20 @@
  * and its attributes are `ce_`-prefixed headers; `datacontenttype` is the `content-type` header.
  * The key is the episode id, so each episode's events keep their order on the topic.
  */
-import { integrationEventSchema, type IntegrationEvent } from './schemas';
+import {
+  integrationEventSchema,
+  integrationEventSchemas,
+  publishedDataProblems,
+  type IntegrationEvent,
+  type IntegrationEventType,
+  type PublishedIntegrationEvent,
+} from './schemas';
 import { integrationEventSchemaUri } from './json-schemas';
 
 export const cloudEventsSpecVersion = '1.0';
+
+const isIntegrationEventType = (type: string): type is IntegrationEventType =>
+  Object.prototype.hasOwnProperty.call(integrationEventSchemas, type);
 
 /** The attributes every message of ours carries; the headers are built from them in one place. */
 export interface CloudEventAttributes {
@@ -73,11 +83,10 @@ export const episodeEventMessage = (entry: OutboxEntry, event: IntegrationEvent)
       `The integration event does not belong to its outbox row (event ${entry.event.eventId}): type or episode differ.`,
     );
   }
-  const checked = integrationEventSchema(type, version)?.safeParse(data);
-  if (checked === undefined || !checked.success) {
-    const fields = checked?.error.issues.map((issue) => issue.path.join('.') || '(root)').join(', ') ?? 'unknown version';
+  const problems = publishedDataProblems(type, version, data);
+  if (problems.length > 0) {
     throw new IntegrationEventMismatchError(
-      `The ${type} v${version} integration event of event ${entry.event.eventId} does not match its schema at: ${fields}.`,
+      `The ${type} v${version} integration event of event ${entry.event.eventId} does not match its schema: ${problems.join('; ')}.`,
     );
   }
   return {
@@ -98,4 +107,49 @@ export const episodeEventMessage = (entry: OutboxEntry, event: IntegrationEvent)
       'content-type': 'application/json',
     },
   };
+};
+
+/** A message a consumer cannot read: the reason names headers and fields, never values. */
+export class UnreadableEpisodeEventError extends Error {
+  override readonly name = 'UnreadableEpisodeEventError';
+}
+
+/** A message as a consumer receives it (kafkajs gives headers as Buffers or strings). */
+export interface ReceivedMessage {
+  readonly value: string | Buffer | null;
+  readonly headers?: Readonly<Record<string, string | Buffer | ReadonlyArray<string | Buffer> | undefined>>;
+}
+
+const headerText = (message: ReceivedMessage, name: string): string => {
+  const raw = message.headers?.[name];
+  const value = Array.isArray(raw) ? raw[0] : raw;
+  if (value === undefined) throw new UnreadableEpisodeEventError(`The message has no ${name} header.`);
+  return value.toString();
+};
+
+/**
+ * The integration event in a message, for consumers: type and version from the headers, data read
+ * tolerantly (fields a newer revision added are dropped) against the schema of that version.
+ * @throws UnreadableEpisodeEventError for a message no consumer can use (dead-letter it)
+ */
+export const readEpisodeEventMessage = (message: ReceivedMessage): PublishedIntegrationEvent & { readonly eventId: string } => {
+  const eventId = headerText(message, 'ce_id');
+  const type = headerText(message, 'ce_type');
+  const version = Number(headerText(message, 'careflow_schema_version'));
+  const schema = isIntegrationEventType(type) ? integrationEventSchema(type, version) : undefined;
+  if (schema === undefined) {
+    throw new UnreadableEpisodeEventError(`Event ${eventId}: no published schema for its type and version.`);
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(message.value?.toString() ?? '');
+  } catch {
+    throw new UnreadableEpisodeEventError(`Event ${eventId}: the value is not JSON.`);
+  }
+  const parsed = schema.safeParse(value);
+  if (!parsed.success) {
+    const fields = parsed.error.issues.map((issue) => issue.path.join('.') || '(the event)').join(', ');
+    throw new UnreadableEpisodeEventError(`Event ${eventId} (${type} v${version}) does not match its schema at: ${fields}.`);
+  }
+  return { eventId, type, version, data: parsed.data } as PublishedIntegrationEvent & { readonly eventId: string };
 };

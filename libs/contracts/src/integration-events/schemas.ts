@@ -395,6 +395,43 @@ export type IntegrationEvent = {
   };
 }[IntegrationEventType];
 
+type AnyVersion<T extends IntegrationEventType> = {
+  [V in keyof (typeof integrationEventSchemas)[T] & number]: {
+    readonly type: T;
+    readonly version: V;
+    readonly data: z.infer<(typeof integrationEventSchemas)[T][V] & z.ZodType>;
+  };
+}[keyof (typeof integrationEventSchemas)[T] & number];
+/** An integration event of any published version, as a consumer may receive it. */
+export type PublishedIntegrationEvent = { [T in IntegrationEventType]: AnyVersion<T> }[IntegrationEventType];
+
 /** The schema of one type and version, or undefined when that version was never published. */
 export const integrationEventSchema = (type: IntegrationEventType, version: number): z.ZodType | undefined =>
   (integrationEventSchemas[type] as Readonly<Record<number, z.ZodType>>)[version];
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
+
+/** Paths of fields in `given` that the parse dropped: fields the schema does not publish. */
+const unpublishedFields = (given: unknown, published: unknown, path: string): string[] => {
+  if (Array.isArray(given) && Array.isArray(published)) {
+    return given.flatMap((item, index) => unpublishedFields(item, published[index], `${path}[${index}]`));
+  }
+  if (!isObject(given) || !isObject(published)) return [];
+  return Object.keys(given).flatMap((key) => {
+    const field = path === '' ? key : `${path}.${key}`;
+    return key in published ? unpublishedFields(given[key], published[key], field) : [field];
+  });
+};
+
+/**
+ * Everything wrong with `data` as the published data of `type` v`version`: each problem as the
+ * path of a field (never its value), including fields the schema does not publish. Empty when the
+ * data may go on a topic exactly as it is.
+ */
+export const publishedDataProblems = (type: IntegrationEventType, version: number, data: unknown): string[] => {
+  const schema = integrationEventSchema(type, version);
+  if (schema === undefined) return [`${type} has no published version ${version}`];
+  const parsed = schema.safeParse(data);
+  if (!parsed.success) return parsed.error.issues.map((issue) => `${issue.path.join('.') || '(the event)'} is not as published`);
+  return unpublishedFields(data, parsed.data, '').map((field) => `${field} is not published`);
+};
