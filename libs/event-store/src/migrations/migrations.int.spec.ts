@@ -75,8 +75,8 @@ describe('migrate', () => {
 
   it('keeps unpublished outbox rows of a store released before the outbox was slimmed (migration 4)', async () => {
     const schema = `upgrade_${randomUUID().replace(/-/g, '')}`;
-    await db.admin.unsafe(`CREATE SCHEMA ${schema}`);
     const owner = createDatabaseClient(databaseUrls().migration, { applicationName: 'event-store-upgrade', searchPath: schema, maxConnections: 1 });
+    await owner.unsafe(`CREATE SCHEMA ${schema}`);
     try {
       await migrate(owner, { applicationRole: role, migrations: eventStoreMigrations.slice(0, 3) });
       await owner.unsafe(`
