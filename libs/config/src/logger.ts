@@ -15,12 +15,14 @@ const allowedFields = new Set([
   'streamId',
   'workflowId',
   'runId',
+  'workflowRunId',
   'workflowType',
   'activityId',
   'activityType',
   'taskQueue',
   'namespace',
   'attempt',
+  'isLocal',
   'sdkComponent',
   'code',
   'type',
@@ -37,8 +39,10 @@ const allowedFields = new Set([
   'topics',
   'context',
   'source',
-  'err',
 ]);
+
+// Errors go by name and code, under these keys or any other.
+const errorFields = new Set(['err', 'error']);
 
 export const redacted = '[redacted]';
 
@@ -80,7 +84,7 @@ export const safeFields = (fields: Readonly<Record<string, unknown>>, depth = 0)
   Object.fromEntries(
     Object.entries(fields).map(([key, value]) => [
       key,
-      key === 'err' ? safeError(value) : allowedFields.has(key) ? safeValue(value, depth) : redacted,
+      errorFields.has(key) || value instanceof Error ? safeError(value) : allowedFields.has(key) ? safeValue(value, depth) : redacted,
     ]),
   );
 
