@@ -43,6 +43,8 @@ export const openTestDatabase = async (name: string, maxConnections = 10): Promi
     await owner.end({ timeout: 5 });
   }
   const admin = createDatabaseClient(urls.superuser, { applicationName: `${name}-admin`, maxConnections: 4 });
+  // Postgres.js 3.4's reserve() waits for ever on a pool that has not connected yet; tests reserve.
+  await admin`SELECT 1`;
   const sql = createDatabaseClient(urls.app, { applicationName: name, maxConnections });
   return {
     sql,
