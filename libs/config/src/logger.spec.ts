@@ -89,3 +89,18 @@ describe('createLogger keeps PHI out of log lines', () => {
     expect(JSON.parse(text())).toMatchObject({ episodeId: 'e-2', app: 'api' });
   });
 });
+
+describe('createLogger keeps the codec audit trail', () => {
+  it('given a codec access record, when logged, then every field of it is written', () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    const audit = { operation: 'decode', subject: 'user-7', namespace: 'default', payloadCount: 2, outcome: 'succeeded', purpose: 'operations', client: '127.0.0.1' };
+    createLogger('api', 'info', stream).info({ audit }, 'codec access');
+    expect(JSON.parse(lines.join(''))).toMatchObject({ audit, msg: 'codec access' });
+  });
+});

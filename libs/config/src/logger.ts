@@ -39,6 +39,14 @@ const allowedFields = new Set([
   'topics',
   'context',
   'source',
+  // The codec endpoint's audit trail: who decoded how many payloads of which namespace, from where.
+  'audit',
+  'operation',
+  'subject',
+  'payloadCount',
+  'outcome',
+  'purpose',
+  'client',
 ]);
 
 // Errors go by name and code, under these keys or any other.
