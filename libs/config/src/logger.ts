@@ -39,6 +39,15 @@ const allowedFields = new Set([
   'topics',
   'context',
   'source',
+  // kafkajs's lines (libs/messaging nests them under `kafka`): where and how often, never payloads.
+  'kafka',
+  'broker',
+  'clientId',
+  'groupId',
+  'topic',
+  'partition',
+  'retryCount',
+  'retryTime',
   // The codec endpoint's audit trail: who decoded how many payloads of which namespace, from where.
   'audit',
   'operation',
