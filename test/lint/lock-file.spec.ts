@@ -5,7 +5,7 @@ import { join } from 'node:path';
 interface LockCheck {
   checkLock: (root: string) => { problems: string[]; nativeBuilds: number };
 }
-// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain Node script, so a fresh clone can run it before any install
+// A plain Node script, so a fresh clone can run it before any install.
 const { checkLock } = require('../../infra/local/check-lock.js') as LockCheck;
 
 const workspaceRoot = join(__dirname, '..', '..');
