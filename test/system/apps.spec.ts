@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { requireEnv } from '../support/env';
 import { historyFixtureKeyring } from '../support/histories';
-import { freePort, killHard, startTypeScriptProcess, waitForExit, waitForOutput } from '../support/processes';
+import { freePort, killHard, startBuiltApp, waitForExit, waitForOutput } from '../support/processes';
 
 const payloadKeys = `${historyFixtureKeyring.activeKeyId}:${Buffer.from(historyFixtureKeyring.keys[historyFixtureKeyring.activeKeyId] as Uint8Array).toString('base64')}`;
 
@@ -19,7 +19,7 @@ const appEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
 describe('the apps as processes', () => {
   it('api reports PostgreSQL, Temporal and Kafka up with their latency, and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const api = startTypeScriptProcess('apps/api/src/main.ts', [], appEnv({ API_PORT: String(port) }));
+    const api = startBuiltApp('api', appEnv({ API_PORT: String(port) }));
     try {
       await waitForOutput(api, /api listening/, 90_000);
       const response = await fetch(`http://127.0.0.1:${port}/health`);
@@ -39,7 +39,7 @@ describe('the apps as processes', () => {
   it('api reports a server that is down as down, with 503', async () => {
     const port = await freePort();
     const nobody = await freePort();
-    const api = startTypeScriptProcess('apps/api/src/main.ts', [], appEnv({ API_PORT: String(port), KAFKA_BROKERS: `127.0.0.1:${nobody}` }));
+    const api = startBuiltApp('api', appEnv({ API_PORT: String(port), KAFKA_BROKERS: `127.0.0.1:${nobody}` }));
     try {
       await waitForOutput(api, /api listening/, 90_000);
       const response = await fetch(`http://127.0.0.1:${port}/health`);
@@ -55,7 +55,7 @@ describe('the apps as processes', () => {
 
   it.each(['api', 'worker', 'relay', 'billing', 'reporting'])('%s refuses to start with one line naming a missing variable', async (app) => {
     const { DATABASE_URL: _missing, ...rest } = appEnv({ API_PORT: '0' });
-    const child = startTypeScriptProcess(`apps/${app}/src/main.ts`, [], rest);
+    const child = startBuiltApp(app, rest);
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -66,7 +66,7 @@ describe('the apps as processes', () => {
   });
 
   it('worker drains and exits on SIGTERM', async () => {
-    const worker = startTypeScriptProcess('apps/worker/src/main.ts', [], appEnv({ TEMPORAL_TASK_QUEUE: `drain-${Date.now()}` }));
+    const worker = startBuiltApp('worker', appEnv({ TEMPORAL_TASK_QUEUE: `drain-${Date.now()}` }));
     try {
       await waitForOutput(worker, /worker polling/, 120_000);
       const drained = waitForOutput(worker, /worker drained/, 60_000);
