@@ -65,6 +65,24 @@ describe('the apps as processes', () => {
     expect(lines[0]).toContain('DATABASE_URL is missing');
   });
 
+  it.each(['worker', 'relay', 'billing', 'reporting'])('%s answers /health on HEALTH_PORT for container probes', async (app) => {
+    const port = await freePort();
+    const child = startBuiltApp(app, appEnv({ HEALTH_PORT: String(port), TEMPORAL_TASK_QUEUE: `health-${Date.now()}` }));
+    try {
+      await waitForOutput(child, /health listening/, 90_000);
+      const response = await fetch(`http://127.0.0.1:${port}/health`);
+      const body = (await response.json()) as { status: string; dependencies: Record<string, { status: string }> };
+      expect(response.status).toBe(200);
+      expect(body.status).toBe('up');
+      expect(Object.keys(body.dependencies).length).toBeGreaterThan(0);
+      expect((await fetch(`http://127.0.0.1:${port}/anything-else`)).status).toBe(404);
+      child.kill('SIGTERM');
+      await expect(waitForExit(child)).resolves.toEqual({ code: 0, signal: null });
+    } finally {
+      await killHard(child);
+    }
+  });
+
   it('worker drains and exits on SIGTERM', async () => {
     const worker = startBuiltApp('worker', appEnv({ TEMPORAL_TASK_QUEUE: `drain-${Date.now()}` }));
     try {
