@@ -58,9 +58,7 @@ const npmPackagesExternal = {
   name: 'npm-packages-external',
   setup(build) {
     build.onResolve({ filter: /.*/ }, (args) => (args.kind === 'require-resolve' ? { path: args.path, external: true } : undefined));
-    build.onResolve({ filter: /^[^./]/ }, (args) =>
-      args.path.startsWith('@careflow/') ? undefined : { path: args.path, external: true },
-    );
+    build.onResolve({ filter: /^[^./]/ }, (args) => (args.path.startsWith('@careflow/') ? undefined : { path: args.path, external: true }));
   },
 };
 

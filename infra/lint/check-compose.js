@@ -46,7 +46,8 @@ for (const [name, service] of Object.entries(services)) {
     const context = join(dirname(composePath), service.build.context ?? '.');
     const stages = stagesOf(join(context, service.build.dockerfile ?? 'Dockerfile'));
     if (!stages) problems.push(`/services/${name}/build: no Dockerfile in ${service.build.context ?? '.'}`);
-    else if (!stages.includes(service.build.target)) problems.push(`/services/${name}/build/target ${service.build.target} is not a stage of the Dockerfile`);
+    else if (!stages.includes(service.build.target))
+      problems.push(`/services/${name}/build/target ${service.build.target} is not a stage of the Dockerfile`);
   }
 }
 

@@ -32,7 +32,8 @@ const strict = (node) => {
   if (!node || typeof node !== 'object') return node;
   const out = {};
   for (const [key, value] of Object.entries(node)) {
-    if (key === 'properties') out.properties = Object.fromEntries(Object.entries(value).map(([property, schema]) => [property, strict(schema)]));
+    if (key === 'properties')
+      out.properties = Object.fromEntries(Object.entries(value).map(([property, schema]) => [property, strict(schema)]));
     else if (!key.startsWith('x-kubernetes-') && key !== 'format') out[key] = strict(value);
   }
   if (out.properties && out.additionalProperties === undefined && !node['x-kubernetes-preserve-unknown-fields']) {

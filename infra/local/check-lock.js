@@ -83,7 +83,9 @@ const checkLock = (root) => {
     for (const name of Object.keys(entry.optionalDependencies ?? {})) {
       const found = resolveIn(packages, location, name);
       if (!found) {
-        problems.push(`${name} (optional dependency of ${location.slice(location.lastIndexOf('node_modules/') + 13)}) is missing from the lock file`);
+        problems.push(
+          `${name} (optional dependency of ${location.slice(location.lastIndexOf('node_modules/') + 13)}) is missing from the lock file`,
+        );
       } else if (found.entry.os || found.entry.cpu) {
         nativeBuilds += 1;
       }

@@ -7,10 +7,14 @@ import { join } from 'node:path';
  */
 export default (): void => {
   const workspaceRoot = join(__dirname, '..', '..');
-  const build = spawnSync(join(workspaceRoot, 'node_modules', '.bin', 'nx'), ['run-many', '-t', 'build', '--parallel=2', '--outputStyle=static'], {
-    cwd: workspaceRoot,
-    encoding: 'utf8',
-    env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
-  });
+  const build = spawnSync(
+    join(workspaceRoot, 'node_modules', '.bin', 'nx'),
+    ['run-many', '-t', 'build', '--parallel=2', '--outputStyle=static'],
+    {
+      cwd: workspaceRoot,
+      encoding: 'utf8',
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+    },
+  );
   if (build.status !== 0) throw new Error(`building the apps failed:\n${build.stdout}${build.stderr}`);
 };

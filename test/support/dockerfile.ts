@@ -42,7 +42,9 @@ export const parseDockerfile = (text: string): Stage[] => {
 const run = (command: string, args: readonly string[], options: { cwd: string; env?: NodeJS.ProcessEnv }): void => {
   const result = spawnSync(command, args, { ...options, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   if (result.status !== 0) {
-    throw new Error(`${command} ${args.join(' ')} failed (${String(result.status)}):\n${result.stdout.slice(-4000)}${result.stderr.slice(-4000)}`);
+    throw new Error(
+      `${command} ${args.join(' ')} failed (${String(result.status)}):\n${result.stdout.slice(-4000)}${result.stderr.slice(-4000)}`,
+    );
   }
 };
 

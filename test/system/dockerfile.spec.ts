@@ -17,7 +17,10 @@ import { freePort, killHard, waitForExit, waitForOutput, workspaceRoot } from '.
 const payloadKeys = `${historyFixtureKeyring.activeKeyId}:${Buffer.from(historyFixtureKeyring.keys[historyFixtureKeyring.activeKeyId] as Uint8Array).toString('base64')}`;
 
 const cleanCopy = (to: string): void => {
-  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: workspaceRoot, encoding: 'utf8' });
+  const listed = spawnSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], {
+    cwd: workspaceRoot,
+    encoding: 'utf8',
+  });
   for (const file of listed.stdout.split('\0').filter((path) => path !== '' && existsSync(join(workspaceRoot, path)))) {
     mkdirSync(dirname(join(to, file)), { recursive: true });
     cpSync(join(workspaceRoot, file), join(to, file));
@@ -71,7 +74,12 @@ describe('the Dockerfile, step by step without Docker', () => {
     const api = builder.build('api');
     const app = join(api.root, api.workdir);
     expect(api.user).toBe('node');
-    for (const bundle of ['dist/apps/api/main.js', 'dist/apps/worker/main.js', 'dist/apps/worker/workflow-bundle.js', 'dist/migrate/main.js']) {
+    for (const bundle of [
+      'dist/apps/api/main.js',
+      'dist/apps/worker/main.js',
+      'dist/apps/worker/workflow-bundle.js',
+      'dist/migrate/main.js',
+    ]) {
       expect(statSync(join(app, bundle)).size).toBeGreaterThan(0);
     }
     for (const toolchain of ['typescript', 'ts-node', '@swc-node/register', 'esbuild', 'nx', 'jest']) {

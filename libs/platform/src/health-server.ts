@@ -24,7 +24,8 @@ export const serveHealth = async (
       return;
     }
     health.check().then(
-      (report) => response.writeHead(report.status === 'up' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report)),
+      (report) =>
+        response.writeHead(report.status === 'up' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(report)),
       () => response.writeHead(503).end(),
     );
   });
