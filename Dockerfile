@@ -39,6 +39,10 @@ RUN npx nx run-many -t build --parallel=2 --outputStyle=static
 
 FROM manifests AS dependencies
 RUN npm ci --omit=dev --no-audit --no-fund
+# Temporal's core bridge ships a native build for each OS and CPU (~25 MB each); keep this image's,
+# as the bridge itself names it.
+RUN keep="$(node -p "require('./node_modules/@temporalio/core-bridge/common.js').getPrebuiltTargetName()")" && \
+  find node_modules/@temporalio/core-bridge/releases -mindepth 1 -maxdepth 1 ! -name "$keep" -exec rm -rf {} +
 
 FROM ${NODE_IMAGE} AS runtime
 ENV NODE_ENV=production

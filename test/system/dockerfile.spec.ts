@@ -1,6 +1,6 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { type BuiltTarget, dockerfileBuilder, parseDockerfile } from '../support/dockerfile';
@@ -86,6 +86,7 @@ describe('the Dockerfile, step by step without Docker', () => {
       expect({ toolchain, installed: existsSync(join(app, 'node_modules', toolchain)) }).toEqual({ toolchain, installed: false });
     }
     expect(existsSync(join(app, 'apps'))).toBe(false);
+    expect(readdirSync(join(app, 'node_modules', '@temporalio', 'core-bridge', 'releases'))).toHaveLength(1);
     process.stdout.write(`${builder.runSeconds.map(({ command, seconds }) => `${seconds.toFixed(0)} s  ${command}`).join('\n')}\n`);
   });
 
