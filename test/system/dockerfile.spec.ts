@@ -87,6 +87,8 @@ describe('the Dockerfile, step by step without Docker', () => {
     }
     expect(existsSync(join(app, 'apps'))).toBe(false);
     expect(readdirSync(join(app, 'node_modules', '@temporalio', 'core-bridge', 'releases'))).toHaveLength(1);
+    const megabytes = (path: string): string => spawnSync('du', ['-sm', path], { encoding: 'utf8' }).stdout.split('\t')[0] ?? '?';
+    process.stdout.write(`runtime: ${megabytes(app)} MB, of which node_modules ${megabytes(join(app, 'node_modules'))} MB\n`);
     process.stdout.write(`${builder.runSeconds.map(({ command, seconds }) => `${seconds.toFixed(0)} s  ${command}`).join('\n')}\n`);
   });
 
@@ -109,7 +111,8 @@ describe('the Dockerfile, step by step without Docker', () => {
     const env = appEnv(worker, { HEALTH_PORT: String(await freePort()), TEMPORAL_TASK_QUEUE: `dockerfile-${Date.now()}` });
     const child = startTarget(worker, env);
     try {
-      await waitForOutput(child, /worker polling/, 90_000);
+      // The health server starts once the worker polls and its dependencies were checked.
+      await waitForOutput(child, /health listening/, 90_000);
       expect(runHealthcheck(worker, env)).toBe(0);
       const drained = waitForOutput(child, /worker drained/, 60_000);
       child.kill('SIGTERM');
