@@ -18,25 +18,33 @@ const forbiddenInDeterministicCode = (what) => ({
 });
 
 /**
- * Nx module boundaries (DESIGN.md): the domain depends on nothing, workflows only on domain and
- * contracts, no project on an app. Specs may additionally use the test libraries.
+ * Nx module boundaries (docs/architecture.md): the domain depends on nothing but its schema library (zod: pure,
+ * no IO), workflows only on domain and contracts, no project on an app. Specs may additionally use
+ * the test libraries.
  */
-const moduleBoundaries = (domainImports) => [
+const schemaLibrary = ['zod'];
+/** Pure, and carries its own time-zone database, so replay decides the same on any Node version. */
+const calendarLibrary = ['@js-joda/core', '@js-joda/timezone'];
+const moduleBoundaries = (testImports) => [
   'error',
   {
     enforceBuildableLibDependency: false,
     allow: [],
     depConstraints: [
-      { sourceTag: 'type:domain', onlyDependOnLibsWithTags: [], allowedExternalImports: domainImports },
+      {
+        sourceTag: 'type:domain',
+        onlyDependOnLibsWithTags: [],
+        allowedExternalImports: [...schemaLibrary, ...calendarLibrary, ...testImports],
+      },
       {
         sourceTag: 'type:contracts',
         onlyDependOnLibsWithTags: ['type:domain'],
-        allowedExternalImports: ['@temporalio/workflow', '@temporalio/common'],
+        allowedExternalImports: ['@temporalio/workflow', '@temporalio/common', ...schemaLibrary],
       },
       {
         sourceTag: 'type:workflows',
         onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'],
-        allowedExternalImports: ['@temporalio/workflow', '@temporalio/common'],
+        allowedExternalImports: ['@temporalio/workflow', '@temporalio/common', ...schemaLibrary],
       },
       { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
       {

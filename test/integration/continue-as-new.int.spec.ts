@@ -4,6 +4,7 @@ import { NativeConnection, Worker } from '@temporalio/worker';
 import { addDays, defaultDepartmentSettings } from '@careflow/domain';
 import { careEpisodeWorkflowType, submitCommandUpdate, episodeSnapshotQuery } from '@careflow/contracts';
 import { applicationRoleOf, closeDatabaseClient, createDatabaseClient, createEventStore, migrate } from '@careflow/event-store';
+import { pollUntil } from '@careflow/event-store/testing';
 import { createDataConverter, startCareEpisode } from '@careflow/temporal';
 import { createActivities } from '@careflow/worker/src/activities';
 import { shortEpisodeCommands } from '../support/care-episode-script';
@@ -82,11 +83,11 @@ describe('care episode across continue-as-new', () => {
         settings: defaultDepartmentSettings,
         referral: { type: 'ReceiveReferral', at: now.toISOString(), actor: lead, referral: referral(addDays(now.toISOString().slice(0, 10), -12)) },
       });
-      let offered: string | undefined;
-      while (!offered) {
-        await new Promise((resolve) => setTimeout(resolve, 100));
-        offered = (await handle.query(episodeSnapshotQuery)).state.routing?.offers.find((o) => o.outcome === 'pending')?.therapistId;
-      }
+      const offered = await pollUntil(
+        async () => (await handle.query(episodeSnapshotQuery)).state.routing?.offers.find((o) => o.outcome === 'pending')?.therapistId,
+        (therapistId): therapistId is string => therapistId !== undefined,
+        { what: 'the referral is offered to a therapist' },
+      );
       const commands = shortEpisodeCommands(offered, now);
       for (const command of commands) await handle.executeUpdate(submitCommandUpdate, { args: [command] });
       await expect(handle.result()).resolves.toBe('finished');

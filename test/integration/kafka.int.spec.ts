@@ -1,4 +1,5 @@
 import { Kafka, logLevel } from 'kafkajs';
+import { pollUntil } from '@careflow/event-store/testing';
 import { requireEnv, uniqueSuffix } from '../support/env';
 
 describe('Kafka through kafkajs', () => {
@@ -35,17 +36,17 @@ describe('Kafka through kafkajs', () => {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });
     let total = 0;
-    const done = new Promise<void>((resolve) => {
-      void consumer.run({
-        eachMessage: async ({ message }) => {
-          const { key, sequence } = JSON.parse(message.value?.toString() ?? '{}') as { key: string; sequence: number };
-          received.get(key)?.push(sequence);
-          total += 1;
-          if (total === keys.length * perKey) resolve();
-        },
-      });
+    await consumer.run({
+      eachMessage: async ({ message }) => {
+        const { key, sequence } = JSON.parse(message.value?.toString() ?? '{}') as { key: string; sequence: number };
+        received.get(key)?.push(sequence);
+        total += 1;
+      },
     });
-    await done;
+    await pollUntil(async () => total, (count) => count >= keys.length * perKey, {
+      what: 'the consumer group receives every message',
+      timeoutMs: 60_000,
+    });
     await consumer.disconnect();
 
     for (const key of keys) {

@@ -1,6 +1,7 @@
 import postgres from 'postgres';
 import { Client, Connection } from '@temporalio/client';
 import { recordSteps } from '../fixtures/workflows';
+import { pollUntil } from '@careflow/event-store/testing';
 import { requireEnv, uniqueSuffix } from '../support/env';
 import { killHard, startTypeScriptProcess, waitForExit, waitForOutput } from '../support/processes';
 
@@ -36,8 +37,8 @@ describe('Temporal dev server with a worker that is killed mid-run', () => {
         args: [runId, steps],
       });
       // Kill once a few steps are durable, so the run is genuinely in the middle.
-      await waitUntil(async () => (await countSteps(runId)) >= 3);
-      await killHard(first);
+      await pollUntil(() => countSteps(runId), (count) => count >= 3, { what: 'three steps are recorded', timeoutMs: 30_000 });
+      expect(await killHard(first)).toBe(true);
       const stepsAtKill = await countSteps(runId);
       expect(stepsAtKill).toBeLessThan(steps);
 
@@ -61,11 +62,3 @@ describe('Temporal dev server with a worker that is killed mid-run', () => {
     return row?.n ?? 0;
   };
 });
-
-const waitUntil = async (check: () => Promise<boolean>, timeoutMs = 30_000): Promise<void> => {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-};

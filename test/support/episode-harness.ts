@@ -17,6 +17,7 @@ import {
   type TherapistProfile,
   defaultDepartmentSettings,
   isIsoDate,
+  localDateOf,
 } from '@careflow/domain';
 import {
   type CommandOutcome,
@@ -31,6 +32,7 @@ import {
 import { applicationRoleOf, createDatabaseClient, createEventStore, type EventStore, migrate } from '@careflow/event-store';
 import { createDataConverter, startCareEpisode } from '@careflow/temporal';
 import { createActivities } from '@careflow/worker/src/activities';
+import * as f from '@careflow/domain/testing';
 import { requireEnv, uniqueSuffix } from './env';
 import { historyFixtureKeyring, historyFixtureNamespace } from './histories';
 
@@ -108,40 +110,35 @@ const registerSearchAttributes = async (env: TestWorkflowEnvironment): Promise<v
   });
 };
 
-/** The test server's clock, which time skipping moves; commands carry it as `at`. */
+/** The test server's clock, which time skipping moves; commands carry it as `at`, and `today` is the department's. */
 export const clock = async (env: TestWorkflowEnvironment) => {
-  const now = await env.currentTimeMs();
-  return { now: new Date(now).toISOString(), today: new Date(now).toISOString().slice(0, 10) };
+  const now = new Date(await env.currentTimeMs()).toISOString();
+  return { now, today: localDateOf(now, defaultDepartmentSettings.timeZone) };
 };
 
-export const therapistProfile = (therapistId: string, overrides: Partial<TherapistProfile> = {}): TherapistProfile => ({
-  therapistId,
-  departmentId: 'department-under-test',
-  licenses: [{ state: 'MD', number: `L-${therapistId}`, expiresOn: '2099-12-31' }],
-  boardCertifications: ['NCBTMB'],
-  specialtyCertificates: [],
-  activeEpisodeCount: 3,
-  availability: 0.5,
-  ...overrides,
-});
+/** The domain fixtures' therapist, in the department under test, licensed for as long as any test runs. */
+export const therapistProfile = (therapistId: string, overrides: Partial<TherapistProfile> = {}): TherapistProfile =>
+  f.therapistProfile(therapistId, {
+    departmentId: 'department-under-test',
+    licenses: [{ state: 'MD', number: `L-${therapistId}`, expiresOn: '2099-12-31' }],
+    activeEpisodeCount: 3,
+    ...overrides,
+  });
 
-export const lead = { userId: 'user-lead', role: 'department-lead' };
-export const therapistActor = (therapistId: string) => ({ userId: `user-${therapistId}`, role: 'therapist' });
-/** The CMS example NPI (valid check digit). */
-export const validNpi = '1234567893';
+export const { lead, validNpi } = f;
+export const therapistActor = (therapistId: string) => ({ userId: `user-${therapistId}`, role: f.therapist.role });
 
+/** The domain fixtures' referral, with ids of its own so tests never share a patient or a referral. */
 export const referral = (referralDate: string, overrides: Partial<Referral> = {}): Referral => {
   if (!isIsoDate(referralDate)) throw new Error(`not a date: ${referralDate}`);
-  return {
+  const order = f.referral();
+  return f.referral({
     referralId: `referral-${randomUUID()}`,
-    patient: { mrn: `mrn-${uniqueSuffix()}`, name: 'Test Patient', birthDate: '1970-01-01', sex: 'female', stateOfResidence: 'MD' },
-    referringProvider: { name: 'Dr. Referrer', npi: validNpi, credential: 'MD' },
-    diagnosisCodes: ['M54.50'],
-    orderedService: 'clinical massage therapy',
+    patient: { ...order.patient, mrn: `mrn-${uniqueSuffix()}` },
     referralDate,
     payer: { payerId: 'payer-under-test' },
     ...overrides,
-  };
+  });
 };
 
 export interface StartedEpisode {
@@ -186,17 +183,6 @@ export const refusalCode = async (attempt: Promise<unknown>): Promise<string | u
     const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
     if (cause instanceof ApplicationFailure) return (cause.details?.[0] as { code?: string } | undefined)?.code;
     throw error;
-  }
-};
-
-/** Polls the episode's query until `check` holds (the workflow routes in the background). */
-export const waitForState = async <T>(read: () => Promise<T>, check: (value: T) => boolean, timeoutMs = 20_000): Promise<T> => {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (check(value)) return value;
-    if (Date.now() > deadline) throw new Error('episode did not reach the expected state in time');
-    await new Promise((resolve) => setTimeout(resolve, 100));
   }
 };
 

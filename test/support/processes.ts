@@ -62,11 +62,12 @@ export const waitForExit = (child: ChildProcess): Promise<{ code: number | null;
     ? Promise.resolve({ code: child.exitCode, signal: child.signalCode })
     : new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
 
-export const killHard = async (child: ChildProcess): Promise<void> => {
-  if (child.exitCode === null && child.signalCode === null) {
-    child.kill('SIGKILL');
-    await waitForExit(child);
-  }
+/** SIGKILLs the process; true when it was still running, false when it had already gone. */
+export const killHard = async (child: ChildProcess): Promise<boolean> => {
+  if (child.exitCode !== null || child.signalCode !== null) return false;
+  child.kill('SIGKILL');
+  const { signal } = await waitForExit(child);
+  return signal === 'SIGKILL';
 };
 
 /** A loopback port nobody listens on right now (for a server the test starts itself). */

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { temporal } from '@temporalio/proto';
 import { Client, WorkflowFailedError, WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
+import { pollUntil } from '@careflow/event-store/testing';
 import { addDays, type CareEpisodeCommand, defaultDepartmentSettings, type PlanOfCare } from '@careflow/domain';
 import {
   clock,
@@ -18,7 +19,6 @@ import {
   therapistActor,
   therapistProfile,
   validNpi,
-  waitForState,
 } from '../support/episode-harness';
 import { historyFixtureKeyring, historyFixtureNamespace, recordHistory } from '../support/histories';
 import { uniqueSuffix } from '../support/env';
@@ -28,6 +28,7 @@ import {
   type CareEpisodeInput,
   clearanceReceivedSignal,
   domainRefusalFailureType,
+  episodeDepartmentSearchAttribute,
   invalidEpisodeStartFailureType,
   submitCommandUpdate,
 } from '@careflow/contracts';
@@ -73,7 +74,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
   const acceptedWithIntake = async (intake: Partial<Intake> = {}, startOptions: Parameters<typeof startEpisode>[1] = {}) => {
     harness.therapists = [therapistProfile('t-2')];
     const episode = await startEpisode(harness, startOptions);
-    await waitForState(episode.snapshot, (s) => s.state.routing?.offers.length === 1);
+    await pollUntil(episode.snapshot, (s) => s.state.routing?.offers.length === 1, { what: 'the referral is offered' });
     const { now, today } = await clock(harness.env);
     await episode.submit({ type: 'AcceptOffer', at: now, actor: therapistActor('t-2'), therapistId: 't-2' });
     await episode.submit({
@@ -89,7 +90,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
   const throughCertification = async (): Promise<{ episode: StartedEpisode; start: string }> => {
     harness.therapists = [therapistProfile('t-1', { availability: 0.9 }), therapistProfile('t-2', { availability: 0.4 })];
     const episode = await startEpisode(harness);
-    await waitForState(episode.snapshot, (s) => s.state.routing?.offers.length === 1);
+    await pollUntil(episode.snapshot, (s) => s.state.routing?.offers.length === 1, { what: 'the referral is offered' });
     let { now } = await clock(harness.env);
     await episode.submit({ type: 'DeclineOffer', at: now, actor: therapistActor('t-1'), therapistId: 't-1', reason: 'caseload' });
     await episode.submit({ type: 'AcceptOffer', at: now, actor: therapistActor('t-2'), therapistId: 't-2' });
@@ -276,7 +277,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
   it('expires unanswered offers one by one, then escalates to the department lead', async () => {
     harness.therapists = [therapistProfile('t-a', { availability: 0.9 }), therapistProfile('t-b', { availability: 0.6 }), therapistProfile('t-c')];
     const episode = await startEpisode(harness);
-    await waitForState(episode.snapshot, (s) => s.state.routing?.offers.length === 1);
+    await pollUntil(episode.snapshot, (s) => s.state.routing?.offers.length === 1, { what: 'the referral is offered' });
     for (let day = 0; day < 4; day++) await advance(harness, 1);
     const types = await eventTypesOf(harness, episode.episodeId);
     expect(types.filter((t) => t === 'TherapistOffered')).toHaveLength(3);
@@ -331,9 +332,10 @@ describe('careEpisode workflow on the time-skipping server', () => {
 
   it('keeps a patient name out of the raw history and the search attributes', async () => {
     const canary = `Canary-${randomUUID()}`;
+    const mrn = `mrn-${randomUUID()}`;
     const { episode } = await acceptedWithIntake(
       { medicalHistory: [`${canary} history`], patientGoals: [canary] },
-      { referral: { patient: { mrn: `mrn-${randomUUID()}`, name: canary, birthDate: '1961-02-03', sex: 'male', stateOfResidence: 'MD' } } },
+      { referral: { patient: { mrn, name: canary, birthDate: '1961-02-03', sex: 'male', stateOfResidence: 'MD' } } },
     );
 
     const { history } = await harness.env.client.workflowService.getWorkflowExecutionHistory({
@@ -344,7 +346,12 @@ describe('careEpisode workflow on the time-skipping server', () => {
     const description = await episode.handle.describe();
     expect(rawHistory.length).toBeGreaterThan(0);
     expect(rawHistory.includes(canary)).toBe(false);
-    expect(JSON.stringify(description.raw.workflowExecutionInfo?.searchAttributes)).not.toContain(canary);
+    // Indexed fields are protobuf bytes: decode them, or a name in them could never be found.
+    const indexed = Object.entries(description.raw.workflowExecutionInfo?.searchAttributes?.indexedFields ?? {}).map(
+      ([name, payload]) => `${name}=${Buffer.from(payload.data ?? new Uint8Array()).toString('utf8')}`,
+    );
+    expect(indexed).toContain(`${episodeDepartmentSearchAttribute.name}="department-under-test"`);
+    for (const phi of [canary, mrn, '1961-02-03']) expect(indexed.join('\n')).not.toContain(phi);
     expect(episode.handle.workflowId).not.toContain(canary);
     // The event store is the clinical record: the name is there, so the check above can fail.
     expect(JSON.stringify(await harness.eventStore.readStream(episode.episodeId))).toContain(canary);
@@ -358,7 +365,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
     const second = await startEpisode(harness, { referralRecord: order });
     expect(second.episodeId).toBe(first.episodeId);
     expect(second.handle.workflowId).toBe(first.handle.workflowId);
-    await waitForState(first.snapshot, (s) => s.state.routing?.offers.length === 1);
+    await pollUntil(first.snapshot, (s) => s.state.routing?.offers.length === 1, { what: 'the referral is offered' });
     expect((await eventTypesOf(harness, first.episodeId)).filter((t) => t === 'ReferralReceived')).toHaveLength(1);
   });
 
@@ -376,7 +383,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
       clearedBy: physician,
       clearedOn: today,
     });
-    await waitForState(episode.snapshot, (s) => s.state.contraindications.every((c) => c.cleared));
+    await pollUntil(episode.snapshot, (s) => s.state.contraindications.every((c) => c.cleared), { what: 'every contraindication is cleared' });
     expect(await eventTypesOf(harness, episode.episodeId)).toContain('ClearanceGranted');
   });
 
@@ -411,7 +418,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
     });
 
     const carriedInputOf = async (before: StartedEpisode): Promise<CareEpisodeInput> => {
-      const routed = await waitForState(before.snapshot, (s) => s.state.routing?.offers.length === 1);
+      const routed = await pollUntil(before.snapshot, (s) => s.state.routing?.offers.length === 1, { what: 'the referral is offered' });
       await before.handle.terminate('simulating the end of a run that continued as new');
       const referralRecord = routed.state.referral;
       if (!referralRecord) throw new Error('the routed episode has no referral');
@@ -436,7 +443,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
       });
       // An Update sent before the hand-over would reach the handing-over run, which has no handler.
       const latest = harness.env.client.workflow.getHandle(next.workflowId);
-      await waitForState(() => latest.describe(), (run) => run.type === 'careEpisode');
+      await pollUntil(() => latest.describe(), (run) => run.type === 'careEpisode', { what: 'the continued run is a care episode' });
       const { now } = await clock(harness.env);
       await latest.executeUpdate(submitCommandUpdate, {
         args: [{ type: 'AcceptOffer', at: now, actor: therapistActor('t-2'), therapistId: 't-2' }],
@@ -474,7 +481,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
           () => 'completed',
           (error: unknown) => error,
         );
-      await waitForState(() => workflowTaskFailures(episode), (messages) => messages.some((m) => m.includes('a fault in decide')));
+      await pollUntil(() => workflowTaskFailures(episode), (messages) => messages.some((m) => m.includes('a fault in decide')), { what: 'the workflow task fails on the fault in decide' });
       await expect(Promise.race([outcome, new Promise((resolve) => setTimeout(() => resolve('pending'), 500))])).resolves.toBe('pending');
       expect(await eventTypesOf(harness, episode.episodeId)).toEqual(before);
       await episode.handle.terminate('the injected fault cannot be fixed in this test');
@@ -494,7 +501,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
         clearedBy: physician,
         clearedOn: today,
       });
-      await waitForState(() => workflowTaskFailures(episode), (messages) => messages.some((m) => m.includes('a fault in decide')));
+      await pollUntil(() => workflowTaskFailures(episode), (messages) => messages.some((m) => m.includes('a fault in decide')), { what: 'the workflow task fails on the fault in decide' });
       expect(await eventTypesOf(harness, episode.episodeId)).toEqual(before);
       await episode.handle.terminate('the injected fault cannot be fixed in this test');
     });
@@ -505,7 +512,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
     const offered = async () => {
       harness.therapists = [therapistProfile('t-2')];
       const episode = await startEpisode(harness);
-      await waitForState(episode.snapshot, (s) => s.state.routing?.offers.length === 1);
+      await pollUntil(episode.snapshot, (s) => s.state.routing?.offers.length === 1, { what: 'the referral is offered' });
       return episode;
     };
     const shifted = (iso: string, ms: number): string => new Date(Date.parse(iso) + ms).toISOString();
@@ -568,7 +575,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
         clearedBy: physician,
         clearedOn: today,
       });
-      await waitForState(() => eventTypesOf(harness, episode.episodeId), (types) => types.includes('ClearanceSignalRefused'));
+      await pollUntil(() => eventTypesOf(harness, episode.episodeId), (types) => types.includes('ClearanceSignalRefused'), { what: 'the refused clearance signal is recorded' });
       const events = await harness.eventStore.readStream(episode.episodeId);
       expect(events.map((e) => e.type)).not.toContain('ClearanceGranted');
       const refused = events.find((e) => e.type === 'ClearanceSignalRefused');
@@ -589,7 +596,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
         clearedBy: physician,
         clearedOn: today,
       });
-      await waitForState(() => eventTypesOf(harness, episode.episodeId), (types) => types.includes('ClearanceSignalRefused'));
+      await pollUntil(() => eventTypesOf(harness, episode.episodeId), (types) => types.includes('ClearanceSignalRefused'), { what: 'the refused clearance signal is recorded' });
       const events = await harness.eventStore.readStream(episode.episodeId);
       expect(events.find((e) => e.type === 'ClearanceSignalRefused')?.data).toMatchObject({ claimedRole: 'ehr-feed', reason: 'implausible-time' });
       expect(events.map((e) => e.type)).not.toContain('ClearanceGranted');
@@ -626,7 +633,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
         () => 'completed',
         (error: unknown) => error,
       );
-      await waitForState(() => workflowTaskFailures(episode), (messages) => messages.some((m) => m.startsWith('Payload is not encrypted')));
+      await pollUntil(() => workflowTaskFailures(episode), (messages) => messages.some((m) => m.startsWith('Payload is not encrypted')), { what: 'the workflow task fails on the plaintext payload' });
       expect(await eventTypesOf(harness, episode.episodeId)).toEqual(before);
       await episode.handle.terminate('a plaintext Signal blocks the episode until an operator resets it');
       await expect(update).resolves.not.toBe('completed');

@@ -30,7 +30,9 @@ runBackgroundApp('worker', () => {
           useFactory: (sql: Sql) =>
             createActivities({
               eventStore: createEventStore({ sql, outboxTopic: episodeEventsTopic.name, eventSource: 'careflow/worker' }),
-              therapistDirectory: createPostgresTherapistDirectory(sql),
+              therapistDirectory: createPostgresTherapistDirectory(sql, {
+                reportInvalidProfile: (invalid) => logger.error(invalid, 'therapist profile unreadable; left out of routing'),
+              }),
             }),
         },
         CareEpisodeWorker,

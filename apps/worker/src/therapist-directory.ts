@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres';
 import type { RoutingCandidates } from '@careflow/contracts';
-import type { HeldCertificate, TherapistProfile } from '@careflow/domain';
+import { therapistProfileProblem, type HeldCertificate, type TherapistProfile } from '@careflow/domain';
 import type { TherapistDirectory } from './activities';
 
 type StoredProfile = Omit<TherapistProfile, 'therapistId' | 'departmentId' | 'activeEpisodeCount' | 'specialtyCertificates'> & {
@@ -15,19 +15,34 @@ interface TherapistRow {
   active_episodes: number;
 }
 
+/** A therapist left out of routing because the directory's profile row cannot be read as a profile. */
+export interface InvalidTherapistProfile {
+  readonly therapistId: string;
+  readonly departmentId: string;
+  /** Which field is wrong, never its value. */
+  readonly problem: string;
+}
+
+export interface TherapistDirectoryOptions {
+  /** Told of every profile skipped, so someone fixes the row; routing goes on with the others. */
+  readonly reportInvalidProfile: (invalid: InvalidTherapistProfile) => void;
+}
+
 /**
  * A certificate stored without its expiry cannot be shown valid through the plan, so routing does not
  * count it until the directory records when it expires.
  */
-export const certificatesWithExpiry = (stored: StoredProfile['specialtyCertificates']): HeldCertificate[] =>
-  stored.filter((held): held is HeldCertificate => typeof held !== 'string');
+export const certificatesWithExpiry = (stored: unknown): unknown =>
+  // Anything but a list is left as it is, for the profile check to report.
+  Array.isArray(stored) ? stored.filter((held: HeldCertificate | string) => typeof held !== 'string') : stored;
 
 /**
  * The department's therapists from the `therapists` table, with their current caseload counted from
  * the episode summaries, and the therapists who accepted earlier episodes of the same patient
- * (continuity). The patient is matched inside the database; no identifier leaves it.
+ * (continuity). The patient is matched inside the database; no identifier leaves it. One broken
+ * profile row would make the whole routing command invalid, so it is skipped and reported instead.
  */
-export const createPostgresTherapistDirectory = (sql: Sql): TherapistDirectory => ({
+export const createPostgresTherapistDirectory = (sql: Sql, options: TherapistDirectoryOptions): TherapistDirectory => ({
   async findRoutingCandidates(departmentId, episodeId): Promise<RoutingCandidates> {
     const rows = await sql<TherapistRow[]>`
       SELECT t.therapist_id, t.department_id, t.profile,
@@ -45,15 +60,20 @@ export const createPostgresTherapistDirectory = (sql: Sql): TherapistDirectory =
         JOIN this_patient ON referral.data->'referral'->'patient'->>'mrn' = this_patient.mrn
         JOIN events accepted ON accepted.stream_id = referral.stream_id AND accepted.type = 'OfferAccepted'
        WHERE referral.type = 'ReferralReceived' AND referral.stream_id <> ${episodeId}`;
-    return {
-      therapists: rows.map((row) => ({
+    const therapists = rows.flatMap((row): TherapistProfile[] => {
+      const therapist = {
         ...row.profile,
         specialtyCertificates: certificatesWithExpiry(row.profile.specialtyCertificates),
         therapistId: row.therapist_id,
         departmentId: row.department_id,
         activeEpisodeCount: row.active_episodes,
-      })),
-      previousTherapistIds: previous.map((row) => row.therapist_id),
-    };
+      };
+      const problem = therapistProfileProblem(therapist);
+      // Checked just above: the row is a whole profile.
+      if (problem === undefined) return [therapist as TherapistProfile];
+      options.reportInvalidProfile({ therapistId: row.therapist_id, departmentId: row.department_id, problem });
+      return [];
+    });
+    return { therapists, previousTherapistIds: previous.map((row) => row.therapist_id) };
   },
 });

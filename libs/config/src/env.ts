@@ -62,7 +62,7 @@ export const loadConfig = <S extends z.ZodRawShape>(
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const variable = issue.path.join('.') || '(environment)';
-    const missing = issue.code === 'invalid_type' && issue.received === 'undefined';
+    const missing = issue.code === 'invalid_type' && issue.path.length === 1 && env[String(issue.path[0])] === undefined;
     return missing ? `${variable} is missing` : `${variable} ${issue.message.charAt(0).toLowerCase()}${issue.message.slice(1)}`;
   });
   throw new ConfigError(`invalid configuration: ${problems.join('; ')}`);

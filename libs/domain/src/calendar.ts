@@ -1,47 +1,77 @@
 /**
- * Calendar arithmetic on ISO dates (YYYY-MM-DD) and instants (ISO 8601 with offset).
- * Pure: the domain never reads the clock; every "today" arrives inside a command.
+ * Calendar arithmetic on ISO dates (YYYY-MM-DD), instants (ISO 8601 with an offset) and the
+ * department's time zone. Pure: the domain never reads the clock; every "today" arrives inside a
+ * command, as an instant, and becomes a date only in the department's time zone.
+ *
+ * js-joda with its bundled tz database, not `Intl`: the zone rules ship with the package, so a
+ * replayed episode decides the same days whatever Node or ICU version the worker runs.
  */
+import { type Instant, LocalDate, OffsetDateTime, ZoneId } from '@js-joda/core';
+import '@js-joda/timezone';
+
 export type IsoDate = string;
 export type IsoInstant = string;
+/** An IANA time-zone name, e.g. `America/New_York`. */
+export type TimeZone = string;
 
-const isoDatePattern = /^(\d{4})-(\d{2})-(\d{2})$/;
-const msPerDay = 86_400_000;
+const isoDatePattern = /^\d{4}-\d{2}-\d{2}$/;
+const isoInstantPattern = /^\d{4}-\d{2}-\d{2}T/;
 
-export const isIsoDate = (value: unknown): value is IsoDate => {
-  if (typeof value !== 'string') return false;
-  const match = isoDatePattern.exec(value);
-  if (!match) return false;
-  const [, y, m, d] = match;
-  const utc = new Date(Date.UTC(Number(y), Number(m) - 1, Number(d)));
-  return utc.toISOString().slice(0, 10) === value;
+/** The parsers throw on a malformed or impossible value (2025-02-30): that is the answer "no". */
+const parseOrUndefined = <T>(parse: () => T): T | undefined => {
+  try {
+    return parse();
+  } catch {
+    return undefined;
+  }
 };
 
+export const isIsoDate = (value: unknown): value is IsoDate =>
+  typeof value === 'string' && isoDatePattern.test(value) && parseOrUndefined(() => LocalDate.parse(value)) !== undefined;
+
+/** An instant must carry its offset (`Z` or `±hh:mm`): a local time alone names no moment. */
 export const isIsoInstant = (value: unknown): value is IsoInstant =>
-  typeof value === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(value) && !Number.isNaN(Date.parse(value));
+  typeof value === 'string' && isoInstantPattern.test(value) && parseOrUndefined(() => OffsetDateTime.parse(value)) !== undefined;
 
-const toEpochDay = (date: IsoDate): number => Math.floor(Date.parse(`${date}T00:00:00Z`) / msPerDay);
-const fromEpochDay = (day: number): IsoDate => new Date(day * msPerDay).toISOString().slice(0, 10);
+const knownZones = new Set(ZoneId.getAvailableZoneIds());
 
-export const addDays = (date: IsoDate, days: number): IsoDate => fromEpochDay(toEpochDay(date) + days);
+/** A region of the tz database (not a bare offset, which knows nothing of daylight saving time). */
+export const isTimeZone = (value: unknown): value is TimeZone => typeof value === 'string' && knownZones.has(value);
+
+const instantOf = (instant: IsoInstant): Instant => OffsetDateTime.parse(instant).toInstant();
+/** Always `YYYY-MM-DDTHH:mm:ss.sssZ`, the shape `Date#toISOString` gives the rest of the system. */
+const formatInstant = (instant: Instant): IsoInstant => new Date(instant.toEpochMilli()).toISOString();
+const parseDate = (date: IsoDate): LocalDate => LocalDate.parse(date);
+
+export const addDays = (date: IsoDate, days: number): IsoDate => parseDate(date).plusDays(days).toString();
 
 /** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
-export const daysBetween = (from: IsoDate, to: IsoDate): number => toEpochDay(to) - toEpochDay(from);
+export const daysBetween = (from: IsoDate, to: IsoDate): number => parseDate(to).toEpochDay() - parseDate(from).toEpochDay();
 
 export const compareDates = (a: IsoDate, b: IsoDate): number => daysBetween(b, a);
 
-export const isBefore = (a: IsoDate, b: IsoDate): boolean => daysBetween(a, b) > 0;
-export const isAfter = (a: IsoDate, b: IsoDate): boolean => daysBetween(a, b) < 0;
+/** The department's calendar date at an instant: 19:30 in New York is still that day there. */
+export const localDateOf = (instant: IsoInstant, zone: TimeZone): IsoDate =>
+  instantOf(instant).atZone(ZoneId.of(zone)).toLocalDate().toString();
 
-/** The calendar date (UTC) of an instant. Departments record local dates in commands where it matters. */
-export const dateOf = (instant: IsoInstant): IsoDate => new Date(Date.parse(instant)).toISOString().slice(0, 10);
+/**
+ * The UTC date of an instant, for readers that know no department (read models). Clinical rules
+ * never use it: their days are the department's, from `localDateOf`.
+ */
+export const dateOf = (instant: IsoInstant): IsoDate => localDateOf(instant, 'UTC');
 
+/**
+ * The instant a local day ends (the next day's first moment in the zone): a rule met "through" that
+ * day has passed then. Where a transition skips local midnight, the day ends when the next begins.
+ */
+export const endOfLocalDay = (date: IsoDate, zone: TimeZone): IsoInstant =>
+  formatInstant(parseDate(date).plusDays(1).atStartOfDay(ZoneId.of(zone)).toInstant());
+
+/** Elapsed hours (an offer's or a note's clock), not calendar days: a DST change does not stretch them. */
 export const addHours = (instant: IsoInstant, hours: number): IsoInstant =>
-  new Date(Date.parse(instant) + hours * 3_600_000).toISOString();
+  formatInstant(instantOf(instant).plusMillis(Math.round(hours * 3_600_000)));
 
-export const hoursBetween = (from: IsoInstant, to: IsoInstant): number => (Date.parse(to) - Date.parse(from)) / 3_600_000;
+export const hoursBetween = (from: IsoInstant, to: IsoInstant): number =>
+  (instantOf(to).toEpochMilli() - instantOf(from).toEpochMilli()) / 3_600_000;
 
-export const yearOf = (date: IsoDate): number => Number(date.slice(0, 4));
-
-export const earliest = (...dates: ReadonlyArray<IsoDate | undefined>): IsoDate | undefined =>
-  dates.filter((d): d is IsoDate => d !== undefined).sort()[0];
+export const yearOf = (date: IsoDate): number => parseDate(date).year();

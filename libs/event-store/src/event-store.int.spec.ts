@@ -9,11 +9,15 @@ import {
 import { createEventStore, type EventStore } from './event-store';
 import { startCuttingProxy } from './testing/cutting-proxy';
 import { databaseUrls, newEvent, newStreamId, openTestDatabase, type TestDatabase } from './testing/database';
+import { pollUntil } from './testing/poll-until';
 import { defaultAppendLimits } from './prepare-append';
 import { deletePublishedOutbox, readOutbox } from './outbox';
 import { logPositionOf, type NewEvent, type RecordedEvent } from './types';
 
 const outboxTopic = 'careflow.episode-events.v1';
+
+/** Thrown to end a transaction on purpose, so only this error means the test rolled back. */
+class RollBack extends Error {}
 
 let db: TestDatabase;
 let store: EventStore;
@@ -59,10 +63,13 @@ describe('appendToStream', () => {
     expect(await store.readStreamVersion(newStreamId())).toBe(0);
 
     const firstRecorded = events[0] as RecordedEvent;
-    const outbox = (
-      await readOutbox(db.sql, { txId: firstRecorded.txId, globalPosition: firstRecorded.globalPosition - 1 }, 1000)
-    ).filter(
-      (message) => message.key === streamId,
+    const outbox = await pollUntil(
+      async () =>
+        (await readOutbox(db.sql, { txId: firstRecorded.txId, globalPosition: firstRecorded.globalPosition - 1 }, 1000)).filter(
+          (message) => message.key === streamId,
+        ),
+      (messages) => messages.length === events.length,
+      { what: 'the outbox rows of both appends become readable' },
     );
     expect(outbox.map((message) => message.event)).toEqual(events);
     expect(outbox[0]).toMatchObject({
@@ -85,17 +92,14 @@ describe('appendToStream', () => {
     await store.appendToStream(streamId, 0, [newEvent(), newEvent()]);
     const [first, second] = (await store.readStream(streamId)) as [RecordedEvent, RecordedEvent];
     // Rolled back: in the shared database the outbox rows of other tests are not ours to delete.
-    await db.sql
-      .begin(async (tx) => {
-        expect(await deletePublishedOutbox(tx, logPositionOf(first))).toBeGreaterThanOrEqual(1);
-        const left = await tx<{ global_position: string }[]>`
-          SELECT o.global_position FROM outbox o JOIN events e USING (global_position) WHERE e.stream_id = ${streamId}`;
-        expect(left.map((row) => Number(row.global_position))).toEqual([second.globalPosition]);
-        throw new Error('roll back');
-      })
-      .catch((error: unknown) => {
-        if (!(error instanceof Error) || error.message !== 'roll back') throw error;
-      });
+    const rollback = db.sql.begin(async (tx) => {
+      expect(await deletePublishedOutbox(tx, logPositionOf(first))).toBeGreaterThanOrEqual(1);
+      const left = await tx<{ global_position: string }[]>`
+        SELECT o.global_position FROM outbox o JOIN events e USING (global_position) WHERE e.stream_id = ${streamId}`;
+      expect(left.map((row) => Number(row.global_position))).toEqual([second.globalPosition]);
+      throw new RollBack();
+    });
+    await expect(rollback).rejects.toBeInstanceOf(RollBack);
   });
 
   it('lets N racing writers win exactly once per version; the others get the conflict with the actual version', async () => {
@@ -232,8 +236,11 @@ describe('appendToStream', () => {
     const lastBefore = await db.sql<{ tx_id: string; global_position: string }[]>`
       SELECT tx_id, global_position FROM events WHERE stream_id = ${streamIds[0] ?? ''} ORDER BY global_position LIMIT 1`;
     const after = { txId: lastBefore[0]?.tx_id ?? '0', globalPosition: Number(lastBefore[0]?.global_position) };
-    const read = await store.readAll(after, 1000);
-    const ours = read.filter((event) => streamIds.includes(event.streamId));
+    const ours = await pollUntil(
+      async () => (await store.readAll(after, 1000)).filter((event) => streamIds.includes(event.streamId)),
+      (events) => events.length === 3,
+      { what: 'both streams become readable from the log' },
+    );
     expect(ours.map((event) => [event.streamId, event.streamVersion])).toEqual([
       [streamIds[0], 2],
       [streamIds[1], 1],
@@ -249,12 +256,12 @@ describe('appendToStream', () => {
     await db.sql.begin(async (tx) => {
       await store.appendToStream(kept, 0, [newEvent()], { transaction: tx });
     });
-    await db.sql
-      .begin(async (tx) => {
-        await store.appendToStream(dropped, 0, [newEvent()], { transaction: tx });
-        throw new Error('roll back');
-      })
-      .catch(() => undefined);
+    const rollback = db.sql.begin(async (tx) => {
+      await store.appendToStream(dropped, 0, [newEvent()], { transaction: tx });
+      throw new RollBack();
+    });
+    // Only the deliberate roll-back may end it: a failing append would reject with its own error.
+    await expect(rollback).rejects.toBeInstanceOf(RollBack);
     expect(await countsOf(kept)).toEqual({ events: 1, outbox: 1, stream_version: 1 });
     expect(await countsOf(dropped)).toEqual({ events: 0, outbox: 0, stream_version: null });
   });

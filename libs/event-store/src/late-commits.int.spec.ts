@@ -2,15 +2,19 @@ import { randomUUID } from 'node:crypto';
 import { createEventStore, type EventStore } from './event-store';
 import { createProjectionRunner } from './projections/runner';
 import { newEvent, openTestDatabase, sleep, type TestDatabase } from './testing/database';
+import { pollUntil } from './testing/poll-until';
 import { createStreamTally, settledHead, type StreamTally } from './testing/stream-tally';
 import { logPositionOf, type RecordedEvent } from './types';
 import { toSafeInteger } from './database';
 
 /**
  * Transactions commit in another order than they took their positions. 32 writers sleep at random
- * inside their transactions (holding low positions while others commit higher ones) and roll back
- * 5 % of the time; readers polling meanwhile must still see every committed event, in stream order.
+ * inside their transactions (holding low positions while others commit higher ones) and one append in
+ * twenty rolls back; readers polling meanwhile must still see every committed event, in stream order.
  */
+/** Thrown to roll an append back on purpose. */
+class RollBack extends Error {}
+
 let db: TestDatabase;
 let store: EventStore;
 let tally: StreamTally;
@@ -31,6 +35,8 @@ it('lets readAll and a projection see every committed event, in stream order, de
   const writers = 32;
   const appendsPerWriter = 12;
   const committed = new Map<string, string[]>();
+  const rolledBack: string[] = [];
+  let rolledBackAppends = 0;
   const start = await settledHead(db.sql);
 
   const seen: RecordedEvent[] = [];
@@ -39,17 +45,16 @@ it('lets readAll and a projection see every committed event, in stream order, de
   let writing = true;
 
   // The store's reader, checkpointing the last event it got.
+  let position = start;
+  const readNext = async (): Promise<number> => {
+    const batch = await store.readAll(position, 200);
+    seen.push(...batch.filter((event) => event.streamId.startsWith(prefix)));
+    const last = batch[batch.length - 1];
+    if (last) position = logPositionOf(last);
+    return batch.length;
+  };
   const reader = (async () => {
-    let position = start;
-    for (;;) {
-      const done = !writing;
-      const batch = await store.readAll(position, 200);
-      seen.push(...batch.filter((event) => event.streamId.startsWith(prefix)));
-      const last = batch[batch.length - 1];
-      if (last) position = logPositionOf(last);
-      else if (done) return;
-      else await sleep(2);
-    }
+    while (writing) if ((await readNext()) === 0) await sleep(2);
   })();
 
   // A reader that trusts positions alone, to show the hazard is real in this run.
@@ -76,28 +81,51 @@ it('lets readAll and a projection see every committed event, in stream order, de
       const ids: string[] = [];
       for (let append = 0; append < appendsPerWriter; append += 1) {
         const batch = Array.from({ length: 1 + (append % 3) }, () => newEvent());
-        const rollBack = Math.random() < 0.05;
+        // One append in twenty rolls back, spread over the writers.
+        const rollBack = (writer * appendsPerWriter + append) % 20 === 7;
         const outcome = await db.sql
           .begin(async (tx) => {
             await store.appendToStream(streamId, ids.length, batch, { transaction: tx });
             await tx`SELECT pg_sleep(${Math.random() * 0.03})`;
-            if (rollBack) throw new Error('rolled back on purpose');
+            if (rollBack) throw new RollBack();
           })
           .then(
-            () => 'committed',
-            () => 'rolled back',
+            () => 'committed' as const,
+            // Any other failure is the test's failure, never a roll-back.
+            (error: unknown) => {
+              if (error instanceof RollBack) return 'rolled back' as const;
+              throw error;
+            },
           );
         if (outcome === 'committed') ids.push(...batch.map((event) => event.eventId));
+        else {
+          rolledBackAppends += 1;
+          rolledBack.push(...batch.map((event) => event.eventId));
+        }
       }
       committed.set(streamId, ids);
     }),
   );
   writing = false;
   await Promise.all([reader, naiveReader]);
-  await projecting.stop();
-  await runner.catchUp();
-
   const expectedIds = [...committed.values()].flat();
+  // The last commits become readable only once every older transaction, other test workers' too, has ended.
+  await pollUntil(
+    async () => {
+      while ((await readNext()) > 0);
+      return seen.length;
+    },
+    (count) => count >= expectedIds.length,
+    { what: 'the reader sees every committed event' },
+  );
+  await pollUntil(tally.rows, (rows) => rows.reduce((sum, row) => sum + row.events, 0) >= expectedIds.length, {
+    what: 'the running projection applies every committed event',
+  });
+  await projecting.stop();
+
+  // Every planned roll-back happened (19 of the 384 appends), and none of its events was ever read.
+  expect(rolledBackAppends).toBe(19);
+  expect(seen.filter((event) => rolledBack.includes(event.eventId))).toEqual([]);
   expect(seen.map((event) => event.eventId).sort()).toEqual([...expectedIds].sort());
   for (const [streamId, ids] of committed) {
     const ofStream = seen.filter((event) => event.streamId === streamId);

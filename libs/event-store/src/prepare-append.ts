@@ -1,3 +1,4 @@
+import { maxEventBytes } from '@careflow/domain';
 import { canonicalJson, isJsonObject, isStorable, NotCanonicalJsonError } from './canonical-json';
 import { InvalidAppendError } from './errors';
 import { contentHash } from './hashing';
@@ -9,7 +10,8 @@ export interface AppendLimits {
   readonly maxEventsPerAppend: number;
 }
 
-export const defaultAppendLimits: AppendLimits = { maxEventBytes: 256 * 1024, maxEventsPerAppend: 1000 };
+/** The event size limit is the domain's, so the command schemas can keep every command under it. */
+export const defaultAppendLimits: AppendLimits = { maxEventBytes, maxEventsPerAppend: 1000 };
 
 /** One validated event as the append statement takes it: canonical JSON text and its content hash. */
 export interface PreparedEvent {

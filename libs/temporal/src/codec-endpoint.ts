@@ -59,7 +59,7 @@ const base64 = z.string().regex(/^[A-Za-z0-9+/_-]*={0,2}$/, 'must be base64');
 const payloadsBody = z.object({
   payloads: z.array(
     z.object({
-      metadata: z.record(base64).nullish(),
+      metadata: z.record(z.string(), base64).nullish(),
       data: base64.nullish(),
     }),
   ),

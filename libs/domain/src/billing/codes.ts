@@ -1,5 +1,5 @@
 /**
- * CPT codes a clinical massage episode bills (CLINICAL-RULES §10). Timed codes are billed in
+ * CPT codes a clinical massage episode bills (docs/clinical-rules.md §10). Timed codes are billed in
  * 15-minute units; evaluation codes are untimed and their minutes never count as timed minutes.
  */
 export const timedCodes = ['97124', '97140', '97112', '97530'] as const;
@@ -13,8 +13,8 @@ export type UntimedCode = (typeof untimedCodes)[number];
 export type BillingCode = TimedCode | UntimedCode;
 
 export const isBillingCode = (value: unknown): value is BillingCode =>
-  typeof value === 'string' && (billingCodes as readonly string[]).includes(value);
+  billingCodes.some((code) => code === value);
 
-export const isTimedCode = (code: BillingCode): code is TimedCode => (timedCodes as readonly string[]).includes(code);
+export const isTimedCode = (code: BillingCode): code is TimedCode => timedCodes.some((timed) => timed === code);
 
 export const isUntimedCode = (code: BillingCode): code is UntimedCode => !isTimedCode(code);

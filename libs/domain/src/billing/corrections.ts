@@ -8,7 +8,8 @@ export interface SessionBillingFacts {
   readonly lines: readonly ChargeLineInput[];
 }
 
-export type BillingRelevantLineField = 'codes' | 'minutes' | 'bodyRegions' | 'diagnoses';
+const billingRelevantLineFields = ['codes', 'minutes', 'bodyRegions', 'diagnoses'] as const;
+export type BillingRelevantLineField = (typeof billingRelevantLineFields)[number];
 export type BillingRelevantField = 'serviceDate' | 'renderingTherapist' | BillingRelevantLineField;
 
 const sortedKey = (values: readonly string[]): string =>
@@ -35,11 +36,11 @@ export const billingRelevantLineChanges = (
     bodyRegions: common.some(({ previous, line }) => sortedKey(previous.bodyRegions) !== sortedKey(line.bodyRegions)),
     diagnoses: common.some(({ previous, line }) => sortedKey(previous.diagnosisCodes) !== sortedKey(line.diagnosisCodes)),
   };
-  return (Object.keys(changed) as BillingRelevantLineField[]).filter((field) => changed[field]);
+  return billingRelevantLineFields.filter((field) => changed[field]);
 };
 
 /**
- * The billing-relevant fields of a session an addendum changed (CLINICAL-RULES §7, §10): date of
+ * The billing-relevant fields of a session an addendum changed (docs/clinical-rules.md §7, §10): date of
  * service, rendering therapist and the lines. Empty when the claim is unaffected.
  */
 export const billingRelevantChanges = (before: SessionBillingFacts, after: SessionBillingFacts): BillingRelevantField[] => [

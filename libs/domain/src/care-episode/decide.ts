@@ -1,11 +1,11 @@
 /**
  * The care-episode decider: `decide(command, state, settings)` answers with the events to append or
- * the rule's refusal; it never throws and never reads a clock. Settings are passed on every call
+ * the rule's refusal; it throws only on a bug, and never reads a clock. Settings are passed on every call
  * (the department's current settings); what a rule decided with them is written into the events, so
  * `evolve` and replay never need settings.
  */
 import { DomainError } from '../errors';
-import { defaultDepartmentSettings, type DepartmentSettings } from '../settings';
+import { defaultDepartmentSettings, departmentSettingsRefusal, type DepartmentSettings } from '../settings';
 import { parseCommand } from './command-schemas';
 import type { CareEpisodeCommand, CareEpisodeCommandType } from './commands';
 import { recordTherapyThresholdCrossing } from './decide-billing';
@@ -42,7 +42,6 @@ import {
   signNote,
 } from './decide-sessions';
 import type { Decision, Handler } from './decision';
-import { dueDates } from './due-dates';
 import type { CareEpisodeEvent } from './events';
 import { evolve } from './evolve';
 import { roleRefusal } from './roles';
@@ -89,8 +88,8 @@ const handlers: { readonly [T in CareEpisodeCommandType]: Handler<T> } = {
 
 /**
  * `command` is `unknown` on purpose: it is checked here, so callers may pass what arrived over the
- * wire. A failure nobody foresaw still comes back as a DomainError, never as a throw, and without
- * the failure's text (it could echo PHI).
+ * wire. A malformed command is refused; a handler that throws is a bug and the throw goes on (the
+ * workflow task fails and Temporal retries it once the bug is fixed), never disguised as a refusal.
  */
 export const decide = (
   command: CareEpisodeCommand | unknown,
@@ -99,13 +98,11 @@ export const decide = (
 ): Decision => {
   const parsed = parseCommand(command);
   if (parsed instanceof DomainError) return parsed;
-  const refusal = roleRefusal(parsed.type, parsed.actor.role);
+  const refusal = roleRefusal(parsed.type, parsed.actor.role) ?? departmentSettingsRefusal(settings);
   if (refusal) return refusal;
-  try {
-    return (handlers[parsed.type] as Handler<CareEpisodeCommandType>)(parsed, state, settings);
-  } catch {
-    return new DomainError('INVALID_COMMAND', `The ${parsed.type} command could not be decided in the episode's current state.`);
-  }
+  // Unavoidable cast: TypeScript cannot correlate `handlers[parsed.type]` with `parsed` (a correlated union);
+  // the type of `handlers` already pairs each command type with its handler.
+  return (handlers[parsed.type] as Handler<CareEpisodeCommandType>)(parsed, state, settings);
 };
 
 /** State after a sequence of events, from the beginning. */
@@ -114,5 +111,3 @@ export const fold = (events: Iterable<CareEpisodeEvent>, from: CareEpisodeState 
   for (const event of events) state = evolve(state, event);
   return state;
 };
-
-export const careEpisodeDecider = { decide, evolve, initialState, dueDates } as const;

@@ -1,12 +1,12 @@
 /**
- * Routing a referral to a therapist (CLINICAL-RULES §3).
+ * Routing a referral to a therapist (docs/clinical-rules.md §3).
  * - `rankTherapists(request, therapists, settings)`: eligibility, score and explanation per candidate.
  * - `nextRoutingStep(decision, attemptedTherapistIds, settings)`: next offer or escalation to the lead.
  * - `routingOfferDeadline(offeredAt, settings)`: when an unanswered offer lapses.
  * - `requiredSpecialtyNeeds` / `preferredSpecialtyNeeds`: which certificates a diagnosis asks for.
  * Everything returned is plain JSON data, fit to be carried in events.
  */
-export { rankTherapists, routingScoreWeights } from './rank';
+export { rankTherapists } from './rank';
 export { nextRoutingStep, routingOfferDeadline } from './next-step';
 export { requiredSpecialtyNeeds, preferredSpecialtyNeeds, type SpecialtyNeed } from './specialties';
 export {

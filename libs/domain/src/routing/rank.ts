@@ -10,7 +10,7 @@ import type {
 } from './types';
 
 /** Points each part of the score can earn; together 100. */
-export const routingScoreWeights = { specialtyFit: 30, continuity: 25, load: 25, availability: 20 } as const;
+const routingScoreWeights = { specialtyFit: 30, continuity: 25, load: 25, availability: 20 } as const;
 
 type Exclusion = { rule: ExclusionRule; detail: string };
 
@@ -139,7 +139,7 @@ const withRank = (
 };
 
 /**
- * Assesses every therapist for a referral (CLINICAL-RULES §3): eligibility by license, required
+ * Assesses every therapist for a referral (docs/clinical-rules.md §3): eligibility by license, required
  * certificate and caseload; a score from specialty fit, continuity, load and availability; and an
  * explanation for each. Therapist ids are assumed unique.
  */

@@ -1,5 +1,5 @@
 /**
- * Contraindication screening (CLINICAL-RULES §4). An absolute finding puts the episode on hold and
+ * Contraindication screening (docs/clinical-rules.md §4). An absolute finding puts the episode on hold and
  * asks the referring physician for clearance; a relative one restricts techniques until cleared.
  */
 import { daysBetween, type IsoDate } from '../calendar';
@@ -7,7 +7,7 @@ import { DomainError, type Refusal } from '../errors';
 import { extremityRegions, isPressureAbove, legRegions, bodyRegions, regionsOverBone, type BodyRegion, type Pressure, type Technique } from './catalogue';
 import { anticoagulantNames, antiplateletNames, aspirinNames, type Medication } from './screening-lists';
 
-export const absoluteConditions = [
+const absoluteConditions = [
   'deep-vein-thrombosis',
   'fever-or-acute-infection',
   'acute-bleeding',
@@ -16,7 +16,7 @@ export const absoluteConditions = [
   'acute-fracture',
 ] as const;
 
-export const relativeConditions = [
+const relativeConditions = [
   'anticoagulant-therapy',
   'diabetic-peripheral-neuropathy',
   'controlled-cardiovascular-disease',
@@ -79,7 +79,7 @@ const noDeepWork: readonly TechniqueRestriction[] = [
 
 /**
  * The screening catalogue: one entry per condition, the only place its consequences are stated.
- * Readings of CLINICAL-RULES §4 chosen here:
+ * Readings of docs/clinical-rules.md §4 chosen here:
  * - An acute fracture holds the episode only at a region to be treated (the referral's or the plan's
  *   regions; when neither names one, every region counts). Away from them it is a relative precaution:
  *   avoid its site. A plan that later adds the site makes it absolute (see `fracturesAtTreatedRegions`).
@@ -92,7 +92,7 @@ const noDeepWork: readonly TechniqueRestriction[] = [
  * - Pregnancy: positioning is the therapist's judgement; what can be checked is no deep pressure on
  *   the legs and feet.
  */
-export const contraindicationRules: Readonly<Record<ContraindicationCondition, ConditionRule>> = {
+const contraindicationRules: Readonly<Record<ContraindicationCondition, ConditionRule>> = {
   'deep-vein-thrombosis': absolute({ currentForDays: 28 }),
   'fever-or-acute-infection': absolute(),
   'acute-bleeding': absolute(),
@@ -184,7 +184,8 @@ export const fracturesAtTreatedRegions = <C extends Contraindication>(
       c.severity === 'relative' &&
       contraindicationRules[c.condition].absoluteOnlyAtTreatedRegions === true &&
       // A fracture always names its site (`needsSite`).
-      touches(c.site as readonly BodyRegion[], treatedRegions),
+      c.site !== undefined &&
+      touches(c.site, treatedRegions),
   );
 
 /** A surgery as intake records it: what was done, when, and where. */
@@ -213,7 +214,7 @@ const namesAny = (names: readonly string[]) => {
 const namesAnticoagulant = namesAny([...anticoagulantNames, ...antiplateletNames]);
 const namesAspirin = namesAny(aspirinNames);
 
-/** Anticoagulant or antiplatelet therapy, by recorded class, else by name (CLINICAL-RULES §4). */
+/** Anticoagulant or antiplatelet therapy, by recorded class, else by name (docs/clinical-rules.md §4). */
 const thinsBlood = (medication: string | Medication): boolean => {
   const { name, class: recordedClass } = typeof medication === 'string' ? { name: medication, class: undefined } : medication;
   if (recordedClass !== undefined) return recordedClass !== 'other' || namesAnticoagulant(name);

@@ -1,5 +1,5 @@
 /**
- * Discharge (CLINICAL-RULES §9): a reason, and a summary with outcome measures at discharge against
+ * Discharge (docs/clinical-rules.md §9): a reason, and a summary with outcome measures at discharge against
  * baseline, the status of each goal and the sessions delivered. The summary closes the loop with the
  * referring physician.
  */
@@ -62,6 +62,25 @@ export interface GoalOutcome {
   readonly target: number;
   readonly status: GoalStatus;
 }
+
+/**
+ * "Goals met" is a claim about every goal, checked against the discharge measures. The refusal names
+ * the goals by id: their descriptions are clinical text.
+ */
+export const goalsMetRefusal = (reason: DischargeReason, goals: readonly GoalOutcome[]): Refusal => {
+  if (reason !== 'goals-met') return undefined;
+  if (goals.length === 0) {
+    return new DomainError('GOALS_NOT_MET', 'The episode has no plan of care goals to have met; choose another discharge reason.');
+  }
+  const unmet = goals.filter((goal) => goal.status !== 'achieved').map((goal) => goal.goalId);
+  return unmet.length === 0
+    ? undefined
+    : new DomainError(
+        'GOALS_NOT_MET',
+        `A discharge for goals met needs every goal achieved at the discharge measures; not achieved: ${unmet.join(', ')}. Choose another discharge reason.`,
+        { goalIds: unmet.join(',') },
+      );
+};
 
 export interface DischargeSummary {
   readonly measures: MeasureOutcome[];

@@ -1,5 +1,5 @@
 import { defaultDepartmentSettings } from '../settings';
-import { isPlateau } from './plateau';
+import { isPlateau, plateauDecisionRefusal } from './plateau';
 
 const settings = defaultDepartmentSettings;
 
@@ -11,10 +11,27 @@ describe('plateau detection', () => {
     expect(isPlateau('NPRS', [8, 7, 5, 4, 4], false, settings)).toBe(true);
   });
 
+  it('judges the change across both periods together, not each period alone', () => {
+    // 1 point each period, but 2 (the MCID) across the two: progress, not a plateau.
+    expect(isPlateau('NPRS', [8, 7, 6], false, settings)).toBe(false);
+    expect(isPlateau('PSFS', [3, 4.1, 5], false, settings)).toBe(false);
+    // Back where it started after a good and a bad period: no change across the two.
+    expect(isPlateau('NPRS', [7, 4, 7], false, settings)).toBe(true);
+    // Worse by the MCID or more is a change (worsening), not a plateau.
+    expect(isPlateau('NPRS', [5, 6, 7], false, settings)).toBe(false);
+  });
+
   it('is no plateau when the goals are met', () => expect(isPlateau('NPRS', [3, 2, 2], true, settings)).toBe(false));
 
   it('follows the MCID setting', () => {
-    expect(isPlateau('ODI', [40, 32, 25], false, settings)).toBe(true);
-    expect(isPlateau('ODI', [40, 32, 25], false, { ...settings, mcid: { ODI: 6, NDI: 7 } })).toBe(false);
+    expect(isPlateau('ODI', [40, 35, 31], false, settings)).toBe(true);
+    expect(isPlateau('ODI', [40, 35, 31], false, { ...settings, mcid: { ODI: 6, NDI: 7 } })).toBe(false);
+  });
+});
+
+describe('after a plateau', () => {
+  it('refuses further sessions until the clinician has decided', () => {
+    expect(plateauDecisionRefusal(true)?.code).toBe('PLATEAU_DECISION_REQUIRED');
+    expect(plateauDecisionRefusal(false)).toBeUndefined();
   });
 });

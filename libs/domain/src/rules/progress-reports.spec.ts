@@ -17,13 +17,14 @@ describe('progress report cadence', () => {
   it('allows another session on a day already counted', () =>
     expect(progressReportOverdueRefusal({ ...input, daysCounted: 10, isNewTreatmentDay: false }, settings)).toBeUndefined());
 
-  it('adds a calendar limit only when the department turns it on', () => {
+  it('adds a calendar limit only when the department turns it on, counting the evaluation day as day 1', () => {
     const thirtyDays = { ...settings, progressReportCalendarDays: 30 };
     expect(progressReportCalendarDueOn('2025-03-05', settings)).toBeUndefined();
-    expect(progressReportCalendarDueOn('2025-03-05', thirtyDays)).toBe('2025-04-04');
+    // 2025-03-05 is day 1, so day 30 is 2025-04-03 and 2025-04-04 would be a 31st calendar day.
+    expect(progressReportCalendarDueOn('2025-03-05', thirtyDays)).toBe('2025-04-03');
     const early = { ...input, daysCounted: 3 };
-    expect(progressReportOverdueRefusal({ ...early, sessionDate: '2025-04-04' }, thirtyDays)).toBeUndefined();
-    expect(progressReportOverdueRefusal({ ...early, sessionDate: '2025-04-05' }, thirtyDays)?.code).toBe('PROGRESS_REPORT_OVERDUE');
-    expect(progressReportOverdueRefusal({ ...early, sessionDate: '2025-04-05' }, settings)).toBeUndefined();
+    expect(progressReportOverdueRefusal({ ...early, sessionDate: '2025-04-03' }, thirtyDays)).toBeUndefined();
+    expect(progressReportOverdueRefusal({ ...early, sessionDate: '2025-04-04' }, thirtyDays)?.code).toBe('PROGRESS_REPORT_OVERDUE');
+    expect(progressReportOverdueRefusal({ ...early, sessionDate: '2025-04-04' }, settings)).toBeUndefined();
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Progress report cadence (CLINICAL-RULES §8): due by the 10th treatment day since the evaluation
+ * Progress report cadence (docs/clinical-rules.md §8): due by the 10th treatment day since the evaluation
  * (which counts as day 1) or the last report; a warning at the 8th; the 11th cannot be documented
  * until the report exists. A department may add "or N calendar days, whichever comes first".
  */
@@ -7,8 +7,8 @@ import { addDays, daysBetween, type IsoDate } from '../calendar';
 import { DomainError, type Refusal } from '../errors';
 import type { DepartmentSettings } from '../settings';
 
-export const progressReportDueTreatmentDay = 10;
-export const progressReportWarningTreatmentDay = 8;
+const progressReportDueTreatmentDay = 10;
+const progressReportWarningTreatmentDay = 8;
 
 /** What documenting one more treatment day means for the report, given the days already counted. */
 export type TreatmentDayNotice = 'warning' | 'due' | undefined;
@@ -19,9 +19,12 @@ export const treatmentDayNotice = (treatmentDayNumber: number): TreatmentDayNoti
   return undefined;
 };
 
-/** Last calendar day a session may be documented without a new report; undefined when the setting is off. */
+/**
+ * Last calendar day a session may be documented without a new report; undefined when the setting is
+ * off. The period's first day (the evaluation or the last report) is day 1, so 30 days end on day 30.
+ */
 export const progressReportCalendarDueOn = (periodStart: IsoDate, settings: DepartmentSettings): IsoDate | undefined =>
-  settings.progressReportCalendarDays === null ? undefined : addDays(periodStart, settings.progressReportCalendarDays);
+  settings.progressReportCalendarDays === null ? undefined : addDays(periodStart, settings.progressReportCalendarDays - 1);
 
 /**
  * Refuses a session that would make a new treatment day past the 10th, or fall after the calendar

@@ -208,12 +208,66 @@ export const markDeadline = (
 });
 
 /** Referral received, routed, accepted by t-1. */
-export const accepted = (): unknown[] => [receiveReferral(), routeReferral(), acceptOffer()];
+export const accepted = (): CareEpisodeCommand[] => [receiveReferral(), routeReferral(), acceptOffer()];
 /** … and intake, assessment on 2025-03-05 and the plan of care (not yet certified). */
-export const planned = (): unknown[] => [...accepted(), recordIntake(), recordAssessment(), establishPlan()];
+export const planned = (): CareEpisodeCommand[] => [...accepted(), recordIntake(), recordAssessment(), establishPlan()];
 /** … and certified in writing on 2025-03-06. */
-export const certified = (): unknown[] => [...planned(), certify()];
+export const certified = (): CareEpisodeCommand[] => [...planned(), certify()];
 
 /** Sessions on consecutive days from 2025-03-07, each a new treatment day (days 2, 3, … of the period). */
-export const dailySessions = (count: number, from = '2025-03-07'): unknown[] =>
+export const dailySessions = (count: number, from = '2025-03-07'): CareEpisodeCommand[] =>
   Array.from({ length: count }, (_, index) => recordSession(`s-${index + 1}`, addDays(from, index)));
+
+/** A bedside interruption of a session documented the same day. */
+export const pauseSession = (sessionId: string, when: string, reason = 'called to the ward'): CommandOf<'PauseSession'> => ({
+  type: 'PauseSession',
+  at: when,
+  actor: therapist,
+  sessionId,
+  reason,
+});
+
+/** The paused session goes on; its minutes add to the session's. */
+export const resumeSession = (
+  sessionId: string,
+  when: string,
+  lines: CommandOf<'ResumeSession'>['continuation']['lines'] = [{ code: '97140', minutes: 10, bodyRegions: ['lower-back'] }],
+): CommandOf<'ResumeSession'> => ({
+  type: 'ResumeSession',
+  at: when,
+  actor: therapist,
+  sessionId,
+  continuation: { lines, techniques: [], pressure: [] },
+});
+
+export const recertify = (signedOn: string, overrides: Overrides<'RecertifyPlanOfCare'> = {}): CommandOf<'RecertifyPlanOfCare'> => ({
+  type: 'RecertifyPlanOfCare',
+  at: at(signedOn, '18:00'),
+  actor: lead,
+  certifier: physician,
+  signedOn,
+  ...overrides,
+});
+
+export const placeOnHold = (when: string, reason = 'patient travelling'): CommandOf<'PlaceOnHold'> => ({
+  type: 'PlaceOnHold',
+  at: when,
+  actor: lead,
+  reason,
+});
+
+export const resumeEpisode = (when: string): CommandOf<'ResumeEpisode'> => ({ type: 'ResumeEpisode', at: when, actor: lead });
+
+/** Discharge with the measures of the default assessment taken again. */
+export const discharge = (dischargedOn: string, overrides: Overrides<'DischargeEpisode'> = {}): CommandOf<'DischargeEpisode'> => ({
+  type: 'DischargeEpisode',
+  at: at(dischargedOn, '18:00'),
+  actor: therapist,
+  dischargedOn,
+  reason: 'goals-met',
+  measures: [
+    { measure: 'NPRS', value: 2 },
+    { measure: 'ODI', value: 18 },
+  ],
+  ...overrides,
+});

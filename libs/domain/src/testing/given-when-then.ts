@@ -1,8 +1,10 @@
 /**
- * A small given/when/then harness for the care-episode decider (test code only; not exported from
- * the package). `given` takes commands, not events, so each spec states history in the clinic's
+ * A small given/when/then harness for the care-episode decider (test code only: exported through
+ * `@careflow/domain/testing`, never from the package itself). `given` takes commands, not events, so each spec states history in the clinic's
  * words; every given command must be accepted, or the spec fails at once with the refusal.
+ * Commands are typed; a spec that sends a malformed command on purpose says so with `malformed`.
  */
+import type { CareEpisodeCommand } from '../care-episode/commands';
 import { decide } from '../care-episode/decide';
 import type { CareEpisodeEvent } from '../care-episode/events';
 import { evolve } from '../care-episode/evolve';
@@ -15,13 +17,22 @@ export interface History {
   readonly events: readonly CareEpisodeEvent[];
 }
 
-export const replay = (commands: readonly unknown[], settings: DepartmentSettings = defaultDepartmentSettings): History =>
+/** A value sent as a command although it is not one: the spec is about how `decide` refuses it. */
+export interface Malformed {
+  readonly malformed: unknown;
+}
+
+/** The one way to send a malformed command through the harness. */
+export const malformed = (value: unknown): Malformed => ({ malformed: value });
+
+const asSent = (command: CareEpisodeCommand | Malformed): unknown => ('malformed' in command ? command.malformed : command);
+
+export const replay = (commands: readonly CareEpisodeCommand[], settings: DepartmentSettings = defaultDepartmentSettings): History =>
   commands.reduce<History>(
     (history, command, index) => {
       const result = decide(command, history.state, settings);
       if (result instanceof DomainError) {
-        const type = (command as { type?: string }).type;
-        throw new Error(`given command #${index} (${type}) was refused: ${result.code} ${result.message}`);
+        throw new Error(`given command #${index} (${command.type}) was refused: ${result.code} ${result.message}`);
       }
       return { state: result.reduce(evolve, history.state), events: [...history.events, ...result] };
     },
@@ -36,12 +47,12 @@ type EventExpectation = {
   [E in CareEpisodeEvent as E['type']]: DeepPartial<E> & { readonly type: E['type'] };
 }[CareEpisodeEvent['type']];
 
-export const given = (commands: readonly unknown[], settings: DepartmentSettings = defaultDepartmentSettings) => {
+export const given = (commands: readonly CareEpisodeCommand[], settings: DepartmentSettings = defaultDepartmentSettings) => {
   const history = replay(commands, settings);
   return {
     history,
-    when: (command: unknown) => {
-      const result = decide(command, history.state, settings);
+    when: (command: CareEpisodeCommand | Malformed) => {
+      const result = decide(asSent(command), history.state, settings);
       const refused = (): DomainError | undefined => (result instanceof DomainError ? result : undefined);
       return {
         result,

@@ -2,7 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { closeDatabaseClient, createDatabaseClient } from '../database';
 import { readOutbox } from '../outbox';
 import { startOfLog } from '../types';
-import { applicationRoleOf, databaseUrls, openTestDatabase, type TestDatabase } from '../testing/database';
+import { applicationRoleOf, databaseUrls, holdTransactionOpen, openTestDatabase, type TestDatabase } from '../testing/database';
+import { pollUntil } from '../testing/poll-until';
 import { readModelTables } from './0002-read-models';
 import { eventStoreMigrations, migrate, MigrationError } from './runner';
 
@@ -17,19 +18,34 @@ afterAll(async () => {
   await db.close();
 });
 
+/** A schema of its own, so a test can migrate from nothing while the shared one stays current. */
+const withScratchSchema = async (test: (schema: string) => Promise<void>): Promise<void> => {
+  const schema = `scratch_${randomUUID().replace(/-/g, '')}`;
+  await db.admin.unsafe(`CREATE SCHEMA ${schema}`);
+  try {
+    await test(schema);
+  } finally {
+    await db.admin.unsafe(`DROP SCHEMA ${schema} CASCADE`);
+  }
+};
+
 describe('migrate', () => {
-  it('applies nothing twice, even when several processes start at once', async () => {
-    const pools = [1, 2, 3].map((n) =>
-      createDatabaseClient(databaseUrls().migration, { applicationName: `event-store-migrate-${n}`, maxConnections: 1 }),
-    );
-    try {
-      const results = await Promise.all(pools.map((pool) => migrate(pool, { applicationRole: role })));
-      expect(results).toEqual([{ applied: [] }, { applied: [] }, { applied: [] }]);
-    } finally {
-      await Promise.all(pools.map((pool) => pool.end({ timeout: 5 })));
-    }
-    const versions = await db.admin<{ version: number }[]>`SELECT version FROM event_store_migrations ORDER BY version`;
-    expect(versions.map((row) => row.version)).toEqual(eventStoreMigrations.map((migration) => migration.version));
+  it('applies each migration once when several processes start at once on an empty schema', async () => {
+    await withScratchSchema(async (schema) => {
+      const pools = [1, 2, 3].map((n) =>
+        createDatabaseClient(databaseUrls().migration, { applicationName: `event-store-migrate-${n}`, searchPath: schema, maxConnections: 1 }),
+      );
+      try {
+        const results = await Promise.all(pools.map((pool) => migrate(pool, { applicationRole: role })));
+        const everyVersion = eventStoreMigrations.map((migration) => migration.version);
+        // Who applies which version depends on who takes the lock first; each is applied by exactly one.
+        expect(results.flatMap((result) => result.applied).sort((a, b) => a - b)).toEqual(everyVersion);
+        const versions = await db.admin.unsafe<{ version: number }[]>(`SELECT version FROM ${schema}.event_store_migrations ORDER BY version`);
+        expect(versions.map((row) => row.version)).toEqual(everyVersion);
+      } finally {
+        await Promise.all(pools.map((pool) => pool.end({ timeout: 5 })));
+      }
+    });
   });
 
   it('refuses a migration edited after it was applied, and versions out of order', async () => {
@@ -73,32 +89,36 @@ describe('migrate', () => {
     );
   });
 
-  it('keeps unpublished outbox rows of a store released before the outbox was slimmed (migration 4)', async () => {
-    const schema = `upgrade_${randomUUID().replace(/-/g, '')}`;
-    await db.admin.unsafe(`CREATE SCHEMA ${schema}`);
-    const owner = createDatabaseClient(databaseUrls().migration, { applicationName: 'event-store-upgrade', searchPath: schema, maxConnections: 1 });
-    try {
-      await migrate(owner, { applicationRole: role, migrations: eventStoreMigrations.slice(0, 3) });
-      await owner.unsafe(`
-        INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata, previous_hash, hash)
-        VALUES ('episode-upgraded', 1, '0190a4c6-0000-7000-8000-000000000001', 'ReferralReceived', 1, '{"n":1}',
-                '{"actor":"user-test","correlationId":"c-1","occurredAt":"2025-03-01T10:00:00Z","recordedAt":"2025-03-01T10:00:01Z"}',
-                '\\x00', '\\x01');
-        INSERT INTO outbox (global_position, event_id, stream_id, stream_version, topic, key, source)
-        SELECT global_position, event_id, stream_id, stream_version, 'careflow.episode-events.v1', stream_id, 'careflow/worker'
-        FROM events`);
+  it('keeps unpublished outbox rows of a store released before the outbox was slimmed (migration 4), even while another transaction is open', async () => {
+    await withScratchSchema(async (schema) => {
+      const owner = createDatabaseClient(databaseUrls().migration, { applicationName: 'event-store-upgrade', searchPath: schema, maxConnections: 1 });
+      try {
+        await migrate(owner, { applicationRole: role, migrations: eventStoreMigrations.slice(0, 3) });
+        const otherWorker = await holdTransactionOpen(db.admin, 500);
+        await owner.unsafe(`
+          INSERT INTO events (stream_id, stream_version, event_id, type, schema_version, data, metadata, previous_hash, hash)
+          VALUES ('episode-upgraded', 1, '0190a4c6-0000-7000-8000-000000000001', 'ReferralReceived', 1, '{"n":1}',
+                  '{"actor":"user-test","correlationId":"c-1","occurredAt":"2025-03-01T10:00:00Z","recordedAt":"2025-03-01T10:00:01Z"}',
+                  '\\x00', '\\x01');
+          INSERT INTO outbox (global_position, event_id, stream_id, stream_version, topic, key, source)
+          SELECT global_position, event_id, stream_id, stream_version, 'careflow.episode-events.v1', stream_id, 'careflow/worker'
+          FROM events`);
 
-      expect(await migrate(owner, { applicationRole: role })).toEqual({ applied: [4] });
+        expect(await migrate(owner, { applicationRole: role })).toEqual({ applied: [4] });
 
-      const [message] = await readOutbox(owner, startOfLog);
-      expect(message).toMatchObject({
-        topic: 'careflow.episode-events.v1',
-        key: 'episode-upgraded',
-        headers: { ce_id: '0190a4c6-0000-7000-8000-000000000001', ce_source: 'careflow/worker', ce_type: 'ReferralReceived' },
-      });
-    } finally {
-      await closeDatabaseClient(owner);
-      await db.admin.unsafe(`DROP SCHEMA ${schema} CASCADE`);
-    }
+        // The outbox is read below every open transaction of the whole server, other test workers' too.
+        const [message] = await pollUntil(() => readOutbox(owner, startOfLog), (messages) => messages.length > 0, {
+          what: 'the upgraded outbox row becomes readable',
+        });
+        await otherWorker.ended;
+        expect(message).toMatchObject({
+          topic: 'careflow.episode-events.v1',
+          key: 'episode-upgraded',
+          headers: { ce_id: '0190a4c6-0000-7000-8000-000000000001', ce_source: 'careflow/worker', ce_type: 'ReferralReceived' },
+        });
+      } finally {
+        await closeDatabaseClient(owner);
+      }
+    });
   });
 });

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
 import { readCheckpoint } from '../checkpoints';
 import { createEventStore, type EventStore } from '../event-store';
 import { worklistViews } from '../migrations/0002-read-models';
 import { subscribeToAll } from '../subscription';
-import { newEvent, openTestDatabase, sleep, type TestDatabase } from '../testing/database';
+import { newEvent, openTestDatabase, type TestDatabase } from '../testing/database';
 import { dischargedEpisode, episodeNeedingAttention } from '../testing/episode-events';
+import { pollUntil } from '../testing/poll-until';
 import { createScratchReadModel, type ScratchReadModel } from '../testing/scratch-read-model';
-import { createStreamTally, startProjectionAtHead, type StreamTally } from '../testing/stream-tally';
+import { createStreamTally, startProjectionAtHead, type StreamTally, type StreamTallyRow } from '../testing/stream-tally';
 import { startOfLog, type RecordedEvent } from '../types';
 import { episodeSummaryProjection } from './episode-summary';
 import { createProjectionRunner } from './runner';
@@ -42,6 +44,9 @@ const expectedTally = (prefix: string, streams: number, events: number) =>
     out_of_order: 0,
   })).sort((a, b) => (a.stream_id < b.stream_id ? -1 : 1));
 
+const totalEvents = (rows: readonly StreamTallyRow[]): number =>
+  rows.reduce((sum, row) => sum + row.events, 0);
+
 describe('the projection runner', () => {
   let tally: StreamTally;
   const prefix = `test-projection-${randomUUID()}`;
@@ -61,16 +66,19 @@ describe('the projection runner', () => {
     const second = createProjectionRunner(db.sql, tally.projection, { batchSize: 5 }).start(polling);
 
     const appending = appendSpread(prefix, 6, 15);
-    await sleep(50);
+    // Stop the first runner once the runners have projected something, so the restart is midway.
+    await pollUntil(tally.rows, (rows) => rows.length > 0, { what: 'the runners project the first events' });
     await first.stop();
     const restarted = createProjectionRunner(db.sql, tally.projection, { batchSize: 11 }).start(polling);
     await appending;
-    await sleep(100);
+    const projected = await pollUntil(tally.rows, (rows) => totalEvents(rows) >= 6 * 15, {
+      what: 'the running runners project every event',
+    });
     await Promise.all([second.stop(), restarted.stop()]);
-    await createProjectionRunner(db.sql, tally.projection).catchUp();
 
     expect(errors).toEqual([]);
-    expect(await tally.rows()).toEqual(expectedTally(prefix, 6, 15));
+    expect(projected).toEqual(expectedTally(prefix, 6, 15));
+    expect(await tally.rows()).toEqual(projected);
   });
 
   it('rebuilds from the start of the log to the same read model', async () => {
@@ -114,17 +122,27 @@ describe('the episode read models', () => {
     await store.appendToStream(behind, 8, behindEvents.slice(8));
     await store.appendToStream(discharged, 0, dischargedEpisode(discharged));
 
-    await createProjectionRunner(db.sql, summaryProjection, { batchSize: 4 }).catchUp();
-    await createProjectionRunner(db.sql, worklistCopy, { batchSize: 4 }).catchUp();
-
-    const summaryRows = await db.sql.unsafe<{ episode_id: string; status: string; visits_delivered: number; last_occurred_at: Date }[]>(
-      `SELECT episode_id, status, visits_delivered, last_occurred_at FROM ${summaries.table} WHERE episode_id IN ($1, $2) ORDER BY status`,
-      [behind, discharged],
-    );
-    expect(summaryRows).toEqual([
+    const expectedSummaries = [
       { episode_id: behind, status: 'active', visits_delivered: 3, last_occurred_at: new Date('2025-04-04T12:00:00Z') },
       { episode_id: discharged, status: 'finished', visits_delivered: 1, last_occurred_at: new Date('2025-03-01T10:00:00Z') },
-    ]);
+    ];
+    // catchUp stops at what is readable, and another worker's open transaction can hold our events back.
+    const summaryRunner = createProjectionRunner(db.sql, summaryProjection, { batchSize: 4 });
+    const worklistRunner = createProjectionRunner(db.sql, worklistCopy, { batchSize: 4 });
+    const summaryRows = await pollUntil(
+      async () => {
+        await summaryRunner.catchUp();
+        await worklistRunner.catchUp();
+        const rows = await db.sql.unsafe<{ episode_id: string; status: string; visits_delivered: number; last_occurred_at: Date }[]>(
+          `SELECT episode_id, status, visits_delivered, last_occurred_at FROM ${summaries.table} WHERE episode_id IN ($1, $2) ORDER BY status`,
+          [behind, discharged],
+        );
+        return [...rows];
+      },
+      (rows) => isDeepStrictEqual(rows, expectedSummaries),
+      { what: 'both episodes are projected to their last event' },
+    );
+    expect(summaryRows).toEqual(expectedSummaries);
 
     const only = (view: string, columns: string) =>
       db.sql.unsafe(`SELECT ${columns} FROM ${worklists.view(view)} WHERE episode_id IN ($1, $2) ORDER BY 1, 2`, [
@@ -172,12 +190,12 @@ describe('subscribeToAll', () => {
 
     const first = subscribe();
     await appendSpread(prefix, 2, 5);
-    await sleep(100);
+    await pollUntil(async () => received.length, (count) => count >= 10, { what: 'the subscription delivers the first ten events' });
     await first.stop();
     const beforeRestart = received.length;
     await appendSpread(`${prefix}-later`, 1, 4);
     const second = subscribe();
-    await sleep(150);
+    await pollUntil(async () => received.length, (count) => count >= 14, { what: 'the restarted subscription delivers the later four' });
     await second.stop();
 
     expect(errors).toEqual([]);

@@ -63,3 +63,22 @@ export const newEvent = (type = 'SessionRecorded', data: JsonObject = { minutes:
 });
 
 export const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Opens a transaction that holds a transaction id for `ms`, as another test worker's would: until it
+ * ends, readers (which stay below `pg_snapshot_xmin`) see nothing committed after it began.
+ * Resolves once the id is taken; `ended` resolves when the transaction has committed.
+ */
+export const holdTransactionOpen = async (sql: Sql, ms: number): Promise<{ ended: Promise<void> }> => {
+  let taken: () => void = () => undefined;
+  const idTaken = new Promise<void>((resolve) => {
+    taken = resolve;
+  });
+  const ended = sql.begin(async (tx) => {
+    await tx`SELECT pg_current_xact_id()`;
+    taken();
+    await sleep(ms);
+  });
+  await Promise.race([idTaken, ended]);
+  return { ended: ended.then(() => undefined) };
+};

@@ -1,8 +1,15 @@
 import { randomUUID } from 'node:crypto';
+import * as f from '@careflow/domain/testing';
 import type { JsonObject } from '../canonical-json';
 import type { NewEvent, RecordedEvent } from '../types';
 
-/** Event data shaped like libs/domain's care-episode events (fields the read models read, and a few more). */
+/** The domain's records (referral, plan, session) as event data. */
+const json = (record: object): JsonObject => JSON.parse(JSON.stringify(record)) as JsonObject;
+
+/**
+ * Event data shaped like libs/domain's care-episode events, its records built with the domain's
+ * fixtures; the dates and counters are set by hand so each episode is behind exactly as described.
+ */
 const event = (type: string, occurredAt: string, data: JsonObject): NewEvent => ({
   eventId: randomUUID(),
   type,
@@ -17,29 +24,30 @@ const event = (type: string, occurredAt: string, data: JsonObject): NewEvent => 
 export const episodeNeedingAttention = (episodeId: string): NewEvent[] => [
   event('ReferralReceived', '2025-03-01T09:00:00Z', {
     episodeId,
-    referral: {
-      referralId: `referral-${episodeId}`,
-      referralDate: '2025-03-01',
-      payer: { payerId: 'payer-medicare' },
-      authorization: { visits: 3, endDate: '2025-06-30' },
-      priority: 'urgent',
-    },
+    referral: json(
+      f.referral({
+        referralId: `referral-${episodeId}`,
+        payer: { payerId: 'payer-medicare' },
+        authorization: { visits: 3, endDate: '2025-06-30' },
+        priority: 'urgent',
+      }),
+    ),
     validThrough: '2025-05-30',
   }),
   event('ReferralRouted', '2025-03-01T09:05:00Z', { request: {}, decision: {} }),
   event('TherapistOffered', '2025-03-01T09:06:00Z', { therapistId: 'therapist-1', expiresAt: '2025-03-02T09:06:00Z', byLead: false }),
   event('OfferAccepted', '2025-03-01T10:00:00Z', { therapistId: 'therapist-1' }),
-  event('IntakeRecorded', '2025-03-02T10:00:00Z', { intake: { findings: [] } }),
-  event('AssessmentRecorded', '2025-03-03T10:00:00Z', { assessment: { assessedOn: '2025-03-03', measures: [] } }),
+  event('IntakeRecorded', '2025-03-02T10:00:00Z', { intake: json(f.recordIntake().intake) }),
+  event('AssessmentRecorded', '2025-03-03T10:00:00Z', { assessment: json(f.recordAssessment({ assessedOn: '2025-03-03' }).assessment) }),
   event('PlanOfCareEstablished', '2025-03-03T11:00:00Z', {
-    plan: { goals: [], frequencyPerWeek: 2, durationWeeks: 8 },
+    plan: json(f.plan()),
     version: 1,
     periodStart: '2025-03-03',
     periodEnd: '2025-04-27',
   }),
   event('SessionRecorded', '2025-03-05T10:00:00Z', {
     sessionId: 'session-1',
-    session: { date: '2025-03-05', selfPay: false },
+    session: json(f.sessionDocumentation('2025-03-05')),
     visitNumber: 1,
     newTreatmentDay: true,
     treatmentDaysInPeriod: 2,
@@ -47,7 +55,7 @@ export const episodeNeedingAttention = (episodeId: string): NewEvent[] => [
   }),
   event('SessionRecorded', '2025-03-07T10:00:00Z', {
     sessionId: 'session-2',
-    session: { date: '2025-03-07', selfPay: false },
+    session: json(f.sessionDocumentation('2025-03-07')),
     visitNumber: 2,
     newTreatmentDay: true,
     treatmentDaysInPeriod: 3,
@@ -58,7 +66,7 @@ export const episodeNeedingAttention = (episodeId: string): NewEvent[] => [
   event('CertificationDelinquent', '2025-04-03T00:00:00Z', { dueOn: '2025-04-02' }),
   event('SessionRecorded', '2025-04-03T10:00:00Z', {
     sessionId: 'session-3',
-    session: { date: '2025-04-03', selfPay: true },
+    session: json(f.sessionDocumentation('2025-04-03', { selfPay: true })),
     visitNumber: 3,
     newTreatmentDay: true,
     treatmentDaysInPeriod: 10,
@@ -73,16 +81,16 @@ export const episodeNeedingAttention = (episodeId: string): NewEvent[] => [
 export const dischargedEpisode = (episodeId: string): NewEvent[] => [
   event('ReferralReceived', '2025-02-01T09:00:00Z', {
     episodeId,
-    referral: { referralId: `referral-${episodeId}`, referralDate: '2025-02-01', payer: { payerId: 'payer-acme' } },
+    referral: json(f.referral({ referralId: `referral-${episodeId}`, referralDate: '2025-02-01', payer: { payerId: 'payer-acme' } })),
     validThrough: '2025-05-01',
   }),
   event('OfferAccepted', '2025-02-01T10:00:00Z', { therapistId: 'therapist-2' }),
-  event('AssessmentRecorded', '2025-02-03T10:00:00Z', { assessment: { assessedOn: '2025-02-03' } }),
-  event('PlanOfCareEstablished', '2025-02-03T11:00:00Z', { version: 1, periodStart: '2025-02-03', periodEnd: '2025-03-30' }),
+  event('AssessmentRecorded', '2025-02-03T10:00:00Z', { assessment: json(f.recordAssessment({ assessedOn: '2025-02-03' }).assessment) }),
+  event('PlanOfCareEstablished', '2025-02-03T11:00:00Z', { plan: json(f.plan()), version: 1, periodStart: '2025-02-03', periodEnd: '2025-03-30' }),
   event('PlanOfCareCertified', '2025-02-10T10:00:00Z', { signedOn: '2025-02-10', timely: true }),
   event('SessionRecorded', '2025-02-05T10:00:00Z', {
     sessionId: 'session-a',
-    session: { date: '2025-02-05', selfPay: false },
+    session: json(f.sessionDocumentation('2025-02-05')),
     visitNumber: 1,
     treatmentDaysInPeriod: 2,
   }),

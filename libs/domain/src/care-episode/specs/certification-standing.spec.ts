@@ -5,7 +5,7 @@ import { sessionsOf } from '../state';
 
 /** Evaluation 2025-03-05: a certification is timely through 2025-04-04. */
 const awaiting = [...f.planned(), ...f.dailySessions(2)];
-const deadlinePassed = f.markDeadline('certification', '2025-04-05T00:00:00.000Z');
+const deadlinePassed = f.markDeadline('certification', '2025-04-05T04:00:00.000Z');
 const standings = (state: CareEpisodeState) => sessionsOf(state).map((session) => [session.sessionId, session.certificationStanding]);
 
 describe('sessions recorded while the plan awaits its certification', () => {

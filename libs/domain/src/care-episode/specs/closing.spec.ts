@@ -1,7 +1,9 @@
 import * as f from '../../testing/fixtures';
-import { given } from '../../testing/given-when-then';
+import { given, malformed } from '../../testing/given-when-then';
+import type { Measurement } from '../../rules/outcome-measures';
+import type { CommandOf } from '../commands';
 
-const discharge = (overrides: object = {}) => ({
+const discharge = (overrides: Partial<CommandOf<'DischargeEpisode'>> = {}): CommandOf<'DischargeEpisode'> => ({
   type: 'DischargeEpisode',
   at: f.at('2025-03-20'),
   actor: f.therapist,
@@ -13,7 +15,7 @@ const discharge = (overrides: object = {}) => ({
   ],
   ...overrides,
 });
-const cancelEpisode = { type: 'CancelEpisode', at: f.at('2025-03-04'), actor: f.lead, reason: 'patient moved away' };
+const cancelEpisode: CommandOf<'CancelEpisode'> = { type: 'CancelEpisode', at: f.at('2025-03-04'), actor: f.lead, reason: 'patient moved away' };
 const s1 = f.recordSession('s-1', '2025-03-07');
 const signed = [...f.certified(), s1, f.signNote('s-1', f.at('2025-03-07', '18:00'))];
 
@@ -24,7 +26,22 @@ describe('discharge', () => {
   it('needs the reason written out for "other", and a known reason', () => {
     given(signed).when(discharge({ reason: 'other' })).thenRefused('INVALID_DISCHARGE_REASON');
     given(signed).when(discharge({ reason: 'other', reasonText: 'moved abroad' })).then([{ type: 'EpisodeDischarged', reasonText: 'moved abroad' }, { type: 'ReferringProviderNoticeIssued' }]);
-    given(signed).when(discharge({ reason: 'bored' })).thenRefused('INVALID_DISCHARGE_REASON');
+    given(signed).when(malformed({ ...discharge(), reason: 'bored' })).thenRefused('INVALID_DISCHARGE_REASON');
+  });
+
+  it('discharges for goals met only when every goal is achieved at the discharge measures, naming those that are not', () => {
+    const atDischarge = (nprs: number, odi: number): Measurement[] => [
+      { measure: 'NPRS', value: nprs },
+      { measure: 'ODI', value: odi },
+    ];
+    given(signed).when(discharge({ reason: 'goals-met' })).thenRefused('GOALS_NOT_MET', /not achieved: goal-pain, goal-function\./);
+    const oneUnmet = given(signed).when(discharge({ reason: 'goals-met', measures: atDischarge(2, 30) }));
+    oneUnmet.thenRefused('GOALS_NOT_MET', /not achieved: goal-function\./);
+    expect((oneUnmet.result as { details: object }).details).toEqual({ goalIds: 'goal-function' });
+    given(signed)
+      .when(discharge({ reason: 'goals-met', measures: atDischarge(2, 20) }))
+      .then([{ type: 'EpisodeDischarged', reason: 'goals-met', summary: { goals: [{ status: 'achieved' }, { status: 'achieved' }] } }, { type: 'ReferringProviderNoticeIssued' }]);
+    given(f.accepted()).when(discharge({ reason: 'goals-met', measures: [] })).thenRefused('GOALS_NOT_MET', /no plan of care goals/);
   });
 
   it('needs every note signed, and a date not before the last visit', () => {

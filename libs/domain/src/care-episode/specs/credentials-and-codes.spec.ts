@@ -1,4 +1,5 @@
 import * as f from '../../testing/fixtures';
+import type { CareEpisodeCommand } from '../commands';
 import { given } from '../../testing/given-when-then';
 
 const certifiedBy = (credential: string) => f.certify({ certifier: { ...f.physician, credential } });
@@ -34,7 +35,7 @@ describe('certifier credentials as written on the signature', () => {
   });
 
   it('keeps the canonical credential of a clearance', () => {
-    const flagged = [
+    const flagged: CareEpisodeCommand[] = [
       ...f.accepted(),
       f.recordIntake({ findings: [{ findingId: 'finding-1', condition: 'anticoagulant-therapy' }] }),
       { type: 'RequestClearance', at: f.at('2025-03-04', '11:00'), actor: f.therapist, findingId: 'finding-1' },

@@ -1,11 +1,12 @@
 import { defaultDepartmentSettings } from '../../settings';
 import * as f from '../../testing/fixtures';
 import { given } from '../../testing/given-when-then';
+import type { CareEpisodeCommand, CommandOf } from '../commands';
 import { dueDates } from '../due-dates';
 
 const billing = { userId: 'user-billing-1', role: 'billing' };
 
-const renewOrder = (orderedOn: string, overrides: Record<string, unknown> = {}) => ({
+const renewOrder = (orderedOn: string, overrides: Partial<CommandOf<'RenewOrder'>> = {}): CommandOf<'RenewOrder'> => ({
   type: 'RenewOrder',
   at: f.at(orderedOn, '11:00'),
   actor: f.scheduler,
@@ -14,7 +15,7 @@ const renewOrder = (orderedOn: string, overrides: Record<string, unknown> = {}) 
   ...overrides,
 });
 
-const recordAuthorization = (change: { addedVisits?: number; endDate?: string }, when = f.at('2025-03-10', '08:00')) => ({
+const recordAuthorization = (change: { addedVisits?: number; endDate?: string }, when = f.at('2025-03-10', '08:00')): CommandOf<'RecordAuthorization'> => ({
   type: 'RecordAuthorization',
   at: when,
   actor: billing,
@@ -22,7 +23,7 @@ const recordAuthorization = (change: { addedVisits?: number; endDate?: string },
 });
 
 /** The referral of the fixtures with a payer authorization, through certification. */
-const certifiedWith = (authorization: { visits?: number; endDate?: string }): unknown[] => [
+const certifiedWith = (authorization: { visits?: number; endDate?: string }): CareEpisodeCommand[] => [
   f.receiveReferral({ referral: f.referral({ authorization }) }),
   ...f.certified().slice(1),
 ];
@@ -92,12 +93,12 @@ describe('a new or extended authorization', () => {
 
   it('re-arms the authorization-end deadline for a later end date, not for added visits alone', () => {
     const settings = defaultDepartmentSettings;
-    const passed = [...certifiedWith({ visits: 12, endDate: '2025-03-08' }), f.markDeadline('authorization-end', '2025-03-09T00:00:00.000Z')];
+    const passed = [...certifiedWith({ visits: 12, endDate: '2025-03-08' }), f.markDeadline('authorization-end', '2025-03-09T05:00:00.000Z')];
     const authorizationEnd = (state: Parameters<typeof dueDates>[0]) => dueDates(state, settings).find((due) => due.kind === 'authorization-end');
     expect(authorizationEnd(given(passed).when(recordAuthorization({ endDate: '2025-03-31' })).state())).toEqual({
       kind: 'authorization-end',
       lastDay: '2025-03-31',
-      dueAt: '2025-04-01T00:00:00.000Z',
+      dueAt: '2025-04-01T04:00:00.000Z',
     });
     expect(authorizationEnd(given(passed).when(recordAuthorization({ addedVisits: 2 })).state())).toBeUndefined();
   });

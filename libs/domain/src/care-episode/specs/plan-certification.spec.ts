@@ -1,17 +1,19 @@
 import { defaultDepartmentSettings } from '../../settings';
 import * as f from '../../testing/fixtures';
-import { given } from '../../testing/given-when-then';
+import { given, malformed } from '../../testing/given-when-then';
+import type { CommandOf } from '../commands';
 import { dueDates } from '../due-dates';
+import type { Goal } from '../records';
 
-const revise = (overrides: Parameters<typeof f.plan>[0], when = f.at('2025-03-20')) => ({
+const revise = (overrides: Parameters<typeof f.plan>[0], when = f.at('2025-03-20')): CommandOf<'RevisePlanOfCare'> => ({
   type: 'RevisePlanOfCare',
   at: when,
   actor: f.therapist,
   plan: f.plan(overrides),
   reason: 'patient response',
 });
-const signVerbal = (signedOn: string) => ({ type: 'SignVerbalOrder', at: f.at(signedOn, '18:00'), actor: f.lead, signedOn });
-const recertify = (signedOn: string) => ({
+const signVerbal = (signedOn: string): CommandOf<'SignVerbalOrder'> => ({ type: 'SignVerbalOrder', at: f.at(signedOn, '18:00'), actor: f.lead, signedOn });
+const recertify = (signedOn: string): CommandOf<'RecertifyPlanOfCare'> => ({
   type: 'RecertifyPlanOfCare',
   at: f.at(signedOn, '18:00'),
   actor: f.lead,
@@ -57,7 +59,7 @@ describe('plan of care', () => {
     ['a technique outside the catalogue', { techniques: ['cupping'] }, 'INVALID_COMMAND', /techniques\[0\]/],
     ['no goals', { goals: [] }, 'INVALID_COMMAND', /goals/],
   ] as const)('refuses %s', (_, overrides, code, message) =>
-    given(assessed).when(f.establishPlan(overrides as never)).thenRefused(code, message));
+    given(assessed).when(malformed({ ...f.establishPlan(), plan: { ...f.plan(), ...overrides } })).thenRefused(code, message));
 
   it('revises without recertification before the plan is certified, moving the period with the duration', () =>
     given(f.planned())
@@ -70,6 +72,23 @@ describe('plan of care', () => {
       .then([{ type: 'PlanOfCareRevised', materialChanges: ['goals'], recertificationRequired: true, periodEnd: '2025-04-29' }]);
     given(f.certified())
       .when(revise({ frequencyPerWeek: 1 }))
+      .then([{ type: 'PlanOfCareRevised', materialChanges: [], recertificationRequired: false }]);
+  });
+
+  it("asks for recertification when an existing goal's target or measure changes, not its wording or date", () => {
+    const [pain, fn] = f.plan().goals as [Goal, Goal];
+    const certified = given(f.certified());
+    const newTarget = certified.when(revise({ goals: [{ ...pain, target: 1 }, fn] }));
+    newTarget.then([{ type: 'PlanOfCareRevised', materialChanges: ['goals'], recertificationRequired: true }]);
+    expect(newTarget.state().certification.recertificationRequired).toBe(true);
+    given([...f.certified(), revise({ goals: [{ ...pain, target: 1 }, fn] })])
+      .when(f.recordSession('s-1', '2025-03-21'))
+      .thenRefused('RECERTIFICATION_REQUIRED', /changed goals/);
+    certified
+      .when(revise({ goals: [pain, { ...fn, measure: 'NPRS', baseline: 7, target: 3 }] }))
+      .then([{ type: 'PlanOfCareRevised', materialChanges: ['goals'], recertificationRequired: true }]);
+    certified
+      .when(revise({ goals: [{ ...pain, description: 'pain at most 2 when gardening', targetDate: '2025-04-20' }, fn] }))
       .then([{ type: 'PlanOfCareRevised', materialChanges: [], recertificationRequired: false }]);
   });
 
@@ -130,11 +149,11 @@ describe('recertification', () => {
 
   it('re-arms the period-end deadline for the new period', () => {
     const settings = defaultDepartmentSettings;
-    const renewed = given([...f.certified(), f.markDeadline('certified-period-end', '2025-04-30T00:00:00.000Z')]).when(recertify('2025-04-30'));
+    const renewed = given([...f.certified(), f.markDeadline('certified-period-end', '2025-04-30T04:00:00.000Z')]).when(recertify('2025-04-30'));
     expect(dueDates(renewed.state(), settings).find((due) => due.kind === 'certified-period-end')).toEqual({
       kind: 'certified-period-end',
       lastDay: '2025-06-24',
-      dueAt: '2025-06-25T00:00:00.000Z',
+      dueAt: '2025-06-25T04:00:00.000Z',
     });
   });
 });

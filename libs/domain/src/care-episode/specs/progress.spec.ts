@@ -1,11 +1,16 @@
+import { defaultDepartmentSettings } from '../../settings';
 import * as f from '../../testing/fixtures';
-import { given } from '../../testing/given-when-then';
+import { given, replay } from '../../testing/given-when-then';
+import type { CommandOf } from '../commands';
+import { decide } from '../decide';
+import type { CareEpisodeEvent } from '../events';
+import { evolve } from '../evolve';
 
 const measures = (nprs: number, odi = 35) => [
   { measure: 'NPRS', value: nprs },
   { measure: 'ODI', value: odi },
 ] as const;
-const reevaluate = (overrides: object = {}) => ({
+const reevaluate = (overrides: Partial<CommandOf<'RecordReevaluation'>> = {}): CommandOf<'RecordReevaluation'> => ({
   type: 'RecordReevaluation',
   at: f.at('2025-03-10'),
   actor: f.therapist,
@@ -17,7 +22,7 @@ const reevaluate = (overrides: object = {}) => ({
   billAsReevaluation: true,
   ...overrides,
 });
-const decideAfterPlateau = (decision: string, justification?: string) => ({
+const decideAfterPlateau = (decision: CommandOf<'DecideAfterPlateau'>['decision'], justification?: string): CommandOf<'DecideAfterPlateau'> => ({
   type: 'DecideAfterPlateau',
   at: f.at('2025-03-12'),
   actor: f.therapist,
@@ -60,6 +65,17 @@ describe('progress reports', () => {
   });
 });
 
+describe('the optional calendar limit on progress reports', () => {
+  const thirtyDays = { ...defaultDepartmentSettings, progressReportCalendarDays: 30 };
+
+  it('counts the evaluation day as day 1 of 30', () => {
+    // Evaluation 2025-03-05 is day 1; 2025-04-03 is day 30, 2025-04-04 would be day 31.
+    const treated = [...f.certified(), f.recordSession('s-1', '2025-03-07')];
+    given(treated, thirtyDays).when(f.recordSession('s-2', '2025-04-03')).then([{ type: 'SessionRecorded' }]);
+    given(treated, thirtyDays).when(f.recordSession('s-2', '2025-04-04')).thenRefused('PROGRESS_REPORT_OVERDUE', /30 calendar days/);
+  });
+});
+
 describe('plateau', () => {
   it('is detected when the primary measure moves less than its MCID across two consecutive periods', () => {
     // Baseline NPRS 7 → 6 → 6: two periods under 2 points, goals unmet.
@@ -77,11 +93,34 @@ describe('plateau', () => {
       .when(f.progressReport('r-9', '2025-03-20', measures(5)))
       .then([{ type: 'ProgressReportRecorded' }, { type: 'ReferringProviderNoticeIssued' }]));
 
-  it('is not raised again while a decision is pending, and never discharges by itself', () => {
+  it('is not detected when two periods each under the MCID add up to it', () =>
+    // Baseline NPRS 7 → 6 → 5: one point a period, two (the MCID) across the two periods.
+    given([...f.certified(), ...periods(6), f.recordSession('s-9', '2025-03-20')])
+      .when(f.progressReport('r-9', '2025-03-20', measures(5)))
+      .then([{ type: 'ProgressReportRecorded' }, { type: 'ReferringProviderNoticeIssued' }]));
+
+  it('holds the next session until the clinician decides, and never discharges by itself', () => {
     const pending = [...f.certified(), ...periods(6, 6)];
-    const next = given([...pending, f.recordSession('s-9', '2025-03-20')]).when(f.progressReport('r-9', '2025-03-20', measures(6)));
-    next.then([{ type: 'ProgressReportRecorded' }, { type: 'ReferringProviderNoticeIssued' }]);
-    expect(next.state().status).toBe('active');
+    const next = given(pending).when(f.recordSession('s-9', '2025-03-20'));
+    next.thenRefused('PLATEAU_DECISION_REQUIRED', /record the decision/);
+    expect(replay(pending).state.status).toBe('active');
+    given([...pending, decideAfterPlateau('continue-as-maintenance', 'prevents loss of function at work')])
+      .when(f.recordSession('s-9', '2025-03-20'))
+      .then([{ type: 'SessionRecorded', sessionId: 's-9' }]);
+    given([...pending, decideAfterPlateau('re-evaluate-and-revise')])
+      .when(f.recordSession('s-9', '2025-03-20'))
+      .then([{ type: 'SessionRecorded', sessionId: 's-9' }]);
+  });
+
+  it('is not raised again while a decision is pending, in a stream recorded before sessions waited for it', () => {
+    const pending = replay([...f.certified(), ...periods(6, 6)]).state;
+    const session = f.recordSession('s-9', '2025-03-20');
+    const recordedThen = decide(session, { ...pending, plateauPending: false }) as CareEpisodeEvent[];
+    const state = recordedThen.reduce(evolve, pending);
+    expect(decide(f.progressReport('r-9', '2025-03-20', measures(6)), state, defaultDepartmentSettings)).toMatchObject([
+      { type: 'ProgressReportRecorded' },
+      { type: 'ReferringProviderNoticeIssued' },
+    ]);
   });
 
   it('takes the clinician decision; maintenance needs a written justification', () => {

@@ -1,6 +1,7 @@
 import { defaultDepartmentSettings } from '../../settings';
 import * as f from '../../testing/fixtures';
-import { given } from '../../testing/given-when-then';
+import { given, malformed } from '../../testing/given-when-then';
+import type { CommandOf } from '../commands';
 import { dueDates } from '../due-dates';
 
 describe('receiving a referral', () => {
@@ -24,7 +25,7 @@ describe('receiving a referral', () => {
 
   it('refuses a referral missing a required field with INVALID_REFERRAL', () => {
     const { payer: _payer, ...withoutPayer } = f.referral();
-    given([]).when(f.receiveReferral({ referral: withoutPayer as never })).thenRefused('INVALID_REFERRAL', /referral\.payer/);
+    given([]).when(malformed({ ...f.receiveReferral(), referral: withoutPayer })).thenRefused('INVALID_REFERRAL', /referral\.payer/);
   });
 
   it('is idempotent for the same referral id and refuses another referral', () => {
@@ -105,7 +106,7 @@ describe('routing and offers', () => {
   });
 
   it('refuses a manual offer before routing or while an offer waits, and re-routing while routed', () => {
-    const offer = { type: 'OfferToTherapist', at: f.at('2025-03-03', '11:00'), actor: f.lead, therapistId: 't-7' };
+    const offer: CommandOf<'OfferToTherapist'> = { type: 'OfferToTherapist', at: f.at('2025-03-03', '11:00'), actor: f.lead, therapistId: 't-7' };
     given([f.receiveReferral()]).when(offer).thenRefused('OUT_OF_ORDER', /Route the referral/);
     given([f.receiveReferral(), f.routeReferral()]).when(offer).thenRefused('OUT_OF_ORDER', /already waiting/);
     given([f.receiveReferral(), f.routeReferral()]).when(f.routeReferral()).thenRefused('OUT_OF_ORDER', /waiting for an answer/);
@@ -119,7 +120,7 @@ describe('routing and offers', () => {
 
   it('refuses routing again once the referral is routed and not escalated', () => {
     const routedOnce = [f.receiveReferral(), f.routeReferral({ therapists: [f.therapistProfile('t-1'), f.therapistProfile('t-2')] })];
-    const offer7 = { type: 'OfferToTherapist', at: f.at('2025-03-03', '12:00'), actor: f.lead, therapistId: 't-7' };
+    const offer7: CommandOf<'OfferToTherapist'> = { type: 'OfferToTherapist', at: f.at('2025-03-03', '12:00'), actor: f.lead, therapistId: 't-7' };
     // t-1 declines → t-2 offered; a lead's offer can only come once nothing is pending.
     given([...routedOnce, f.declineOffer('t-1')]).when(offer7).thenRefused('OUT_OF_ORDER');
     given([...routedOnce, f.declineOffer('t-1'), f.declineOffer('t-2')]).when(f.routeReferral()).then([{ type: 'ReferralRouted' }, { type: 'TherapistOffered' }]);

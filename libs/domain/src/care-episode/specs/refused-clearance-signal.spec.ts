@@ -1,9 +1,10 @@
 import * as f from '../../testing/fixtures';
-import { given } from '../../testing/given-when-then';
+import { given, malformed } from '../../testing/given-when-then';
+import type { CommandOf } from '../commands';
 import { outsideSenderRefusal } from '../roles';
 
 describe('a clearance Signal the episode refused', () => {
-  const refused = {
+  const refused: CommandOf<'RecordRefusedClearanceSignal'> = {
     type: 'RecordRefusedClearanceSignal',
     at: f.at('2025-03-05'),
     actor: f.system,
@@ -24,7 +25,7 @@ describe('a clearance Signal the episode refused', () => {
   });
 
   it('takes no role it does not know, so nothing the sender wrote reaches the record', () => {
-    given(f.accepted()).when({ ...refused, claimedRole: 'Jane Doe' }).thenRefused('INVALID_COMMAND');
+    given(f.accepted()).when(malformed({ ...refused, claimedRole: 'Jane Doe' })).thenRefused('INVALID_COMMAND');
   });
 
   it('is written only by the episode itself', () => {

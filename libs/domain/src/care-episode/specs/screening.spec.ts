@@ -1,9 +1,10 @@
 import * as f from '../../testing/fixtures';
 import { given } from '../../testing/given-when-then';
+import type { CommandOf } from '../commands';
 
-const flag = (finding: object, when = f.at('2025-03-08')) => ({ type: 'FlagContraindication', at: when, actor: f.therapist, finding });
-const requestClearance = (findingId: string) => ({ type: 'RequestClearance', at: f.at('2025-03-08', '11:00'), actor: f.therapist, findingId });
-const grantClearance = (findingId: string, credential = 'MD') => ({
+const flag = (finding: CommandOf<'FlagContraindication'>['finding'], when = f.at('2025-03-08')): CommandOf<'FlagContraindication'> => ({ type: 'FlagContraindication', at: when, actor: f.therapist, finding });
+const requestClearance = (findingId: string): CommandOf<'RequestClearance'> => ({ type: 'RequestClearance', at: f.at('2025-03-08', '11:00'), actor: f.therapist, findingId });
+const grantClearance = (findingId: string, credential = 'MD'): CommandOf<'GrantClearance'> => ({
   type: 'GrantClearance',
   at: f.at('2025-03-09'),
   actor: f.lead,
@@ -11,8 +12,8 @@ const grantClearance = (findingId: string, credential = 'MD') => ({
   clearedBy: { name: 'Dr. Oncologist', npi: f.validNpi, credential },
   clearedOn: '2025-03-09',
 });
-const hold = { type: 'PlaceOnHold', at: f.at('2025-03-08', '12:00'), actor: f.lead, reason: 'patient in hospital' };
-const resume = { type: 'ResumeEpisode', at: f.at('2025-03-10'), actor: f.lead };
+const hold: CommandOf<'PlaceOnHold'> = { type: 'PlaceOnHold', at: f.at('2025-03-08', '12:00'), actor: f.lead, reason: 'patient in hospital' };
+const resume: CommandOf<'ResumeEpisode'> = { type: 'ResumeEpisode', at: f.at('2025-03-10'), actor: f.lead };
 const dvt = { findingId: 'finding-dvt', condition: 'deep-vein-thrombosis' } as const;
 const anticoagulant = { findingId: 'finding-ac', condition: 'anticoagulant-therapy' } as const;
 

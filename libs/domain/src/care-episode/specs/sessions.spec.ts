@@ -1,17 +1,24 @@
 import * as f from '../../testing/fixtures';
 import { given } from '../../testing/given-when-then';
+import type { CareEpisodeCommand, CommandOf } from '../commands';
+import type { SessionLine } from '../../rules/notes';
 
-const pause = (sessionId: string, when = f.at('2025-03-07', '17:10')) => ({ type: 'PauseSession', at: when, actor: f.therapist, sessionId, reason: 'patient called to radiology' });
-const resume = (sessionId: string, lines: object[] = [{ code: '97140', minutes: 15, bodyRegions: ['lower-back'] }], when = f.at('2025-03-07', '19:00'), extra = {}) => ({
+const pause = (sessionId: string, when = f.at('2025-03-07', '17:10')): CommandOf<'PauseSession'> => ({ type: 'PauseSession', at: when, actor: f.therapist, sessionId, reason: 'patient called to radiology' });
+const resume = (
+  sessionId: string,
+  lines: readonly SessionLine[] = [{ code: '97140', minutes: 15, bodyRegions: ['lower-back'] }],
+  when = f.at('2025-03-07', '19:00'),
+  extra: Partial<CommandOf<'ResumeSession'>['continuation']> = {},
+): CommandOf<'ResumeSession'> => ({
   type: 'ResumeSession',
   at: when,
   actor: f.therapist,
   sessionId,
   continuation: { lines, techniques: ['myofascial-release'], pressure: [], ...extra },
 });
-const noShow = (sessionId: string, date: string) => ({ type: 'RecordNoShow', at: f.at(date, '18:00'), actor: f.therapist, sessionId, date });
-const cancel = (sessionId: string, date: string) => ({ type: 'CancelSession', at: f.at(date, '08:00'), actor: f.therapist, sessionId, date, cancelledBy: 'patient', reason: 'sick' });
-const addendum = (sessionId: string, addendumId: string, correctedLines?: object[]) => ({
+const noShow = (sessionId: string, date: string): CommandOf<'RecordNoShow'> => ({ type: 'RecordNoShow', at: f.at(date, '18:00'), actor: f.therapist, sessionId, date });
+const cancel = (sessionId: string, date: string): CommandOf<'CancelSession'> => ({ type: 'CancelSession', at: f.at(date, '08:00'), actor: f.therapist, sessionId, date, cancelledBy: 'patient', reason: 'sick' });
+const addendum = (sessionId: string, addendumId: string, correctedLines?: readonly SessionLine[]): CommandOf<'AddAddendum'> => ({
   type: 'AddAddendum',
   at: f.at('2025-03-08'),
   actor: f.therapist,
@@ -130,7 +137,7 @@ describe('recording a session', () => {
     it('refuses a technique restricted by an uncleared precaution and allows it once cleared', () => {
       const deep = f.recordSession('s-1', '2025-03-07', { techniques: ['deep-tissue'] });
       given(anticoagulated).when(deep).thenRefused('TECHNIQUE_RESTRICTED', /finding-ac/);
-      const cleared = [
+      const cleared: CareEpisodeCommand[] = [
         ...anticoagulated,
         { type: 'RequestClearance', at: f.at('2025-03-06', '11:00'), actor: f.therapist, findingId: 'finding-ac' },
         { type: 'GrantClearance', at: f.at('2025-03-06', '15:00'), actor: f.lead, findingId: 'finding-ac', clearedBy: f.physician, clearedOn: '2025-03-06' },

@@ -1,9 +1,10 @@
 import * as f from '../../testing/fixtures';
-import { given } from '../../testing/given-when-then';
+import type { CareEpisodeCommand, CommandOf } from '../commands';
+import { given, malformed } from '../../testing/given-when-then';
 
 const billing = { userId: 'careflow-billing', role: 'billing' };
 
-const crossing = (overrides: Record<string, unknown> = {}) => ({
+const crossing = (overrides: Partial<CommandOf<'RecordTherapyThresholdCrossing'>> = {}): CommandOf<'RecordTherapyThresholdCrossing'> => ({
   type: 'RecordTherapyThresholdCrossing',
   at: f.at('2025-03-10', '02:00'),
   actor: billing,
@@ -55,7 +56,7 @@ describe('therapy thresholds crossed, as billing reports them', () => {
   });
 
   it('still records a crossing after discharge, when the last charges are billed', () => {
-    const discharged = [
+    const discharged: CareEpisodeCommand[] = [
       ...billed,
       f.signNote('s-1', f.at('2025-03-09', '17:00')),
       f.signNote('s-2', f.at('2025-03-09', '17:00')),
@@ -81,7 +82,7 @@ describe('therapy thresholds crossed, as billing reports them', () => {
     ['a session not in the episode', { sessionId: 's-9' }, 'SESSION_NOT_FOUND', /s-9/],
     ['a threshold billing does not know', { threshold: 'cap' }, 'INVALID_COMMAND', /threshold/],
     ['fractions of a cent', { yearToDateAfterCents: 302_000.5 }, 'INVALID_COMMAND', /yearToDateAfterCents/],
-  ])('refuses %s', (_, overrides, code, message) => given(billed).when(crossing(overrides)).thenRefused(code as never, message));
+  ])('refuses %s', (_, overrides, code, message) => given(billed).when(malformed({ ...crossing(), ...overrides })).thenRefused(code as never, message));
 
   it('is for billing alone, and needs an episode', () => {
     given(billed).when(crossing({ actor: f.therapist })).thenRefused('ROLE_NOT_PERMITTED');
