@@ -19,7 +19,7 @@ import { shortEpisodeCommands } from '../support/care-episode-script';
 import { lead, referral, therapistProfile } from '../support/episode-harness';
 import { requireEnv, uniqueSuffix } from '../support/env';
 import { historyFixtureKeyring, historyFixtureNamespace } from '../support/histories';
-import { killHard, startTypeScriptProcess, waitForExit, waitForOutput } from '../support/processes';
+import { killHard, startBuiltApp, waitForExit, waitForOutput } from '../support/processes';
 
 /**
  * The real worker process on the real Temporal dev server and PostgreSQL, SIGKILLed again and again
@@ -62,7 +62,7 @@ describe('care episodes survive a worker killed at random points', () => {
 
   const startWorker = async (): Promise<ChildProcess> => {
     const key = historyFixtureKeyring.keys[historyFixtureKeyring.activeKeyId] as Uint8Array;
-    const worker = startTypeScriptProcess('apps/worker/src/main.ts', [], {
+    const worker = startBuiltApp('worker', {
       ...process.env,
       TEMPORAL_TASK_QUEUE: taskQueue,
       WORKFLOW_BUNDLE_PATH: bundlePath,

@@ -32,6 +32,16 @@ const lintAs = (fixture: string, pretendPath: string): string[] => {
 };
 
 describe('module boundaries and deterministic code', () => {
+  // The boundary rule reads Nx's project graph and is silently skipped without one (a fresh clone).
+  beforeAll(() => {
+    const graph = spawnSync(join(workspaceRoot, 'node_modules', '.bin', 'nx'), ['show', 'projects'], {
+      cwd: workspaceRoot,
+      encoding: 'utf8',
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+    });
+    expect(graph.status).toBe(0);
+  }, 120_000);
+
   it('refuses a workflow file that imports fs', () => {
     const errors = lintAs('workflow-imports-fs.ts', 'workflows/src/leaky.ts');
     expect(errors).toEqual(

@@ -16,6 +16,17 @@ export const startTypeScriptProcess = (
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 
+/**
+ * Starts an app as it ships: its bundle (dist/apps/<app>/main.js, built by the system level's global
+ * setup) run by plain node, without any TypeScript at run time.
+ */
+export const startBuiltApp = (app: string, env: NodeJS.ProcessEnv = process.env): ChildProcess =>
+  spawn(process.execPath, [join(workspaceRoot, 'dist', 'apps', app, 'main.js')], {
+    cwd: workspaceRoot,
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
 /** Resolves when the process prints a line matching `pattern`; rejects if it exits or the deadline passes. */
 export const waitForOutput = (child: ChildProcess, pattern: RegExp, timeoutMs = 60_000): Promise<void> =>
   new Promise((resolve, reject) => {

@@ -8,7 +8,7 @@ import { createDataConverter } from '@careflow/temporal';
 import { lead, referral, therapistActor, therapistProfile } from '../support/episode-harness';
 import { requireEnv, uniqueSuffix } from '../support/env';
 import { historyFixtureKeyring, historyFixtureNamespace } from '../support/histories';
-import { freePort, killHard, startTypeScriptProcess, waitForExit } from '../support/processes';
+import { freePort, killHard, startBuiltApp, startTypeScriptProcess, waitForExit } from '../support/processes';
 
 const payloadKeys = `${historyFixtureKeyring.activeKeyId}:${Buffer.from(historyFixtureKeyring.keys[historyFixtureKeyring.activeKeyId] as Uint8Array).toString('base64')}`;
 
@@ -119,14 +119,10 @@ describe('the apps never print PHI', () => {
   };
 
   it('keeps the canary patient out of the worker and api output', async () => {
-    const worker = startTypeScriptProcess('apps/worker/src/main.ts', [], appEnv('worker', { TEMPORAL_TASK_QUEUE: taskQueue }));
+    const worker = startBuiltApp('worker', appEnv('worker', { TEMPORAL_TASK_QUEUE: taskQueue }));
     const workerOutput = recordOutput(worker);
     const port = await freePort();
-    const api = startTypeScriptProcess(
-      'apps/api/src/main.ts',
-      [],
-      appEnv('api', { API_PORT: String(port), AUTH_JWT_SECRET: randomBytes(32).toString('base64url') }),
-    );
+    const api = startBuiltApp('api', appEnv('api', { API_PORT: String(port), AUTH_JWT_SECRET: randomBytes(32).toString('base64url') }));
     const apiOutput = recordOutput(api);
     const episodes: WorkflowHandle[] = [];
     try {
