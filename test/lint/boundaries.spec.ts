@@ -24,7 +24,17 @@ const lintAs = (fixture: string, pretendPath: string): string[] => {
   const code = readFileSync(join(workspaceRoot, 'test', 'lint-fixtures', fixture), 'utf8');
   const run = spawnSync(
     join(workspaceRoot, 'node_modules', '.bin', 'eslint'),
-    ['--stdin', '--stdin-filename', pretendPath, '--format', 'json', '--parser-options', 'projectService:false', '--rule', typeAwareRulesOff],
+    [
+      '--stdin',
+      '--stdin-filename',
+      pretendPath,
+      '--format',
+      'json',
+      '--parser-options',
+      'projectService:false',
+      '--rule',
+      typeAwareRulesOff,
+    ],
     { cwd: workspaceRoot, input: code, encoding: 'utf8' },
   );
   const [result] = JSON.parse(run.stdout) as LintResult[];

@@ -5,11 +5,7 @@ import { join } from 'node:path';
 export const workspaceRoot = join(__dirname, '..', '..');
 
 /** Starts a TypeScript entry point as its own Node process (transpile-only, like the apps run locally). */
-export const startTypeScriptProcess = (
-  entry: string,
-  args: readonly string[],
-  env: NodeJS.ProcessEnv = process.env,
-): ChildProcess =>
+export const startTypeScriptProcess = (entry: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): ChildProcess =>
   spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(workspaceRoot, entry), ...args], {
     cwd: workspaceRoot,
     env: { ...env, TS_NODE_PROJECT: join(workspaceRoot, 'tsconfig.json') },

@@ -84,7 +84,12 @@ describe('the apps never print PHI', () => {
     if (exit.code !== 0) throw new Error(`the migration step failed: ${migrated()}`);
     const owner = createDatabaseClient(requireEnv('MIGRATION_DATABASE_URL'), { applicationName: 'careflow-phi-setup', maxConnections: 1 });
     try {
-      const { therapistId: _id, departmentId: _department, activeEpisodeCount: _count, ...profile } = therapistProfile(therapistId, {
+      const {
+        therapistId: _id,
+        departmentId: _department,
+        activeEpisodeCount: _count,
+        ...profile
+      } = therapistProfile(therapistId, {
         caseloadLimit: 100,
       });
       await owner`INSERT INTO therapists (therapist_id, department_id, profile) VALUES (${therapistId}, ${departmentId}, ${owner.json(profile as unknown as Parameters<typeof owner.json>[0])})`;
@@ -150,8 +155,12 @@ describe('the apps never print PHI', () => {
         },
       });
       // Refused: billing may not record an intake.
-      await expect(episode.executeUpdate(submitCommandUpdate, { args: [intake({ userId: 'user-billing', role: 'billing' })] })).rejects.toThrow();
-      await episode.executeUpdate(submitCommandUpdate, { args: [{ type: 'AcceptOffer', at, actor: therapistActor(therapistId), therapistId }] });
+      await expect(
+        episode.executeUpdate(submitCommandUpdate, { args: [intake({ userId: 'user-billing', role: 'billing' })] }),
+      ).rejects.toThrow();
+      await episode.executeUpdate(submitCommandUpdate, {
+        args: [{ type: 'AcceptOffer', at, actor: therapistActor(therapistId), therapistId }],
+      });
       await episode.executeUpdate(submitCommandUpdate, { args: [intake(therapistActor(therapistId))] });
 
       // A name with a NUL character: the append activity fails with the patient's data at hand (the
@@ -164,8 +173,15 @@ describe('the apps never print PHI', () => {
         if (description.status.name !== 'FAILED' && attempt < 2) throw new Error('the append has not failed yet');
       });
 
-      const quoting = JSON.stringify({ payloads: [{ metadata: {}, data: Buffer.from(canaryName).toString('base64') }], patient: canaryName });
-      await fetch(`http://127.0.0.1:${port}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: quoting });
+      const quoting = JSON.stringify({
+        payloads: [{ metadata: {}, data: Buffer.from(canaryName).toString('base64') }],
+        patient: canaryName,
+      });
+      await fetch(`http://127.0.0.1:${port}/codec/decode`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: quoting,
+      });
       await fetch(`http://127.0.0.1:${port}/codec/decode`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

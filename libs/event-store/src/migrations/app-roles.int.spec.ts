@@ -26,7 +26,8 @@ beforeAll(async () => {
   } finally {
     await closeDatabaseClient(owner);
   }
-  for (const app of databaseApps) pools[app] = createDatabaseClient(appUrl(app), { applicationName: `app-roles-${app}`, maxConnections: 2 });
+  for (const app of databaseApps)
+    pools[app] = createDatabaseClient(appUrl(app), { applicationName: `app-roles-${app}`, maxConnections: 2 });
 });
 
 afterAll(async () => {
@@ -146,5 +147,4 @@ describe('each app connects as a role of its own, with only the grants it needs'
       WHERE r.rolname IN ${db.admin(databaseApps.map((app) => applicationRoleOf(appUrl(app))))}`;
     expect(privileges.filter((row) => row.granted)).toEqual([]);
   });
-
 });

@@ -11,10 +11,7 @@ type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
 export type Grants = Readonly<Record<string, readonly Privilege[]>>;
 
 const readModels = (privileges: readonly Privilege[]): Grants =>
-  Object.fromEntries([
-    ...readModelTables.map((table) => [table, privileges]),
-    ...worklistViews.map((view) => [view, ['SELECT'] as const]),
-  ]);
+  Object.fromEntries([...readModelTables.map((table) => [table, privileges]), ...worklistViews.map((view) => [view, ['SELECT'] as const])]);
 
 /**
  * What each app needs, and nothing more. No app may UPDATE or DELETE events (the triggers of
