@@ -81,36 +81,32 @@ const otherDayArb: fc.Arbitrary<Day> = fc.oneof(
   fc.constant<Day>((day) => [
     { type: 'RecertifyPlanOfCare', at: f.at(day, '18:00'), actor: f.lead, certifier: f.physician, signedOn: day },
   ]),
-  fc
-    .tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 4, max: 16 }))
-    .map(([frequencyPerWeek, durationWeeks]): Day => (day) => [
-      {
-        type: 'RevisePlanOfCare',
-        at: f.at(day, '07:00'),
-        actor: f.therapist,
-        reason: 'change',
-        plan: f.plan({ frequencyPerWeek, durationWeeks }),
-      },
-    ]),
+  fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 4, max: 16 })).map(([frequencyPerWeek, durationWeeks]): Day => (day) => [
+    {
+      type: 'RevisePlanOfCare',
+      at: f.at(day, '07:00'),
+      actor: f.therapist,
+      reason: 'change',
+      plan: f.plan({ frequencyPerWeek, durationWeeks }),
+    },
+  ]),
   fc.constant<Day>((day) => [{ type: 'PlaceOnHold', at: f.at(day, '07:00'), actor: f.lead, reason: 'travel' }]),
   fc.constant<Day>((day) => [{ type: 'ResumeEpisode', at: f.at(day, '07:30'), actor: f.lead }]),
   fc.constant<Day>((day, index) => [
     { type: 'RecordNoShow', at: f.at(day, '19:00'), actor: f.therapist, sessionId: `n-${index}`, date: day },
   ]),
   earlierSession.map((back): Day => (day, index) => [f.signNote(`s-${index - back}`, f.at(day, '20:00'))]),
-  fc
-    .tuple(earlierSession, lineArb)
-    .map(([back, line]): Day => (day, index) => [
-      {
-        type: 'AddAddendum',
-        at: f.at(day, '21:00'),
-        actor: f.therapist,
-        sessionId: `s-${index - back}`,
-        addendumId: `a-${index}`,
-        text: 'correction',
-        correctedLines: [line],
-      },
-    ]),
+  fc.tuple(earlierSession, lineArb).map(([back, line]): Day => (day, index) => [
+    {
+      type: 'AddAddendum',
+      at: f.at(day, '21:00'),
+      actor: f.therapist,
+      sessionId: `s-${index - back}`,
+      addendumId: `a-${index}`,
+      text: 'correction',
+      correctedLines: [line],
+    },
+  ]),
   fc
     .tuple(
       fc.constantFrom<DeadlineKind>(
