@@ -148,6 +148,16 @@ export const createLogger = (app: string, level = 'info', destination?: pino.Des
 };
 
 /**
+ * Node prints its process warnings (a library's negative timeout, a deprecation) to stderr as plain
+ * text through a listener of its own; this replaces it, so they go through the allow-list like every
+ * other line (a warning's text can quote anything): by name and code only.
+ */
+export const routeProcessWarnings = (logger: Logger): void => {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning: Error & { code?: string }) => logger.warn({ type: warning.name, code: warning.code }, 'node warning'));
+};
+
+/**
  * Runs an app's main, turning a startup failure into one structured line and exit code 1. A
  * configuration error is shown as it is (it names variables, never values); any other error by name.
  */

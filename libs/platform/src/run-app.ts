@@ -1,6 +1,6 @@
 import { NestFactory } from '@nestjs/core';
 import { type DynamicModule, type INestApplication, type INestApplicationContext, Module } from '@nestjs/common';
-import { createLogger, type Logger, runMain, StructuredNestLogger } from '@careflow/config';
+import { createLogger, type Logger, routeProcessWarnings, runMain, StructuredNestLogger } from '@careflow/config';
 import { DependencyHealth } from './dependency-health';
 import { serveHealth } from './health-server';
 import { type PlatformConfig, platformFor } from './platform.module';
@@ -35,6 +35,7 @@ export const runApp = <C extends AppConfig>(definition: AppDefinition<C>): void 
   runMain(name, async () => {
     const config = definition.loadConfig();
     const logger = createLogger(name, config.LOG_LEVEL);
+    routeProcessWarnings(logger);
     const module = definition.module?.(config, logger) ?? { module: PlatformApp, imports: [platformFor(name, config, logger)] };
     const options = { logger: new StructuredNestLogger(logger) };
     const listen = definition.listen?.(config);
