@@ -1,7 +1,7 @@
 export * from './calendar';
 export * from './errors';
 export * from './settings';
-export { maxCommandBytes, maxEventBytes, maxIdLength } from './validation';
+export { maxCommandBytes, maxEventBytes } from './validation';
 export * from './rules';
 export * from './care-episode';
 export * from './billing';

@@ -18,7 +18,7 @@ export const maxEventBytes = 256 * 1024;
 export const maxCommandBytes = maxEventBytes / 2;
 
 /** Longest identifier: an episode id is the event store's stream id, which allows 200 characters. */
-export const maxIdLength = 200;
+const maxIdLength = 200;
 
 const must = (phrase: string) => ({ error: `must be ${phrase}` });
 

@@ -2,7 +2,7 @@ export { canonicalJson, isJsonObject, NotCanonicalJsonError } from './canonical-
 export type { JsonObject, JsonPrimitive, JsonValue } from './canonical-json';
 export { advanceCheckpoint, ensureCheckpoint, readCheckpoint } from './checkpoints';
 export type { Checkpoint } from './checkpoints';
-export { closeDatabaseClient, createDatabaseClient, isConnectionLost, isUnavailable, renewDatabaseClient } from './database';
+export { closeDatabaseClient, createDatabaseClient, renewDatabaseClient } from './database';
 export type { DatabaseClientOptions } from './database';
 export {
   EventIdReusedError,

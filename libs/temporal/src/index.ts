@@ -1,7 +1,6 @@
 export * from './keyring';
 export * from './encryption-codec';
 export * from './data-converter';
-export * from './connection';
 export * from './codec-endpoint';
 export * from './jwt-authorizer';
 export * from './care-episodes';

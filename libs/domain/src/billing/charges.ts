@@ -60,7 +60,7 @@ export interface DailyCharges {
   readonly held: boolean;
 }
 
-const isCents = (value: unknown): value is number => Number.isSafeInteger(value) && (value as number) >= 0;
+const isCents = (value: unknown): value is number => typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
 
 const invalid = (message: string): DomainError => new DomainError('INVALID_BILLING_INPUT', message);
 

@@ -4,8 +4,8 @@ import type { BillingCode } from './codes';
 import type { DailyCharges, Modifier } from './charges';
 
 /** A claim lists at most 12 diagnoses (A–L on the CMS-1500), and each line points at up to 4 of them. */
-export const maxClaimDiagnoses = 12;
-export const maxDiagnosisPointersPerLine = 4;
+const maxClaimDiagnoses = 12;
+const maxDiagnosisPointersPerLine = 4;
 
 export interface ClaimInput {
   readonly claimId: string;

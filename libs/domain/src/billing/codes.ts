@@ -13,8 +13,8 @@ export type UntimedCode = (typeof untimedCodes)[number];
 export type BillingCode = TimedCode | UntimedCode;
 
 export const isBillingCode = (value: unknown): value is BillingCode =>
-  typeof value === 'string' && (billingCodes as readonly string[]).includes(value);
+  billingCodes.some((code) => code === value);
 
-export const isTimedCode = (code: BillingCode): code is TimedCode => (timedCodes as readonly string[]).includes(code);
+export const isTimedCode = (code: BillingCode): code is TimedCode => timedCodes.some((timed) => timed === code);
 
 export const isUntimedCode = (code: BillingCode): code is UntimedCode => !isTimedCode(code);

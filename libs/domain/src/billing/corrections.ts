@@ -8,7 +8,8 @@ export interface SessionBillingFacts {
   readonly lines: readonly ChargeLineInput[];
 }
 
-export type BillingRelevantLineField = 'codes' | 'minutes' | 'bodyRegions' | 'diagnoses';
+const billingRelevantLineFields = ['codes', 'minutes', 'bodyRegions', 'diagnoses'] as const;
+export type BillingRelevantLineField = (typeof billingRelevantLineFields)[number];
 export type BillingRelevantField = 'serviceDate' | 'renderingTherapist' | BillingRelevantLineField;
 
 const sortedKey = (values: readonly string[]): string =>
@@ -35,7 +36,7 @@ export const billingRelevantLineChanges = (
     bodyRegions: common.some(({ previous, line }) => sortedKey(previous.bodyRegions) !== sortedKey(line.bodyRegions)),
     diagnoses: common.some(({ previous, line }) => sortedKey(previous.diagnosisCodes) !== sortedKey(line.diagnosisCodes)),
   };
-  return (Object.keys(changed) as BillingRelevantLineField[]).filter((field) => changed[field]);
+  return billingRelevantLineFields.filter((field) => changed[field]);
 };
 
 /**

@@ -57,8 +57,6 @@ export {
 } from './charges';
 export {
   buildClaim,
-  maxClaimDiagnoses,
-  maxDiagnosisPointersPerLine,
   type Claim,
   type ClaimInput,
   type ClaimLine,

@@ -288,9 +288,6 @@ const commandSchemas = {
   }),
 };
 
-/** The zod schema of each command, for callers that check commands at their own edge. */
-export const careEpisodeCommandSchemas: { readonly [T in CareEpisodeCommandType]: (typeof commandSchemas)[T] } = commandSchemas;
-
 type MutuallyAssignable<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 /**
  * Assignability alone lets an optional field exist on one side only; this demands the same fields at
@@ -324,6 +321,7 @@ export type CommandSchemasMatchInterfaces = Holds<[DriftedCommands] extends [nev
 
 /** The JSON Schema of each command, for clients and the API's documentation. */
 export const commandJsonSchemas = (): Readonly<Record<CareEpisodeCommandType, z.core.JSONSchema.BaseSchema>> => {
+  // Unavoidable casts: Object.keys and a record filled key by key lose the key type; every key is filled.
   const schemas: Partial<Record<CareEpisodeCommandType, z.core.JSONSchema.BaseSchema>> = {};
   for (const type of Object.keys(commandSchemas) as CareEpisodeCommandType[]) {
     schemas[type] = z.toJSONSchema(commandSchemas[type]);
@@ -343,11 +341,11 @@ const isCommandType = (value: unknown): value is CareEpisodeCommandType =>
 
 /** The command, typed, or the first problem with its shape. */
 export const parseCommand = (value: unknown): CareEpisodeCommand | DomainError => {
-  const type = typeof value === 'object' && value !== null ? (value as { type?: unknown }).type : undefined;
+  const type = typeof value === 'object' && value !== null && 'type' in value ? value.type : undefined;
   if (!isCommandType(type)) {
     return new DomainError('INVALID_COMMAND', 'The command type is not one the care episode knows.');
   }
-  const parsed = (commandSchemas[type] as z.ZodType<CareEpisodeCommand>).safeParse(value);
+  const parsed = commandSchemas[type].safeParse(value);
   if (parsed.success) return parsed.data;
   const problem = firstProblem(parsed.error, 'command');
   const code = fieldCodes.find((entry) => entry.type === type && problem.startsWith(entry.path))?.code ?? 'INVALID_COMMAND';

@@ -4,7 +4,7 @@ import { yearOf } from '../calendar';
 import { DomainError } from '../errors';
 import { firstRefusal, type Handler } from './decision';
 import { stamp } from './guards';
-import { findSession, type SessionVisit } from './state';
+import { findSession, isReferred } from './state';
 
 /**
  * Billing consumes events at least once, so a crossing already recorded for the year, payer and
@@ -12,12 +12,12 @@ import { findSession, type SessionVisit } from './state';
  * closed episode still records it.
  */
 export const recordTherapyThresholdCrossing: Handler<'RecordTherapyThresholdCrossing'> = (command, state) => {
+  if (!isReferred(state)) return new DomainError('EPISODE_NOT_STARTED', 'There is no referral for this episode yet.');
   const session = findSession(state, command.sessionId);
+  if (session === undefined) return new DomainError('SESSION_NOT_FOUND', `No session ${command.sessionId} is recorded in this episode.`);
   const refusal = firstRefusal(
-    () => (state.status === 'none' ? new DomainError('EPISODE_NOT_STARTED', 'There is no referral for this episode yet.') : undefined),
-    () => (session ? undefined : new DomainError('SESSION_NOT_FOUND', `No session ${command.sessionId} is recorded in this episode.`)),
     () =>
-      yearOf((session as SessionVisit).documentation.date) === command.year
+      yearOf(session.documentation.date) === command.year
         ? undefined
         : new DomainError('INVALID_BILLING_INPUT', "The session's date of service is not in the year the threshold was crossed."),
     () =>

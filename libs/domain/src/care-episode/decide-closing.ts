@@ -5,7 +5,6 @@ import { buildDischargeSummary, dischargeMeasuresRefusal, dischargeReasonRefusal
 import { referralNotice } from './decide-referral';
 import { firstRefusal, type Handler } from './decision';
 import { careStarted, notAfterToday, notBefore, present, stamp, started } from './guards';
-import type { Referral } from './records';
 import { lastVisitDate, sessionsOf, type CareEpisodeState } from './state';
 
 /** Measures the summary must compare: everything taken at baseline and every goal's measure. */
@@ -14,8 +13,9 @@ const requiredDischargeMeasures = (state: CareEpisodeState): OutcomeMeasure[] =>
 ];
 
 export const dischargeEpisode: Handler<'DischargeEpisode'> = (command, state, settings) => {
+  const episode = careStarted(state);
+  if (episode instanceof DomainError) return episode;
   const refusal = firstRefusal(
-    () => careStarted(state),
     () => dischargeReasonRefusal(command.reason, command.reasonText),
     () => notAfterToday(command.dischargedOn, command.at, settings, 'A discharge'),
     () => notBefore(command.dischargedOn, lastVisitDate(state), 'A discharge', 'the last visit'),
@@ -50,19 +50,19 @@ export const dischargeEpisode: Handler<'DischargeEpisode'> = (command, state, se
       ...present('reasonText', command.reasonText),
       summary,
     },
-    referralNotice(command, state.referral as Referral, 'discharge-summary'),
+    referralNotice(command, episode.referral, 'discharge-summary'),
   ];
 };
 
 /** Cancel is for an episode in which no care was delivered; once sessions exist it ends by discharge. */
-export const cancelEpisode: Handler<'CancelEpisode'> = (command, state) =>
-  firstRefusal(
-    () => started(state),
-    () =>
-      sessionsOf(state).length > 0
-        ? new DomainError('INVALID_STATUS_TRANSITION', 'Sessions were delivered in this episode; discharge it instead of cancelling.')
-        : undefined,
-  ) ?? [
+export const cancelEpisode: Handler<'CancelEpisode'> = (command, state) => {
+  const episode = started(state);
+  if (episode instanceof DomainError) return episode;
+  if (sessionsOf(episode).length > 0) {
+    return new DomainError('INVALID_STATUS_TRANSITION', 'Sessions were delivered in this episode; discharge it instead of cancelling.');
+  }
+  return [
     { type: 'EpisodeCancelled', ...stamp(command), reason: command.reason },
-    referralNotice(command, state.referral as Referral, 'episode-cancelled'),
+    referralNotice(command, episode.referral, 'episode-cancelled'),
   ];
+};

@@ -1,11 +1,11 @@
 /** Renewed physician's orders and new or extended payer authorizations (CLINICAL-RULES §2, §7). */
+import { DomainError } from '../errors';
 import { authorizationChangeRefusal, extendedAuthorization } from '../rules/authorization';
 import { signingPractitionerRefusal, withCanonicalCredential } from '../rules/certification';
 import { referralAgeRefusal, referralValidThrough } from '../rules/referral';
 import { referralNotice } from './decide-referral';
 import { firstRefusal, type Handler } from './decision';
 import { localToday, notAfterToday, notBefore, present, stamp, started } from './guards';
-import type { Referral } from './records';
 import { authorizedVisitsUsed } from './state';
 
 /**
@@ -13,11 +13,12 @@ import { authorizedVisitsUsed } from './state';
  * still within its validity; the referring provider of the episode is told.
  */
 export const renewOrder: Handler<'RenewOrder'> = (command, state, settings) => {
+  const episode = started(state);
+  if (episode instanceof DomainError) return episode;
   const refusal = firstRefusal(
-    () => started(state),
     () => signingPractitionerRefusal(command.orderedBy),
     () => notAfterToday(command.orderedOn, command.at, settings, 'A renewed order'),
-    () => notBefore(command.orderedOn, state.order?.orderedOn, 'A renewed order', 'the order it renews'),
+    () => notBefore(command.orderedOn, episode.order.orderedOn, 'A renewed order', 'the order it renews'),
     () => referralAgeRefusal(command.orderedOn, localToday(command.at, settings), settings),
   );
   if (refusal) return refusal;
@@ -29,16 +30,15 @@ export const renewOrder: Handler<'RenewOrder'> = (command, state, settings) => {
       orderedOn: command.orderedOn,
       validThrough: referralValidThrough(command.orderedOn, settings),
     },
-    referralNotice(command, state.referral as Referral, 'order-renewed'),
+    referralNotice(command, episode.referral, 'order-renewed'),
   ];
 };
 
 export const recordAuthorization: Handler<'RecordAuthorization'> = (command, state) => {
   const change = { ...present('addedVisits', command.addedVisits), ...present('endDate', command.endDate) };
-  const refusal = firstRefusal(
-    () => started(state),
-    () => authorizationChangeRefusal(state.authorization, change),
-  );
+  const episode = started(state);
+  if (episode instanceof DomainError) return episode;
+  const refusal = authorizationChangeRefusal(episode.authorization, change);
   if (refusal) return refusal;
   return [
     {
@@ -47,6 +47,6 @@ export const recordAuthorization: Handler<'RecordAuthorization'> = (command, sta
       ...change,
       authorization: extendedAuthorization(state.authorization, authorizedVisitsUsed(state), change),
     },
-    referralNotice(command, state.referral as Referral, 'authorization-recorded'),
+    referralNotice(command, episode.referral, 'authorization-recorded'),
   ];
 };

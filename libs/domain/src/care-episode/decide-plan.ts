@@ -16,25 +16,26 @@ import type { DepartmentSettings } from '../settings';
 import { firstRefusal, type Handler } from './decision';
 import { fractureAtPlannedSiteEvents } from './decide-screening';
 import type { PlanOfCareRevised, SessionsCertificationDelinquent } from './events';
-import { careStarted, notAfterToday, notBefore, stamp } from './guards';
+import { careStarted, needsPlan, notAfterToday, notBefore, stamp } from './guards';
 import type { Actor, Goal, PlanOfCare, Practitioner } from './records';
-import { firstTreatmentDay, sessionsAwaitingCertification, type CareEpisodeState, type OrderState } from './state';
+import { isAssessed, sessionsAwaitingCertification, type AssessedEpisode, type CareEpisodeState, type PlannedEpisode } from './state';
 
 export const recordAssessment: Handler<'RecordAssessment'> = (command, state, settings) => {
   const { assessment } = command;
+  const episode = careStarted(state);
+  if (episode instanceof DomainError) return episode;
   const refusal = firstRefusal(
-    () => careStarted(state),
     () => (state.intake ? undefined : new DomainError('INTAKE_REQUIRED', 'Record the intake and screening before the initial assessment.')),
     () => (state.assessment ? new DomainError('OUT_OF_ORDER', 'The initial assessment is recorded; record a re-evaluation instead.') : undefined),
     () => notAfterToday(assessment.assessedOn, command.at, settings, 'An assessment'),
-    () => orderExpiredRefusal((state.order as OrderState).validThrough, assessment.assessedOn, settings),
+    () => orderExpiredRefusal(episode.order.validThrough, assessment.assessedOn, settings),
     () => measurementsRefusal(assessment.measures),
   );
   return refusal ?? [{ type: 'AssessmentRecorded', ...stamp(command), assessment }];
 };
 
 /** Goals must be measurable against a score already taken, with a target better than the baseline. */
-const planRefusal = (plan: PlanOfCare, state: CareEpisodeState): Refusal => {
+const planRefusal = (plan: PlanOfCare, state: AssessedEpisode): Refusal => {
   for (const goal of plan.goals) {
     if (state.latestMeasures[goal.measure] === undefined) {
       return new DomainError(
@@ -48,8 +49,7 @@ const planRefusal = (plan: PlanOfCare, state: CareEpisodeState): Refusal => {
     if (!isTargetBetterThanBaseline(goal.measure, goal.baseline, goal.target)) {
       return new DomainError('INVALID_PLAN_OF_CARE', `Goal ${goal.goalId} needs a target better than its baseline.`, { goalId: goal.goalId });
     }
-    const earliest = firstTreatmentDay(state) as IsoDate;
-    if (daysBetween(earliest, goal.targetDate) < 0) {
+    if (daysBetween(state.assessment.assessedOn, goal.targetDate) < 0) {
       return new DomainError('INVALID_PLAN_OF_CARE', `Goal ${goal.goalId} has a target date before the evaluation.`, { goalId: goal.goalId });
     }
   }
@@ -59,18 +59,16 @@ const planRefusal = (plan: PlanOfCare, state: CareEpisodeState): Refusal => {
   return undefined;
 };
 
-const needsPlan = (state: CareEpisodeState): Refusal =>
-  state.plan ? undefined : new DomainError('PLAN_OF_CARE_REQUIRED', 'Establish the plan of care first.');
-
 export const establishPlanOfCare: Handler<'EstablishPlanOfCare'> = (command, state) => {
+  const episode = careStarted(state);
+  if (episode instanceof DomainError) return episode;
+  if (!isAssessed(episode)) return new DomainError('ASSESSMENT_REQUIRED', 'Record the initial assessment before the plan of care.');
   const refusal = firstRefusal(
-    () => careStarted(state),
-    () => (state.assessment ? undefined : new DomainError('ASSESSMENT_REQUIRED', 'Record the initial assessment before the plan of care.')),
-    () => (state.plan ? new DomainError('OUT_OF_ORDER', 'The plan of care is established; revise it instead.') : undefined),
-    () => planRefusal(command.plan, state),
+    () => (episode.plan ? new DomainError('OUT_OF_ORDER', 'The plan of care is established; revise it instead.') : undefined),
+    () => planRefusal(command.plan, episode),
   );
   if (refusal) return refusal;
-  const periodStart = firstTreatmentDay(state) as IsoDate;
+  const periodStart = episode.assessment.assessedOn;
   return [
     {
       type: 'PlanOfCareEstablished',
@@ -80,7 +78,7 @@ export const establishPlanOfCare: Handler<'EstablishPlanOfCare'> = (command, sta
       periodStart,
       periodEnd: certifiedPeriodEnd(periodStart, command.plan.durationWeeks),
     },
-    ...fractureAtPlannedSiteEvents(command, state, command.plan),
+    ...fractureAtPlannedSiteEvents(command, episode, command.plan),
   ];
 };
 
@@ -99,15 +97,13 @@ const materialChanges = (current: PlanOfCare, revised: PlanOfCare): PlanOfCareRe
 const isCertified = (state: CareEpisodeState): boolean => state.certification.kind !== 'none';
 
 export const revisePlanOfCare: Handler<'RevisePlanOfCare'> = (command, state) => {
-  const refusal = firstRefusal(
-    () => careStarted(state),
-    () => needsPlan(state),
-    () => planRefusal(command.plan, state),
-  );
+  const episode = needsPlan(state);
+  if (episode instanceof DomainError) return episode;
+  const refusal = planRefusal(command.plan, episode);
   if (refusal) return refusal;
-  const current = state.plan as NonNullable<CareEpisodeState['plan']>;
+  const current = episode.plan;
   const changes = materialChanges(current, command.plan);
-  const { periodStart, periodEnd } = state.certification as { periodStart: IsoDate; periodEnd: IsoDate };
+  const { periodStart, periodEnd } = episode.certification;
   return [
     {
       type: 'PlanOfCareRevised',
@@ -120,23 +116,27 @@ export const revisePlanOfCare: Handler<'RevisePlanOfCare'> = (command, state) =>
       // Before certification the period follows the plan; after it, only a recertification moves it.
       periodEnd: isCertified(state) ? periodEnd : certifiedPeriodEnd(periodStart, command.plan.durationWeeks),
     },
-    ...fractureAtPlannedSiteEvents(command, state, command.plan),
+    ...fractureAtPlannedSiteEvents(command, episode, command.plan),
   ];
 };
 
-const certifyRefusal = (
+/** A planned episode the certifier may sign on `date`, or the refusal. */
+const certifiable = (
   state: CareEpisodeState,
   command: { at: string; certifier: Practitioner },
   date: IsoDate,
   settings: DepartmentSettings,
-): Refusal =>
-  firstRefusal(
-    () => careStarted(state),
-    () => needsPlan(state),
-    () => signingPractitionerRefusal(command.certifier),
-    () => notAfterToday(date, command.at, settings, 'A certification'),
-    () => notBefore(date, firstTreatmentDay(state), 'A certification', 'the evaluation'),
+): PlannedEpisode | DomainError => {
+  const episode = needsPlan(state);
+  if (episode instanceof DomainError) return episode;
+  return (
+    firstRefusal(
+      () => signingPractitionerRefusal(command.certifier),
+      () => notAfterToday(date, command.at, settings, 'A certification'),
+      () => notBefore(date, episode.assessment.assessedOn, 'A certification', 'the evaluation'),
+    ) ?? episode
   );
+};
 
 /** The sessions that awaited the first certification become delinquent with it; none, no event. */
 export const awaitingSessionsDelinquent = (
@@ -149,11 +149,12 @@ export const awaitingSessionsDelinquent = (
 };
 
 export const certifyPlanOfCare: Handler<'CertifyPlanOfCare'> = (command, state, settings) => {
-  const refusal =
-    certifyRefusal(state, command, command.certifiedOn, settings) ??
-    (isCertified(state) ? new DomainError('INVALID_STATUS_TRANSITION', 'The plan of care is already certified; recertify it instead.') : undefined);
-  if (refusal) return refusal;
-  const timely = isOnOrBefore(command.certifiedOn, certificationDueOn(firstTreatmentDay(state) as IsoDate));
+  const episode = certifiable(state, command, command.certifiedOn, settings);
+  if (episode instanceof DomainError) return episode;
+  if (isCertified(episode)) {
+    return new DomainError('INVALID_STATUS_TRANSITION', 'The plan of care is already certified; recertify it instead.');
+  }
+  const timely = isOnOrBefore(command.certifiedOn, certificationDueOn(episode.assessment.assessedOn));
   const certifier = withCanonicalCredential(command.certifier);
   const late = timely ? [] : awaitingSessionsDelinquent(state, command, 'late-certification');
   return command.kind === 'written'
@@ -172,29 +173,27 @@ export const certifyPlanOfCare: Handler<'CertifyPlanOfCare'> = (command, state, 
 };
 
 export const signVerbalOrder: Handler<'SignVerbalOrder'> = (command, state, settings) => {
+  const refusal = careStarted(state);
+  if (refusal instanceof DomainError) return refusal;
   const { certification } = state;
-  const refusal = firstRefusal(
-    () => careStarted(state),
-    () =>
-      certification.kind === 'verbal' && certification.verbalSignedOn === undefined
-        ? undefined
-        : new DomainError('VERBAL_ORDER_NOT_PENDING', 'No verbal order is waiting for a signature.'),
+  if (certification.kind !== 'verbal' || certification.verbalSignedOn !== undefined) {
+    return new DomainError('VERBAL_ORDER_NOT_PENDING', 'No verbal order is waiting for a signature.');
+  }
+  const dateRefusal = firstRefusal(
     () => notAfterToday(command.signedOn, command.at, settings, 'A signature'),
     () => notBefore(command.signedOn, certification.certifiedOn, 'A signature', 'the verbal order'),
   );
-  if (refusal) return refusal;
-  const timely = isOnOrBefore(command.signedOn, verbalOrderSignatureDueOn(certification.certifiedOn as IsoDate));
+  if (dateRefusal) return dateRefusal;
+  const timely = isOnOrBefore(command.signedOn, verbalOrderSignatureDueOn(certification.certifiedOn));
   return [{ type: 'VerbalOrderSigned', ...stamp(command), signedOn: command.signedOn, timely }];
 };
 
 export const recertifyPlanOfCare: Handler<'RecertifyPlanOfCare'> = (command, state, settings) => {
-  const refusal =
-    certifyRefusal(state, command, command.signedOn, settings) ??
-    (isCertified(state) ? undefined : new DomainError('CERTIFICATION_REQUIRED', 'The plan of care has no initial certification to renew.'));
-  if (refusal) return refusal;
-  const { certification } = state;
-  const periodStart = recertifiedPeriodStart(certification.periodEnd as IsoDate, command.signedOn, certification.recertificationRequired);
-  const plan = state.plan as PlanOfCare;
+  const episode = certifiable(state, command, command.signedOn, settings);
+  if (episode instanceof DomainError) return episode;
+  if (!isCertified(episode)) return new DomainError('CERTIFICATION_REQUIRED', 'The plan of care has no initial certification to renew.');
+  const { certification, plan } = episode;
+  const periodStart = recertifiedPeriodStart(certification.periodEnd, command.signedOn, certification.recertificationRequired);
   return [
     {
       type: 'PlanOfCareRecertified',

@@ -1,6 +1,6 @@
 /** Referral, routing and offers (CLINICAL-RULES §2–3). */
 import { addDays, hoursBetween, type IsoInstant } from '../calendar';
-import { DomainError, type Refusal } from '../errors';
+import { DomainError } from '../errors';
 import { nextRoutingStep, rankTherapists, routingOfferDeadline, type RoutingStep } from '../routing';
 import { maxCertifiedPeriodDays, withCanonicalCredential } from '../rules/certification';
 import { normalizeIcd10Cm, referralRefusal, referralValidThrough } from '../rules/referral';
@@ -9,7 +9,7 @@ import { firstRefusal, type Decision, type Handler } from './decision';
 import type { CareEpisodeEvent, ReferringProviderNoticeIssued } from './events';
 import { localToday, present, stamp, started } from './guards';
 import type { Actor, Referral } from './records';
-import { pendingOffer, type CareEpisodeState, type OfferRecord } from './state';
+import { offerInWaiting, pendingOffer, type CareEpisodeState, type OfferRecord, type ReferredEpisode, type RoutingState } from './state';
 
 type Stamped = { readonly at: IsoInstant; readonly actor: Actor };
 
@@ -41,31 +41,35 @@ const stepEvents = (step: RoutingStep, command: Stamped, settings: DepartmentSet
     : [{ type: 'RoutingEscalated', ...stamp(command), reason: step.reason }];
 
 /** After a decline or a lapsed offer: the next candidate, or the department lead. */
-export const nextStepEvents = (state: CareEpisodeState, command: Stamped, settings: DepartmentSettings): CareEpisodeEvent[] => {
-  const routing = state.routing as NonNullable<CareEpisodeState['routing']>;
+export const nextStepEvents = (routing: RoutingState, command: Stamped, settings: DepartmentSettings): CareEpisodeEvent[] => {
   const attempted = routing.offers.map((offer) => offer.therapistId);
   return stepEvents(nextRoutingStep(routing.decision, attempted, settings.routing), command, settings);
 };
 
-const awaitingTherapist = (state: CareEpisodeState): Refusal =>
-  started(state) ??
-  (state.status === 'planned' || state.status === 'waitlist'
-    ? undefined
-    : new DomainError('OUT_OF_ORDER', 'A therapist has already accepted this referral.'));
+const awaitingTherapist = (state: CareEpisodeState): ReferredEpisode | DomainError => {
+  const episode = started(state);
+  return episode instanceof DomainError || episode.status === 'planned' || episode.status === 'waitlist'
+    ? episode
+    : new DomainError('OUT_OF_ORDER', 'A therapist has already accepted this referral.');
+};
 
-/** The pending offer to this therapist, answerable until it lapses. */
-const answerableOffer = (state: CareEpisodeState, command: { therapistId: string; at: IsoInstant }): OfferRecord | DomainError => {
-  const refusal = awaitingTherapist(state);
-  if (refusal) return refusal;
-  const offer = pendingOffer(state);
-  if (offer === undefined) return new DomainError('OFFER_NOT_PENDING', 'No offer is waiting for an answer.');
+/** The pending offer to this therapist, answerable until it lapses, with the episode it belongs to. */
+const answerableOffer = (
+  state: CareEpisodeState,
+  command: { therapistId: string; at: IsoInstant },
+): { readonly episode: ReferredEpisode; readonly offer: OfferRecord; readonly routing: RoutingState } | DomainError => {
+  const episode = awaitingTherapist(state);
+  if (episode instanceof DomainError) return episode;
+  const waiting = offerInWaiting(episode);
+  if (waiting === undefined) return new DomainError('OFFER_NOT_PENDING', 'No offer is waiting for an answer.');
+  const { offer, routing } = waiting;
   if (offer.therapistId !== command.therapistId) {
     return new DomainError('NOT_OFFERED_THERAPIST', 'The referral is offered to another therapist.');
   }
   if (hoursBetween(offer.expiresAt, command.at) > 0) {
     return new DomainError('OFFER_NOT_PENDING', 'The offer lapsed before it was answered; it goes to the next candidate.');
   }
-  return offer;
+  return { episode, offer, routing };
 };
 
 /** The order as the episode keeps it: canonical diagnosis codes (each once) and credential. */
@@ -101,8 +105,9 @@ export const receiveReferral: Handler<'ReceiveReferral'> = (command, state, sett
 };
 
 export const routeReferral: Handler<'RouteReferral'> = (command, state, settings) => {
+  const episode = awaitingTherapist(state);
+  if (episode instanceof DomainError) return episode;
   const refusal = firstRefusal(
-    () => awaitingTherapist(state),
     () =>
       pendingOffer(state) !== undefined
         ? new DomainError('OUT_OF_ORDER', 'An offer is waiting for an answer; route again only after it is answered or escalated.')
@@ -113,7 +118,7 @@ export const routeReferral: Handler<'RouteReferral'> = (command, state, settings
         : undefined,
   );
   if (refusal) return refusal;
-  const referral = state.referral as Referral;
+  const { referral } = episode;
   const request = {
     patientState: referral.patient.stateOfResidence,
     referralDate: referral.referralDate,
@@ -130,8 +135,9 @@ export const routeReferral: Handler<'RouteReferral'> = (command, state, settings
 };
 
 export const offerToTherapist: Handler<'OfferToTherapist'> = (command, state, settings) => {
+  const episode = awaitingTherapist(state);
+  if (episode instanceof DomainError) return episode;
   const refusal = firstRefusal(
-    () => awaitingTherapist(state),
     () =>
       state.routing === undefined
         ? new DomainError('OUT_OF_ORDER', 'Route the referral before offering it to a therapist.')
@@ -154,28 +160,34 @@ export const offerToTherapist: Handler<'OfferToTherapist'> = (command, state, se
 };
 
 export const acceptOffer: Handler<'AcceptOffer'> = (command, state) => {
-  const offer = answerableOffer(state, command);
-  if (offer instanceof DomainError) return offer;
+  const answerable = answerableOffer(state, command);
+  if (answerable instanceof DomainError) return answerable;
   return [
-    { type: 'OfferAccepted', ...stamp(command), therapistId: offer.therapistId },
-    referralNotice(command, state.referral as Referral, 'referral-accepted'),
+    { type: 'OfferAccepted', ...stamp(command), therapistId: answerable.offer.therapistId },
+    referralNotice(command, answerable.episode.referral, 'referral-accepted'),
   ];
 };
 
 export const declineOffer: Handler<'DeclineOffer'> = (command, state, settings): Decision => {
-  const offer = answerableOffer(state, command);
-  if (offer instanceof DomainError) return offer;
+  const answerable = answerableOffer(state, command);
+  if (answerable instanceof DomainError) return answerable;
   return [
-    { type: 'OfferDeclined', ...stamp(command), therapistId: offer.therapistId, ...present('reason', command.reason) },
-    ...nextStepEvents(state, command, settings),
+    { type: 'OfferDeclined', ...stamp(command), therapistId: answerable.offer.therapistId, ...present('reason', command.reason) },
+    ...nextStepEvents(answerable.routing, command, settings),
   ];
 };
 
-export const escalateReferral: Handler<'EscalateReferral'> = (command, state) =>
-  awaitingTherapist(state) ?? [{ type: 'RoutingEscalated', ...stamp(command), reason: 'requested', note: command.reason }];
+export const escalateReferral: Handler<'EscalateReferral'> = (command, state) => {
+  const episode = awaitingTherapist(state);
+  if (episode instanceof DomainError) return episode;
+  return [{ type: 'RoutingEscalated', ...stamp(command), reason: 'requested', note: command.reason }];
+};
 
-export const declineReferral: Handler<'DeclineReferral'> = (command, state) =>
-  awaitingTherapist(state) ?? [
+export const declineReferral: Handler<'DeclineReferral'> = (command, state) => {
+  const episode = awaitingTherapist(state);
+  if (episode instanceof DomainError) return episode;
+  return [
     { type: 'ReferralDeclined', ...stamp(command), reason: command.reason },
-    referralNotice(command, state.referral as Referral, 'referral-declined'),
+    referralNotice(command, episode.referral, 'referral-declined'),
   ];
+};

@@ -15,15 +15,15 @@ import type { CommandOf } from './commands';
 import { firstRefusal, type Decision, type Handler } from './decision';
 import type { CareEpisodeEvent } from './events';
 import { careStarted, duplicate, localToday, notAfterToday, present, stamp } from './guards';
-import type { PlanOfCare, Referral } from './records';
-import { treatedRegions, unclearedContraindications, type CareEpisodeState, type ContraindicationState } from './state';
+import type { PlanOfCare } from './records';
+import { treatedRegions, unclearedContraindications, type CareEpisodeState, type ContraindicationState, type ReferredEpisode } from './state';
 
 type Stamped = CommandOf<'RecordIntake' | 'FlagContraindication' | 'EstablishPlanOfCare' | 'RevisePlanOfCare'>;
 
 /** Flags what screening found; an absolute finding holds the episode and asks the physician to clear it. */
-const screeningEvents = (command: Stamped, state: CareEpisodeState, found: readonly Contraindication[]): CareEpisodeEvent[] => {
+const screeningEvents = (command: Stamped, state: ReferredEpisode, found: readonly Contraindication[]): CareEpisodeEvent[] => {
   const absolute = found.filter((c) => c.severity === 'absolute');
-  const npi = (state.referral as Referral).referringProvider.npi;
+  const npi = state.referral.referringProvider.npi;
   return [
     ...found.map((contraindication): CareEpisodeEvent => ({ type: 'ContraindicationFlagged', ...stamp(command), contraindication })),
     ...(absolute.length > 0 && state.status !== 'onhold'
@@ -48,8 +48,9 @@ const reservedFindingIds = (findings: readonly ScreeningFinding[]) => () =>
     : undefined;
 
 export const recordIntake: Handler<'RecordIntake'> = (command, state, settings): Decision => {
+  const episode = careStarted(state);
+  if (episode instanceof DomainError) return episode;
   const refusal = firstRefusal(
-    () => careStarted(state),
     () => (state.intake ? new DomainError('OUT_OF_ORDER', 'Intake is already recorded for this episode.') : undefined),
     reservedFindingIds(command.intake.findings),
     ...command.intake.recentSurgeries.map((surgery) => () => notAfterToday(surgery.date, command.at, settings, 'A surgery')),
@@ -61,12 +62,13 @@ export const recordIntake: Handler<'RecordIntake'> = (command, state, settings):
   const found = findings
     .map((finding) => screen(finding, screenedOn, treatedRegions(state)))
     .filter((c): c is Contraindication => c !== undefined);
-  return [{ type: 'IntakeRecorded', ...stamp(command), intake: { ...command.intake, findings } }, ...screeningEvents(command, state, found)];
+  return [{ type: 'IntakeRecorded', ...stamp(command), intake: { ...command.intake, findings } }, ...screeningEvents(command, episode, found)];
 };
 
 export const flagContraindication: Handler<'FlagContraindication'> = (command, state, settings) => {
+  const episode = careStarted(state);
+  if (episode instanceof DomainError) return episode;
   const refusal = firstRefusal(
-    () => careStarted(state),
     () => (state.intake ? undefined : new DomainError('INTAKE_REQUIRED', 'Record the intake before flagging further findings.')),
     () => duplicate(findingIdTaken(state, command.finding.findingId), `Finding ${command.finding.findingId}`),
     findingsRefusal([command.finding]),
@@ -79,14 +81,14 @@ export const flagContraindication: Handler<'FlagContraindication'> = (command, s
       'This finding lies further back than the screening window and is history, not a contraindication; record it in the medical history.',
     );
   }
-  return screeningEvents(command, state, [contraindication]);
+  return screeningEvents(command, episode, [contraindication]);
 };
 
 /**
  * A plan that adds the site of an uncleared fracture to the regions to be treated makes it a fracture
  * at the treatment site: absolute, so the episode holds and the physician is asked to clear it.
  */
-export const fractureAtPlannedSiteEvents = (command: Stamped, state: CareEpisodeState, plan: PlanOfCare): CareEpisodeEvent[] => {
+export const fractureAtPlannedSiteEvents = (command: Stamped, state: ReferredEpisode, plan: PlanOfCare): CareEpisodeEvent[] => {
   const regions: BodyRegion[] = [...treatedRegions(state), ...(plan.bodyRegions ?? [])];
   const nowAbsolute = fracturesAtTreatedRegions(unclearedContraindications(state, 'relative'), regions).map(
     ({ clearanceRequested: _requested, cleared: _cleared, ...contraindication }): Contraindication => ({ ...contraindication, severity: 'absolute' }),
@@ -102,8 +104,8 @@ const findContraindication = (state: CareEpisodeState, findingId: string): Contr
 };
 
 export const requestClearance: Handler<'RequestClearance'> = (command, state) => {
-  const refusal = careStarted(state);
-  if (refusal) return refusal;
+  const episode = careStarted(state);
+  if (episode instanceof DomainError) return episode;
   const found = findContraindication(state, command.findingId);
   if (found instanceof DomainError) return found;
   return [
@@ -111,14 +113,15 @@ export const requestClearance: Handler<'RequestClearance'> = (command, state) =>
       type: 'ClearanceRequested',
       ...stamp(command),
       findingId: found.findingId,
-      referringProviderNpi: (state.referral as Referral).referringProvider.npi,
+      referringProviderNpi: episode.referral.referringProvider.npi,
     },
   ];
 };
 
 export const grantClearance: Handler<'GrantClearance'> = (command, state, settings) => {
+  const episode = careStarted(state);
+  if (episode instanceof DomainError) return episode;
   const refusal = firstRefusal(
-    () => careStarted(state),
     () => notAfterToday(command.clearedOn, command.at, settings, 'A clearance'),
     () =>
       isQualifiedCertifier(command.clearedBy.credential)
@@ -142,15 +145,18 @@ export const grantClearance: Handler<'GrantClearance'> = (command, state, settin
   ];
 };
 
-export const placeOnHold: Handler<'PlaceOnHold'> = (command, state) =>
-  careStarted(state) ??
-  (state.heldOnRequest
+export const placeOnHold: Handler<'PlaceOnHold'> = (command, state) => {
+  const episode = careStarted(state);
+  if (episode instanceof DomainError) return episode;
+  return episode.heldOnRequest
     ? new DomainError('INVALID_STATUS_TRANSITION', 'The episode is already on hold.')
-    : [{ type: 'EpisodePutOnHold', ...stamp(command), reason: 'requested', note: command.reason }]);
+    : [{ type: 'EpisodePutOnHold', ...stamp(command), reason: 'requested', note: command.reason }];
+};
 
-export const resumeEpisode: Handler<'ResumeEpisode'> = (command, state) =>
-  firstRefusal(
-    () => careStarted(state),
+export const resumeEpisode: Handler<'ResumeEpisode'> = (command, state) => {
+  const episode = careStarted(state);
+  if (episode instanceof DomainError) return episode;
+  const refusal = firstRefusal(
     () => (state.status === 'onhold' ? undefined : new DomainError('INVALID_STATUS_TRANSITION', 'The episode is not on hold.')),
     () =>
       unclearedContraindications(state, 'absolute').length > 0
@@ -159,7 +165,9 @@ export const resumeEpisode: Handler<'ResumeEpisode'> = (command, state) =>
             'The episode is on hold for an absolute contraindication; it resumes when the physician clears it.',
           )
         : undefined,
-  ) ?? [{ type: 'EpisodeResumed', ...stamp(command) }];
+  );
+  return refusal ?? [{ type: 'EpisodeResumed', ...stamp(command) }];
+};
 
 /** Always recorded: the record of a refused Signal must not depend on the episode's state. */
 export const recordRefusedClearanceSignal: Handler<'RecordRefusedClearanceSignal'> = (command) => [

@@ -13,24 +13,27 @@ import type { DepartmentSettings } from '../settings';
 import { firstRefusal, type Decision, type Handler } from './decision';
 import type { CareEpisodeEvent } from './events';
 import { careStarted, duplicate, localToday, notAfterToday, notBefore, present, stamp } from './guards';
-import type { PlanOfCare, RegionPressure, SessionDocumentation } from './records';
+import type { RegionPressure, SessionDocumentation } from './records';
 import {
   authorizedVisitsUsed,
   certificationStanding,
   findSession,
-  firstTreatmentDay,
+  isAssessed,
+  isPlanned,
+  isReferred,
   sessionsOf,
   unclearedContraindications,
   type CareEpisodeState,
+  type PlannedEpisode,
   type SessionVisit,
 } from './state';
 
 /** Technique, pressure and region use of some documentation, checked against the plan and precautions. */
 const treatmentRefusal = (
-  state: CareEpisodeState,
+  state: PlannedEpisode,
   use: { techniques: readonly Technique[]; pressure: readonly RegionPressure[]; lines: readonly SessionLine[] },
 ): Refusal => {
-  const plan = state.plan as PlanOfCare;
+  const { plan } = state;
   const techniques = [...new Set([...use.techniques, ...use.pressure.flatMap((entry) => (entry.technique === undefined ? [] : [entry.technique]))])];
   const outside = techniques.find((technique) => !plan.techniques.includes(technique));
   if (outside !== undefined) {
@@ -69,13 +72,14 @@ const onHoldRefusal = (state: CareEpisodeState): Refusal =>
       )
     : undefined;
 
-const readyForSessions = (state: CareEpisodeState): Refusal =>
-  firstRefusal(
-    () => careStarted(state),
-    () => (state.intake ? undefined : new DomainError('INTAKE_REQUIRED', 'A session needs the intake and screening first.')),
-    () => (state.assessment ? undefined : new DomainError('ASSESSMENT_REQUIRED', 'A session needs the initial assessment first.')),
-    () => (state.plan ? undefined : new DomainError('PLAN_OF_CARE_REQUIRED', 'A session needs an established plan of care first.')),
-  );
+const readyForSessions = (state: CareEpisodeState): PlannedEpisode | DomainError => {
+  const episode = careStarted(state);
+  if (episode instanceof DomainError) return episode;
+  if (!episode.intake) return new DomainError('INTAKE_REQUIRED', 'A session needs the intake and screening first.');
+  if (!isAssessed(episode)) return new DomainError('ASSESSMENT_REQUIRED', 'A session needs the initial assessment first.');
+  if (!isPlanned(episode)) return new DomainError('PLAN_OF_CARE_REQUIRED', 'A session needs an established plan of care first.');
+  return episode;
+};
 
 const visitIdTaken = (state: CareEpisodeState, sessionId: string): Refusal =>
   duplicate(
@@ -84,25 +88,24 @@ const visitIdTaken = (state: CareEpisodeState, sessionId: string): Refusal =>
   );
 
 const sessionRefusal = (
-  state: CareEpisodeState,
+  state: PlannedEpisode,
   command: { sessionId: string; session: SessionDocumentation; at: string },
   settings: DepartmentSettings,
 ): Refusal => {
   const { session } = command;
   const { certification, progress } = state;
   return firstRefusal(
-    () => readyForSessions(state),
     () => onHoldRefusal(state),
     () => plateauDecisionRefusal(state.plateauPending),
     () => visitIdTaken(state, command.sessionId),
     () => notAfterToday(session.date, command.at, settings, 'A session'),
-    () => notBefore(session.date, firstTreatmentDay(state), 'A session', 'the evaluation'),
+    () => notBefore(session.date, state.assessment.assessedOn, 'A session', 'the evaluation'),
     () => notBefore(session.date, progress.periodStart, 'A session', 'the last progress report'),
     () =>
-      daysBetween(certification.periodEnd as IsoDate, session.date) > 0
+      daysBetween(certification.periodEnd, session.date) > 0
         ? new DomainError(
             'CERTIFICATION_EXPIRED',
-            `The certified period ended on ${certification.periodEnd as IsoDate}; no session after it until the plan of care is recertified.`,
+            `The certified period ended on ${certification.periodEnd}; no session after it until the plan of care is recertified.`,
           )
         : undefined,
     () =>
@@ -128,7 +131,7 @@ const sessionRefusal = (
           daysCounted: progress.treatmentDaysInPeriod,
           isNewTreatmentDay: !state.treatmentDays.includes(session.date),
           sessionDate: session.date,
-          periodStart: progress.periodStart as IsoDate,
+          periodStart: progress.periodStart,
         },
         settings,
       ),
@@ -138,7 +141,9 @@ const sessionRefusal = (
 };
 
 export const recordSession: Handler<'RecordSession'> = (command, state, settings) => {
-  const refusal = sessionRefusal(state, command, settings);
+  const episode = readyForSessions(state);
+  if (episode instanceof DomainError) return episode;
+  const refusal = sessionRefusal(episode, command, settings);
   if (refusal) return refusal;
   const { session } = command;
   const newTreatmentDay = !state.treatmentDays.includes(session.date);
@@ -168,14 +173,20 @@ export const recordSession: Handler<'RecordSession'> = (command, state, settings
 const sessionNotFound = (sessionId: string): DomainError =>
   new DomainError('SESSION_NOT_FOUND', `No session ${sessionId} is recorded in this episode.`);
 
-/** A recorded session of this episode, still open to change (not signed, episode not closed). */
-const openSession = (state: CareEpisodeState, sessionId: string): SessionVisit | DomainError => {
-  const refusal = careStarted(state);
-  if (refusal) return refusal;
+/** A recorded session, with its episode: sessions are recorded only once the plan of care is established. */
+const recordedSession = (state: CareEpisodeState, sessionId: string): { episode: PlannedEpisode; session: SessionVisit } | DomainError => {
   const session = findSession(state, sessionId);
-  if (session === undefined) return sessionNotFound(sessionId);
-  if (session.signed) return new DomainError('NOTE_LOCKED', 'The session note is signed and locked; add an addendum instead.');
-  return session;
+  return session === undefined || !isPlanned(state) ? sessionNotFound(sessionId) : { episode: state, session };
+};
+
+/** A recorded session of this episode, still open to change (not signed, episode not closed). */
+const openSession = (state: CareEpisodeState, sessionId: string): { episode: PlannedEpisode; session: SessionVisit } | DomainError => {
+  const refusal = careStarted(state);
+  if (refusal instanceof DomainError) return refusal;
+  const recorded = recordedSession(state, sessionId);
+  if (recorded instanceof DomainError) return recorded;
+  if (recorded.session.signed) return new DomainError('NOTE_LOCKED', 'The session note is signed and locked; add an addendum instead.');
+  return recorded;
 };
 
 /** "The same day" is the department's day: 19:30 in New York is not tomorrow because UTC says so. */
@@ -185,8 +196,9 @@ const sameDay = (session: SessionVisit, at: string, settings: DepartmentSettings
     : new DomainError('INVALID_SESSION', `A session can only be ${what} on the day it took place.`);
 
 export const pauseSession: Handler<'PauseSession'> = (command, state, settings) => {
-  const session = openSession(state, command.sessionId);
-  if (session instanceof DomainError) return session;
+  const open = openSession(state, command.sessionId);
+  if (open instanceof DomainError) return open;
+  const { session } = open;
   return (
     firstRefusal(
       () => (session.paused ? new DomainError('SESSION_NOT_IN_PROGRESS', 'The session is already paused.') : undefined),
@@ -196,15 +208,16 @@ export const pauseSession: Handler<'PauseSession'> = (command, state, settings) 
 };
 
 export const resumeSession: Handler<'ResumeSession'> = (command, state, settings) => {
-  const session = openSession(state, command.sessionId);
-  if (session instanceof DomainError) return session;
+  const open = openSession(state, command.sessionId);
+  if (open instanceof DomainError) return open;
+  const { episode, session } = open;
   const { continuation } = command;
   return (
     firstRefusal(
       () => (session.paused ? undefined : new DomainError('SESSION_NOT_PAUSED', 'Only a paused session can be resumed.')),
       () => sameDay(session, command.at, settings, 'resumed'),
-      () => onHoldRefusal(state),
-      () => treatmentRefusal(state, continuation),
+      () => onHoldRefusal(episode),
+      () => treatmentRefusal(episode, continuation),
       () =>
         dayCodePairConflict(
           state,
@@ -220,12 +233,14 @@ const missedVisitRefusal = (
   state: CareEpisodeState,
   command: { sessionId: string; date: IsoDate; at: string },
   settings: DepartmentSettings,
-): Refusal =>
-  firstRefusal(
-    () => careStarted(state),
+): Refusal => {
+  const episode = careStarted(state);
+  if (episode instanceof DomainError) return episode;
+  return firstRefusal(
     () => visitIdTaken(state, command.sessionId),
     () => notAfterToday(command.date, command.at, settings, 'A missed visit'),
   );
+};
 
 export const cancelSession: Handler<'CancelSession'> = (command, state, settings) =>
   missedVisitRefusal(state, command, settings) ?? [
@@ -252,18 +267,17 @@ export const recordNoShow: Handler<'RecordNoShow'> = (command, state, settings):
 };
 
 export const signNote: Handler<'SignNote'> = (command, state) => {
-  const session = findSession(state, command.sessionId);
-  const refusal = firstRefusal(
-    () => careStarted(state),
-    () => (session ? undefined : sessionNotFound(command.sessionId)),
-    () => (session?.signed ? new DomainError('SESSION_ALREADY_SIGNED', 'The session note is already signed.') : undefined),
-    () => (session?.paused ? new DomainError('SESSION_PAUSED', 'Resume and finish the paused session before signing its note.') : undefined),
-  );
-  return refusal ?? [{ type: 'NoteSigned', ...stamp(command), sessionId: command.sessionId }];
+  const episode = careStarted(state);
+  if (episode instanceof DomainError) return episode;
+  const session = findSession(episode, command.sessionId);
+  if (session === undefined) return sessionNotFound(command.sessionId);
+  if (session.signed) return new DomainError('SESSION_ALREADY_SIGNED', 'The session note is already signed.');
+  if (session.paused) return new DomainError('SESSION_PAUSED', 'Resume and finish the paused session before signing its note.');
+  return [{ type: 'NoteSigned', ...stamp(command), sessionId: command.sessionId }];
 };
 
 /** Corrected lines pass the session rules on what was done: plan techniques, precautions, the day's code pair. */
-const correctionRefusal = (state: CareEpisodeState, session: SessionVisit, correctedLines: readonly SessionLine[]): Refusal =>
+const correctionRefusal = (state: PlannedEpisode, session: SessionVisit, correctedLines: readonly SessionLine[]): Refusal =>
   firstRefusal(
     () => treatmentRefusal(state, { ...session.documentation, lines: correctedLines }),
     () => dayCodePairConflict(state, session.documentation.date, session.sessionId, correctedLines),
@@ -274,19 +288,20 @@ const correctionRefusal = (state: CareEpisodeState, session: SessionVisit, corre
  * to billing, so a correction of its billing-relevant fields asks for a corrected claim.
  */
 export const addAddendum: Handler<'AddAddendum'> = (command, state) => {
-  const session = findSession(state, command.sessionId);
+  if (!isReferred(state)) return new DomainError('EPISODE_NOT_STARTED', 'There is no referral for this episode yet.');
+  const recorded = recordedSession(state, command.sessionId);
+  if (recorded instanceof DomainError) return recorded;
+  const { episode, session } = recorded;
   const refusal = firstRefusal(
-    () => (state.status === 'none' ? new DomainError('EPISODE_NOT_STARTED', 'There is no referral for this episode yet.') : undefined),
-    () => (session ? undefined : sessionNotFound(command.sessionId)),
     () =>
       duplicate(
-        sessionsOf(state).some((s) => s.addendumIds.includes(command.addendumId)),
+        sessionsOf(episode).some((s) => s.addendumIds.includes(command.addendumId)),
         `Addendum ${command.addendumId}`,
       ),
-    () => (command.correctedLines === undefined ? undefined : correctionRefusal(state, session as SessionVisit, command.correctedLines)),
+    () => (command.correctedLines === undefined ? undefined : correctionRefusal(episode, session, command.correctedLines)),
   );
   if (refusal) return refusal;
-  const { documentation, signed } = session as SessionVisit;
+  const { documentation, signed } = session;
   const changedFields = command.correctedLines === undefined ? [] : billingRelevantLineChanges(documentation.lines, command.correctedLines);
   return [
     {

@@ -42,7 +42,6 @@ import {
   signNote,
 } from './decide-sessions';
 import type { Decision, Handler } from './decision';
-import { dueDates } from './due-dates';
 import type { CareEpisodeEvent } from './events';
 import { evolve } from './evolve';
 import { roleRefusal } from './roles';
@@ -101,6 +100,8 @@ export const decide = (
   if (parsed instanceof DomainError) return parsed;
   const refusal = roleRefusal(parsed.type, parsed.actor.role) ?? departmentSettingsRefusal(settings);
   if (refusal) return refusal;
+  // Unavoidable cast: TypeScript cannot correlate `handlers[parsed.type]` with `parsed` (a correlated union);
+  // the type of `handlers` already pairs each command type with its handler.
   return (handlers[parsed.type] as Handler<CareEpisodeCommandType>)(parsed, state, settings);
 };
 
@@ -110,5 +111,3 @@ export const fold = (events: Iterable<CareEpisodeEvent>, from: CareEpisodeState 
   for (const event of events) state = evolve(state, event);
   return state;
 };
-
-export const careEpisodeDecider = { decide, evolve, initialState, dueDates } as const;

@@ -1,7 +1,7 @@
 /**
- * Events: the facts of an episode, past tense. Each is versioned (`schemaVersion`; a change of shape
- * bumps it and the contracts keep an upcaster) and says when it occurred and who acted. Events record
- * what the rules decided (deadlines, standings, periods) so replay never re-runs a rule.
+ * Events: the facts of an episode, past tense. Each carries a `schemaVersion` (all 1 so far; no upcaster
+ * exists yet, so a change of shape needs one first) and says when it occurred and who acted. Events
+ * record what the rules decided (deadlines, standings, periods) so replay never re-runs a rule.
  */
 import type { TherapyThresholdKind } from '../billing';
 import type { IsoDate, IsoInstant } from '../calendar';

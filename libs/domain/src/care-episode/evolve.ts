@@ -1,5 +1,5 @@
 /** Folds one event into the episode. No rule runs here: events already carry what the rules decided. */
-import type { Measurement } from '../rules/outcome-measures';
+import type { Measurement, OutcomeMeasure } from '../rules/outcome-measures';
 import { mergeSessionLines } from '../rules/notes';
 import type { CareEpisodeEvent } from './events';
 import type { CareEpisodeState, OfferRecord, RoutingState, SessionVisit } from './state';
@@ -12,12 +12,17 @@ const updateSession = (state: CareEpisodeState, sessionId: string, change: (sess
   visits: state.visits.map((visit) => (visit.kind === 'session' && visit.sessionId === sessionId ? change(visit) : visit)),
 });
 
-const answerPendingOffer = (state: CareEpisodeState, outcome: OfferRecord['outcome']): CareEpisodeState => {
-  const routing = state.routing as RoutingState;
-  return {
-    ...state,
-    routing: { ...routing, offers: routing.offers.map((offer) => (offer.outcome === 'pending' ? { ...offer, outcome } : offer)) },
-  };
+/** Offers exist only once the referral is routed; an unrouted episode has none to change. */
+const withOffers = (state: CareEpisodeState, change: (offers: RoutingState['offers']) => RoutingState['offers']): CareEpisodeState =>
+  state.routing === undefined ? state : { ...state, routing: { ...state.routing, offers: change(state.routing.offers) } };
+
+const answerPendingOffer = (state: CareEpisodeState, outcome: OfferRecord['outcome']): CareEpisodeState =>
+  withOffers(state, (offers) => offers.map((offer) => (offer.outcome === 'pending' ? { ...offer, outcome } : offer)));
+
+/** The plan's primary measure is a goal's measure, measured before the plan: the watch starts from that score. */
+const watchFrom = (latest: CareEpisodeState['latestMeasures'], measure: OutcomeMeasure): number[] => {
+  const score = latest[measure];
+  return score === undefined ? [] : [score];
 };
 
 /** A timely first certification covers the sessions that awaited it. */
@@ -44,9 +49,8 @@ export const evolve = (state: CareEpisodeState, event: CareEpisodeEvent): CareEp
     case 'ReferralRouted':
       return { ...state, status: 'waitlist', routing: { request: event.request, decision: event.decision, offers: [], escalated: false } };
     case 'TherapistOffered': {
-      const routing = state.routing as RoutingState;
       const offer: OfferRecord = { therapistId: event.therapistId, offeredAt: event.occurredAt, expiresAt: event.expiresAt, outcome: 'pending' };
-      return { ...state, routing: { ...routing, offers: [...routing.offers, offer] } };
+      return withOffers(state, (offers) => [...offers, offer]);
     }
     case 'OfferAccepted':
       return { ...answerPendingOffer(state, 'accepted'), status: 'active', therapistId: event.therapistId };
@@ -95,7 +99,7 @@ export const evolve = (state: CareEpisodeState, event: CareEpisodeEvent): CareEp
         ...state,
         plan: { ...event.plan, version: event.version },
         certification: { ...state.certification, periodStart: event.periodStart, periodEnd: event.periodEnd },
-        plateauWatch: [state.latestMeasures[event.plan.primaryMeasure] as number],
+        plateauWatch: watchFrom(state.latestMeasures, event.plan.primaryMeasure),
       };
     case 'PlanOfCareRevised': {
       const primaryChanged = state.plan?.primaryMeasure !== event.plan.primaryMeasure;
@@ -107,7 +111,7 @@ export const evolve = (state: CareEpisodeState, event: CareEpisodeEvent): CareEp
           periodEnd: event.periodEnd,
           recertificationRequired: state.certification.recertificationRequired || event.recertificationRequired,
         },
-        plateauWatch: primaryChanged ? [state.latestMeasures[event.plan.primaryMeasure] as number] : state.plateauWatch,
+        plateauWatch: primaryChanged ? watchFrom(state.latestMeasures, event.plan.primaryMeasure) : state.plateauWatch,
       };
     }
     case 'PlanOfCareCertified':
@@ -217,8 +221,8 @@ export const evolve = (state: CareEpisodeState, event: CareEpisodeEvent): CareEp
           event.correctedLines === undefined ? session.documentation : { ...session.documentation, lines: event.correctedLines },
       }));
     case 'ProgressReportRecorded': {
-      // A report always carries the primary measure: it is a goal's measure, and every goal is reported.
-      const primary = event.measures.find((m) => m.measure === state.plan?.primaryMeasure) as Measurement;
+      // A report carries the primary measure once: it is a goal's measure, and every goal is reported.
+      const primary = event.measures.filter((m) => m.measure === state.plan?.primaryMeasure).map((m) => m.value);
       return {
         ...state,
         progress: {
@@ -228,7 +232,7 @@ export const evolve = (state: CareEpisodeState, event: CareEpisodeEvent): CareEp
           calendarDeadlinePassed: false,
         },
         latestMeasures: withMeasures(state.latestMeasures, event.measures),
-        plateauWatch: [...state.plateauWatch, primary.value],
+        plateauWatch: [...state.plateauWatch, ...primary.slice(0, 1)],
       };
     }
     case 'PlateauDetected':

@@ -2,10 +2,10 @@
  * The care episode as a decider (DESIGN.md): `decide(command, state, settings)` → events | DomainError,
  * `evolve(state, event)` → state, `initialState`, and `dueDates(state, settings)` for the workflow's timers.
  */
-export { careEpisodeDecider, decide, fold } from './decide';
+export { decide, fold } from './decide';
 export { evolve } from './evolve';
 export { dueDates, type DueDate } from './due-dates';
-export { careEpisodeCommandSchemas, commandJsonSchemas, parseCommand, therapistProfileProblem } from './command-schemas';
+export { commandJsonSchemas, parseCommand, therapistProfileProblem } from './command-schemas';
 export type { Decision } from './decision';
 export * from './commands';
 export * from './events';

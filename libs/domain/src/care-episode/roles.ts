@@ -18,7 +18,7 @@ export const careRoles = [
 ] as const;
 export type CareRole = (typeof careRoles)[number];
 
-export const systemRole = 'system' satisfies CareRole;
+const systemRole = 'system' satisfies CareRole;
 
 /** The one place that says which role may issue which command. */
 export const rolesPermittedTo: { readonly [T in CareEpisodeCommandType]: readonly CareRole[] } = {
@@ -83,7 +83,7 @@ export const outsideSenderRefusal = (type: CareEpisodeCommandType, role: string)
   return undefined;
 };
 
-export const isCareRole = (role: string): role is CareRole => (careRoles as readonly string[]).includes(role);
+export const isCareRole = (role: string): role is CareRole => careRoles.some((careRole) => careRole === role);
 
 /** An unknown role is not echoed back: it came from outside and could carry anything. */
 export const roleRefusal = (type: CareEpisodeCommandType, role: string): Refusal => {

@@ -35,9 +35,7 @@ export interface ContraindicationState extends Contraindication {
   readonly cleared: boolean;
 }
 
-export interface CertificationState {
-  readonly kind: 'none' | 'written' | 'verbal';
-  readonly certifiedOn?: IsoDate;
+interface CertificationCommon {
   readonly verbalSignedOn?: IsoDate;
   /** A certification or signature came late, or its deadline passed: charges are flagged. */
   readonly delinquent: boolean;
@@ -49,6 +47,13 @@ export interface CertificationState {
   readonly verbalOrderDeadlinePassed: boolean;
   readonly periodEndPassed: boolean;
 }
+
+/** Once the physician certifies (in writing or by a verbal order), the certification has a date. */
+export type CertificationState = CertificationCommon &
+  (
+    | { readonly kind: 'none'; readonly certifiedOn?: undefined }
+    | { readonly kind: 'written' | 'verbal'; readonly certifiedOn: IsoDate }
+  );
 
 export interface SessionVisit {
   readonly kind: 'session';
@@ -149,6 +154,34 @@ export const initialState: CareEpisodeState = {
   thresholdCrossings: [],
 };
 
+/*
+ * The stages of an episode, as the state proves them. Each stage holds what the steps before it
+ * recorded, so rules that need a referral, an assessment or a plan get it from the type, not a guess.
+ */
+
+/** A referral arrived: the episode has its referral and the physician's order in force. */
+export type ReferredEpisode = CareEpisodeState & { readonly referral: Referral; readonly order: OrderState };
+
+/** The initial assessment is recorded: its day is the first treatment day and starts the first progress period. */
+export type AssessedEpisode = ReferredEpisode & {
+  readonly assessment: Assessment;
+  readonly progress: ProgressState & { readonly periodStart: IsoDate };
+};
+
+/** A plan of care is established, and with it the certified period. */
+export type PlannedEpisode = AssessedEpisode & {
+  readonly plan: PlanOfCare & { readonly version: number };
+  readonly certification: CertificationState & { readonly periodStart: IsoDate; readonly periodEnd: IsoDate };
+};
+
+export const isReferred = (state: CareEpisodeState): state is ReferredEpisode => state.referral !== undefined && state.order !== undefined;
+
+export const isAssessed = (state: CareEpisodeState): state is AssessedEpisode =>
+  isReferred(state) && state.assessment !== undefined && state.progress.periodStart !== undefined;
+
+export const isPlanned = (state: CareEpisodeState): state is PlannedEpisode =>
+  isAssessed(state) && state.plan !== undefined && state.certification.periodStart !== undefined && state.certification.periodEnd !== undefined;
+
 export const isClosed = (state: CareEpisodeState): boolean => state.status === 'finished' || state.status === 'cancelled';
 
 export const sessionsOf = (state: CareEpisodeState): SessionVisit[] =>
@@ -172,6 +205,12 @@ export const treatedRegions = (state: CareEpisodeState): BodyRegion[] => [
 export const pendingOffer = (state: CareEpisodeState): OfferRecord | undefined =>
   state.routing?.offers.find((offer) => offer.outcome === 'pending');
 
+/** The offer waiting for an answer, with the routing it came from. */
+export const offerInWaiting = (state: CareEpisodeState): { readonly offer: OfferRecord; readonly routing: RoutingState } | undefined => {
+  const offer = pendingOffer(state);
+  return state.routing === undefined || offer === undefined ? undefined : { offer, routing: state.routing };
+};
+
 /** The first treatment day is the evaluation day (CLINICAL-RULES §8: "the evaluation day counts"). */
 export const firstTreatmentDay = (state: CareEpisodeState): IsoDate | undefined => state.assessment?.assessedOn;
 
@@ -184,7 +223,7 @@ export const certificationStanding = (state: CareEpisodeState, date: IsoDate): C
       return 'certified';
     case 'verbal':
       return certification.verbalSignedOn !== undefined ||
-        isOnOrBefore(date, verbalOrderSignatureDueOn(certification.certifiedOn as IsoDate))
+        isOnOrBefore(date, verbalOrderSignatureDueOn(certification.certifiedOn))
         ? 'certified'
         : 'delinquent';
     case 'none': {

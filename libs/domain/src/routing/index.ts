@@ -6,7 +6,7 @@
  * - `requiredSpecialtyNeeds` / `preferredSpecialtyNeeds`: which certificates a diagnosis asks for.
  * Everything returned is plain JSON data, fit to be carried in events.
  */
-export { rankTherapists, routingScoreWeights } from './rank';
+export { rankTherapists } from './rank';
 export { nextRoutingStep, routingOfferDeadline } from './next-step';
 export { requiredSpecialtyNeeds, preferredSpecialtyNeeds, type SpecialtyNeed } from './specialties';
 export {

@@ -10,7 +10,7 @@ import type {
 } from './types';
 
 /** Points each part of the score can earn; together 100. */
-export const routingScoreWeights = { specialtyFit: 30, continuity: 25, load: 25, availability: 20 } as const;
+const routingScoreWeights = { specialtyFit: 30, continuity: 25, load: 25, availability: 20 } as const;
 
 type Exclusion = { rule: ExclusionRule; detail: string };
 

@@ -7,11 +7,11 @@ import { addDays, daysBetween, type IsoDate } from '../calendar';
 import { DomainError, type Refusal } from '../errors';
 import { npiRefusal } from './referral';
 
-export const qualifiedCertifierCredentials = ['MD', 'DO', 'NP', 'PA'] as const;
+const qualifiedCertifierCredentials = ['MD', 'DO', 'NP', 'PA'] as const;
 export type CertifierCredential = (typeof qualifiedCertifierCredentials)[number];
 
-export const certificationWindowDays = 30;
-export const verbalOrderSignatureDays = 14;
+const certificationWindowDays = 30;
+const verbalOrderSignatureDays = 14;
 export const maxCertifiedPeriodDays = 90;
 
 /**
@@ -37,7 +37,7 @@ export const withCanonicalCredential = <P extends { readonly credential: string 
 const certifierDegreeAliases: Readonly<Record<string, CertifierCredential>> = { 'PA-C': 'PA' };
 
 const qualifyingDegree = (degree: string): CertifierCredential | undefined =>
-  (qualifiedCertifierCredentials as readonly string[]).includes(degree) ? (degree as CertifierCredential) : certifierDegreeAliases[degree];
+  qualifiedCertifierCredentials.find((credential) => credential === degree) ?? certifierDegreeAliases[degree];
 
 /**
  * Physicians and the practitioners who may act for them; a chiropractor (DC) is not one. One

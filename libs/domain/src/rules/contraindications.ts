@@ -7,7 +7,7 @@ import { DomainError, type Refusal } from '../errors';
 import { extremityRegions, isPressureAbove, legRegions, bodyRegions, regionsOverBone, type BodyRegion, type Pressure, type Technique } from './catalogue';
 import { anticoagulantNames, antiplateletNames, aspirinNames, type Medication } from './screening-lists';
 
-export const absoluteConditions = [
+const absoluteConditions = [
   'deep-vein-thrombosis',
   'fever-or-acute-infection',
   'acute-bleeding',
@@ -16,7 +16,7 @@ export const absoluteConditions = [
   'acute-fracture',
 ] as const;
 
-export const relativeConditions = [
+const relativeConditions = [
   'anticoagulant-therapy',
   'diabetic-peripheral-neuropathy',
   'controlled-cardiovascular-disease',
@@ -92,7 +92,7 @@ const noDeepWork: readonly TechniqueRestriction[] = [
  * - Pregnancy: positioning is the therapist's judgement; what can be checked is no deep pressure on
  *   the legs and feet.
  */
-export const contraindicationRules: Readonly<Record<ContraindicationCondition, ConditionRule>> = {
+const contraindicationRules: Readonly<Record<ContraindicationCondition, ConditionRule>> = {
   'deep-vein-thrombosis': absolute({ currentForDays: 28 }),
   'fever-or-acute-infection': absolute(),
   'acute-bleeding': absolute(),
@@ -184,7 +184,8 @@ export const fracturesAtTreatedRegions = <C extends Contraindication>(
       c.severity === 'relative' &&
       contraindicationRules[c.condition].absoluteOnlyAtTreatedRegions === true &&
       // A fracture always names its site (`needsSite`).
-      touches(c.site as readonly BodyRegion[], treatedRegions),
+      c.site !== undefined &&
+      touches(c.site, treatedRegions),
   );
 
 /** A surgery as intake records it: what was done, when, and where. */

@@ -67,7 +67,7 @@ const roundScore = (value: number): number => Math.round(value * 1000) / 1000;
 export const improvement = (measure: OutcomeMeasure, from: number, to: number): number =>
   roundScore(measureDefinitions[measure].betterWhen === 'lower' ? from - to : to - from);
 
-export const isTargetMet = (measure: OutcomeMeasure, value: number, target: number): boolean =>
+const isTargetMet = (measure: OutcomeMeasure, value: number, target: number): boolean =>
   improvement(measure, target, value) >= 0;
 
 /** A target must be a better score than the baseline, or there is nothing to achieve. */

@@ -8,7 +8,7 @@ import { DomainError, type Refusal } from '../errors';
 import type { DepartmentSettings } from '../settings';
 import { isWithinMcid, type OutcomeMeasure } from './outcome-measures';
 
-export const plateauPeriods = 2;
+const plateauPeriods = 2;
 
 /**
  * `values`: the primary measure at the start of the chain (baseline or last plateau decision) and at
@@ -24,9 +24,10 @@ export const isPlateau = (
   allGoalsMet: boolean,
   settings: DepartmentSettings,
 ): boolean => {
-  if (allGoalsMet || values.length < plateauPeriods + 1) return false;
-  const openedAt = values[values.length - 1 - plateauPeriods] as number;
-  const closedAt = values[values.length - 1] as number;
+  // With fewer than plateauPeriods + 1 values there is no score to open the window: no plateau yet.
+  const openedAt = values[values.length - 1 - plateauPeriods];
+  const closedAt = values[values.length - 1];
+  if (allGoalsMet || openedAt === undefined || closedAt === undefined) return false;
   return isWithinMcid(measure, openedAt, closedAt, settings);
 };
 

@@ -7,8 +7,8 @@ import { addDays, daysBetween, type IsoDate } from '../calendar';
 import { DomainError, type Refusal } from '../errors';
 import type { DepartmentSettings } from '../settings';
 
-export const progressReportDueTreatmentDay = 10;
-export const progressReportWarningTreatmentDay = 8;
+const progressReportDueTreatmentDay = 10;
+const progressReportWarningTreatmentDay = 8;
 
 /** What documenting one more treatment day means for the report, given the days already counted. */
 export type TreatmentDayNotice = 'warning' | 'due' | undefined;

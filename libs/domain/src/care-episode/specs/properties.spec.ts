@@ -260,8 +260,8 @@ describe('decide refuses malformed input and decides well-formed input, without 
   });
 
   it('throws on a bug instead of reporting it as a refusal, so the workflow task fails and is retried after the fix', () => {
-    // A state no sequence of events can produce: planned, but without the referral it was planned from.
-    const corrupted = { ...replay(f.certified()).state, referral: undefined, plan: undefined, status: 'planned' } as unknown as CareEpisodeState;
+    // A state no sequence of events can produce: planned, with a referral that names no referring provider.
+    const corrupted = { ...replay(f.certified()).state, referral: {}, plan: undefined, status: 'planned' } as unknown as CareEpisodeState;
     expect(() => decide(exampleOfEachCommand.DeclineReferral, corrupted)).toThrow(TypeError);
   });
 });
