@@ -4,6 +4,7 @@ import { eventLogMigration } from './0001-event-log';
 import { readModelsMigration, readModelTables, worklistViews } from './0002-read-models';
 import { therapistDirectoryMigration } from './0003-therapist-directory';
 import { slimOutboxMigration } from './0004-slim-outbox';
+import { auditTrailMigration } from './0005-audit-trail';
 import type { Migration } from './migration';
 
 export const eventStoreMigrations: readonly Migration[] = [
@@ -11,6 +12,7 @@ export const eventStoreMigrations: readonly Migration[] = [
   readModelsMigration,
   therapistDirectoryMigration,
   slimOutboxMigration,
+  auditTrailMigration,
 ];
 
 /** A migration that was applied and has since been edited, or versions out of order: a release mistake. */
@@ -115,7 +117,7 @@ export const grantApplicationRole = async (sql: Sql, role: string): Promise<void
     await tx`SELECT pg_advisory_xact_lock(hashtextextended(${lockKey}, 0))`;
     await tx.unsafe(`
       GRANT USAGE ON SCHEMA ${await currentSchema(tx)} TO ${role};
-      REVOKE ALL ON events, outbox, projection_checkpoints, processed_events FROM ${role};
+      REVOKE ALL ON events, outbox, projection_checkpoints, processed_events, audit_records, audit_checkpoints FROM ${role};
       GRANT SELECT, INSERT ON events TO ${role};
       GRANT SELECT, INSERT, DELETE ON outbox TO ${role};
       GRANT SELECT, INSERT, UPDATE ON projection_checkpoints TO ${role};
@@ -123,6 +125,8 @@ export const grantApplicationRole = async (sql: Sql, role: string): Promise<void
       GRANT SELECT, INSERT, UPDATE, DELETE ON ${readModelTables.join(', ')} TO ${role};
       GRANT SELECT ON ${worklistViews.join(', ')} TO ${role};
       GRANT SELECT ON therapists TO ${role};
+      GRANT SELECT, INSERT ON audit_records TO ${role};
+      GRANT SELECT ON audit_checkpoints TO ${role};
     `);
   });
 };
