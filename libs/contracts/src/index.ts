@@ -1,2 +1,3 @@
 export * from './topics';
 export * from './care-episode';
+export * from './integration-events';

@@ -8,8 +8,18 @@ export interface TopicSpec {
   readonly retentionDays: number;
 }
 
-/** Every clinical fact, keyed by episode id so each episode's events stay in order. */
+/**
+ * Every care-episode integration event (never a raw domain event), keyed by episode id so each
+ * episode's events stay in order. Rebuilds read the event store, so retention bounds only how long a
+ * stopped consumer may stay behind.
+ */
 export const episodeEventsTopic: TopicSpec = { name: 'careflow.episode-events.v1', partitions: 6, retentionDays: 30 };
+
+/** Charges and claims for the hospital's revenue-cycle system, keyed by episode id. */
+export const billingChargesTopic: TopicSpec = { name: 'careflow.billing-charges.v1', partitions: 3, retentionDays: 30 };
+
+/** Closed-loop notices to referring providers (acceptance, progress reports, discharge), keyed by episode id. */
+export const referralsTopic: TopicSpec = { name: 'careflow.referrals.v1', partitions: 3, retentionDays: 30 };
 
 /** Messages a consumer could not process after bounded retries; kept long enough for a human to look. */
 export const episodeEventsDeadLetterTopic: TopicSpec = {
@@ -18,4 +28,4 @@ export const episodeEventsDeadLetterTopic: TopicSpec = {
   retentionDays: 90,
 };
 
-export const platformTopics: readonly TopicSpec[] = [episodeEventsTopic, episodeEventsDeadLetterTopic];
+export const platformTopics: readonly TopicSpec[] = [episodeEventsTopic, episodeEventsDeadLetterTopic, billingChargesTopic, referralsTopic];

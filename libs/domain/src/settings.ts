@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { decimal, firstProblem, integer, record } from './validation';
 
 /**
- * The department's and payer's choices among the rules (the numbers CLINICAL-RULES marks as settings).
+ * The department's and payer's choices among the rules (the numbers docs/clinical-rules.md marks as settings).
  * Always passed in explicitly; nothing in the domain reads a global.
  */
 export interface DepartmentSettings {

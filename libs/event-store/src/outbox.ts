@@ -1,4 +1,5 @@
 import type { Sql, TransactionSql } from 'postgres';
+import { cloudEventHeaders } from '@careflow/contracts';
 import { runRepeatable } from './database';
 import { toRecordedEvent, type EventRow } from './event-store';
 import { logPositionOf, type LogPosition, type RecordedEvent } from './types';
@@ -9,7 +10,13 @@ export interface OutboxMessage {
   readonly topic: string;
   /** The Kafka key: the stream (episode) id, so each episode's events stay in order. */
   readonly key: string;
-  /** CloudEvents attributes (Kafka binding names) and careflow's own, all text. */
+  /** The CloudEvents `source` of the row. */
+  readonly source: string;
+  /**
+   * The stored event's CloudEvents attributes (Kafka binding names) and careflow's own, all text; the
+   * relay publishes the integration event with contracts' `episodeEventMessage`, whose headers are
+   * built by the same function.
+   */
   readonly headers: Readonly<Record<string, string>>;
   readonly event: RecordedEvent;
 }
@@ -19,17 +26,17 @@ interface OutboxRow extends EventRow {
   readonly source: string;
 }
 
-const headersOf = (row: OutboxRow, event: RecordedEvent): Record<string, string> => ({
-  ce_specversion: '1.0',
-  ce_id: event.eventId,
-  ce_type: event.type,
-  ce_source: row.source,
-  ce_subject: event.streamId,
-  ce_time: event.metadata.occurredAt,
-  careflow_schema_version: String(event.schemaVersion),
-  careflow_stream_version: String(event.streamVersion),
-  careflow_global_position: String(event.globalPosition),
-});
+const headersOf = (row: OutboxRow, event: RecordedEvent): Record<string, string> =>
+  cloudEventHeaders({
+    id: event.eventId,
+    type: event.type,
+    source: row.source,
+    subject: event.streamId,
+    time: event.metadata.occurredAt,
+    schemaVersion: event.schemaVersion,
+    streamVersion: event.streamVersion,
+    globalPosition: event.globalPosition,
+  });
 
 /**
  * Up to `limit` outbox messages after `after`, in log order, with the same guard as readAll: nothing
@@ -47,7 +54,14 @@ export const readOutbox = async (sql: Sql, after: LogPosition, limit = 500): Pro
     LIMIT ${limit}::integer`);
   return rows.map((row) => {
     const event = toRecordedEvent(row);
-    return { position: logPositionOf(event), topic: row.topic, key: event.streamId, headers: headersOf(row, event), event };
+    return {
+      position: logPositionOf(event),
+      topic: row.topic,
+      key: event.streamId,
+      source: row.source,
+      headers: headersOf(row, event),
+      event,
+    };
   });
 };
 

@@ -21,7 +21,7 @@ export interface DailyChargeInput {
   readonly providerType: ProviderType;
   /** Services under a therapy plan of care carry GP where the payer asks for it. */
   readonly underPlanOfCare: boolean;
-  /** The plan's certification on the day of service, as the episode recorded it (CLINICAL-RULES §6). */
+  /** The plan's certification on the day of service, as the episode recorded it (docs/clinical-rules.md §6). */
   readonly certificationStanding: CertificationStanding;
   readonly lines: readonly ChargeLineInput[];
 }
@@ -102,7 +102,7 @@ const unitPrice = (code: BillingCode, payer: PayerSettings): number | DomainErro
 };
 
 /**
- * Turns a day's documented services into charge lines (CLINICAL-RULES §10): units by the payer's
+ * Turns a day's documented services into charge lines (docs/clinical-rules.md §10): units by the payer's
  * rule, lines the provider may not bill or that earn no unit kept as not billable with their
  * minutes, fee-schedule prices, and modifiers 59, GP and KX. Refuses 97124 and 97140 on the same
  * region. Carries the plan's certification standing: held while awaiting it, flagged when delinquent.

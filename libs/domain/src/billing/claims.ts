@@ -67,7 +67,7 @@ const pointersFor = (
 };
 
 /**
- * Puts the billable lines of one or more days on a claim (CLINICAL-RULES §10): up to 12 diagnoses,
+ * Puts the billable lines of one or more days on a claim (docs/clinical-rules.md §10): up to 12 diagnoses,
  * up to 4 pointers a line (a line that names none points at the first four), prices as charged.
  * Days held for a certification are refused; lines of a delinquent certification are flagged.
  * With `replacesClaimId` it is a corrected claim (frequency 7).

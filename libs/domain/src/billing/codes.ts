@@ -1,5 +1,5 @@
 /**
- * CPT codes a clinical massage episode bills (CLINICAL-RULES §10). Timed codes are billed in
+ * CPT codes a clinical massage episode bills (docs/clinical-rules.md §10). Timed codes are billed in
  * 15-minute units; evaluation codes are untimed and their minutes never count as timed minutes.
  */
 export const timedCodes = ['97124', '97140', '97112', '97530'] as const;

@@ -40,7 +40,7 @@ export const billingRelevantLineChanges = (
 };
 
 /**
- * The billing-relevant fields of a session an addendum changed (CLINICAL-RULES §7, §10): date of
+ * The billing-relevant fields of a session an addendum changed (docs/clinical-rules.md §7, §10): date of
  * service, rendering therapist and the lines. Empty when the claim is unaffected.
  */
 export const billingRelevantChanges = (before: SessionBillingFacts, after: SessionBillingFacts): BillingRelevantField[] => [

@@ -1,5 +1,5 @@
 /**
- * Billing rules (CLINICAL-RULES §10). Functions return a `DomainError` instead of throwing.
+ * Billing rules (docs/clinical-rules.md §10). Functions return a `DomainError` instead of throwing.
  * - `calculateUnits(lines, rule)`: units per code by the CMS 8-minute rule or the per-code midpoint rule.
  * - `findCodePairConflict(lines)`: refuses 97124 and 97140 on the same body region on one day.
  * - `buildDailyCharges(input, payer, yearToDate)`: a day's charge lines with units, prices, 59/GP/KX,

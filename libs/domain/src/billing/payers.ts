@@ -17,7 +17,7 @@ export interface TherapyThresholds {
   readonly medicalReviewThresholdCents: number;
 }
 
-/** A payer's billing rules (CLINICAL-RULES §10); money in integer cents, never floats. */
+/** A payer's billing rules (docs/clinical-rules.md §10); money in integer cents, never floats. */
 export interface PayerSettings {
   readonly unitRule: UnitRule;
   /** Modifier GP on services under a therapy plan of care. */

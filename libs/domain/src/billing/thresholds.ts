@@ -7,7 +7,7 @@ export interface YearToDateCharges {
   readonly chargesCents: number;
 }
 
-/** The thresholds a payer's therapy charges may cross in a year (CLINICAL-RULES §10). */
+/** The thresholds a payer's therapy charges may cross in a year (docs/clinical-rules.md §10). */
 export const therapyThresholdKinds = ['kx', 'targeted-medical-review'] as const;
 export type TherapyThresholdKind = (typeof therapyThresholdKinds)[number];
 

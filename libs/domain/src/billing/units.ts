@@ -2,7 +2,7 @@ import { DomainError } from '../errors';
 import { isBillingCode, isTimedCode, type BillingCode } from './codes';
 
 /**
- * How timed minutes become 15-minute units (CLINICAL-RULES §10), a payer setting:
+ * How timed minutes become 15-minute units (docs/clinical-rules.md §10), a payer setting:
  * - `cms-8-minute`: the day's timed minutes are added up and the total decides the units;
  * - `per-code-midpoint`: each code on its own minutes.
  */

@@ -121,7 +121,7 @@ export interface RecertifyPlanOfCare extends CommandBase<'RecertifyPlanOfCare'> 
   readonly signedOn: IsoDate;
 }
 
-/** A renewed physician's order for this care (CLINICAL-RULES §2); it restarts the order's validity. */
+/** A renewed physician's order for this care (docs/clinical-rules.md §2); it restarts the order's validity. */
 export interface RenewOrder extends CommandBase<'RenewOrder'> {
   readonly orderedBy: Practitioner;
   /** The date the provider gave or signed the renewed order. */
@@ -215,7 +215,7 @@ export interface CancelEpisode extends CommandBase<'CancelEpisode'> {
 
 /**
  * From billing: the charges of one session's day took the patient's year-to-date therapy charges with
- * a payer above the KX or the targeted-medical-review threshold (CLINICAL-RULES §10).
+ * a payer above the KX or the targeted-medical-review threshold (docs/clinical-rules.md §10).
  */
 export interface RecordTherapyThresholdCrossing extends CommandBase<'RecordTherapyThresholdCrossing'> {
   readonly payerId: string;

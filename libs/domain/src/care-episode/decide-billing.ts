@@ -1,4 +1,4 @@
-/** What billing reports back to the episode: therapy thresholds crossed (CLINICAL-RULES §10). */
+/** What billing reports back to the episode: therapy thresholds crossed (docs/clinical-rules.md §10). */
 import { crossesThreshold } from '../billing';
 import { yearOf } from '../calendar';
 import { DomainError } from '../errors';

@@ -1,4 +1,4 @@
-/** Discharge and cancellation (CLINICAL-RULES §1, §9). */
+/** Discharge and cancellation (docs/clinical-rules.md §1, §9). */
 import { DomainError } from '../errors';
 import type { OutcomeMeasure } from '../rules/outcome-measures';
 import { buildDischargeSummary, dischargeMeasuresRefusal, dischargeReasonRefusal, goalsMetRefusal } from '../rules/discharge';

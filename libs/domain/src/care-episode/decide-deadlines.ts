@@ -1,4 +1,4 @@
-/** What happens when a deadline from `dueDates` passes (CLINICAL-RULES §3, §6, §8, §11). */
+/** What happens when a deadline from `dueDates` passes (docs/clinical-rules.md §3, §6, §8, §11). */
 import { hoursBetween } from '../calendar';
 import { DomainError } from '../errors';
 import type { Decision, Handler } from './decision';

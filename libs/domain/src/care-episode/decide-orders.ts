@@ -1,4 +1,4 @@
-/** Renewed physician's orders and new or extended payer authorizations (CLINICAL-RULES §2, §7). */
+/** Renewed physician's orders and new or extended payer authorizations (docs/clinical-rules.md §2, §7). */
 import { DomainError } from '../errors';
 import { authorizationChangeRefusal, extendedAuthorization } from '../rules/authorization';
 import { signingPractitionerRefusal, withCanonicalCredential } from '../rules/certification';

@@ -1,4 +1,4 @@
-/** Assessment, plan of care and physician certification (CLINICAL-RULES §5–6). */
+/** Assessment, plan of care and physician certification (docs/clinical-rules.md §5–6). */
 import { daysBetween, type IsoDate, type IsoInstant } from '../calendar';
 import { DomainError, type Refusal } from '../errors';
 import {

@@ -1,4 +1,4 @@
-/** Progress reports, re-evaluation and the plateau decision (CLINICAL-RULES §8). */
+/** Progress reports, re-evaluation and the plateau decision (docs/clinical-rules.md §8). */
 import { DomainError } from '../errors';
 import { goalStatus, measureDefinitions, measurementsRefusal, type Measurement } from '../rules/outcome-measures';
 import { isPlateau } from '../rules/plateau';

@@ -1,4 +1,4 @@
-/** Referral, routing and offers (CLINICAL-RULES §2–3). */
+/** Referral, routing and offers (docs/clinical-rules.md §2–3). */
 import { addDays, hoursBetween, type IsoInstant } from '../calendar';
 import { DomainError } from '../errors';
 import { nextRoutingStep, rankTherapists, routingOfferDeadline, type RoutingStep } from '../routing';

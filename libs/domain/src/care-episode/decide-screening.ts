@@ -1,4 +1,4 @@
-/** Intake, contraindication screening, clearance, hold and resume (CLINICAL-RULES §4). */
+/** Intake, contraindication screening, clearance, hold and resume (docs/clinical-rules.md §4). */
 import { DomainError } from '../errors';
 import { isQualifiedCertifier, withCanonicalCredential } from '../rules/certification';
 import type { BodyRegion } from '../rules/catalogue';

@@ -1,4 +1,4 @@
-/** Treatment sessions, missed visits, signatures and addenda (CLINICAL-RULES §7). */
+/** Treatment sessions, missed visits, signatures and addenda (docs/clinical-rules.md §7). */
 import { daysBetween, type IsoDate } from '../calendar';
 import { billingRelevantLineChanges, findCodePairConflict } from '../billing';
 import { DomainError, type Refusal } from '../errors';
@@ -50,7 +50,7 @@ const treatmentRefusal = (
 };
 
 /**
- * 97124 and 97140 on one region are billed per patient-day (CLINICAL-RULES §10), so the pair is
+ * 97124 and 97140 on one region are billed per patient-day (docs/clinical-rules.md §10), so the pair is
  * checked across every session of the day, continuations included, with `lines` in place of the
  * lines of `sessionId` when it is already recorded.
  */

@@ -276,7 +276,7 @@ export interface EpisodeCancelled extends EventBase<'EpisodeCancelled'> {
 }
 
 /**
- * The closed loop with the referring provider (CLINICAL-RULES §2): the outbox delivers each notice.
+ * The closed loop with the referring provider (docs/clinical-rules.md §2): the outbox delivers each notice.
  * It carries ids and the provider's NPI; the consumer fetches what it may show.
  */
 export interface ReferringProviderNoticeIssued extends EventBase<'ReferringProviderNoticeIssued'> {
@@ -335,7 +335,7 @@ export interface NoteSignatureOverdue extends EventBase<'NoteSignatureOverdue'> 
   readonly overdueSince: IsoInstant;
 }
 
-/** A clearance Signal the episode did not apply (CLINICAL-RULES §4, §11): who it claimed to be and why, nothing more. */
+/** A clearance Signal the episode did not apply (docs/clinical-rules.md §4, §11): who it claimed to be and why, nothing more. */
 export interface ClearanceSignalRefused extends EventBase<'ClearanceSignalRefused'> {
   readonly claimedRole: CareRole | 'unknown';
   readonly reason: ClearanceSignalRefusalReason;

@@ -1,5 +1,5 @@
 /**
- * The care episode as a decider (DESIGN.md): `decide(command, state, settings)` → events | DomainError,
+ * The care episode as a decider (docs/architecture.md): `decide(command, state, settings)` → events | DomainError,
  * `evolve(state, event)` → state, `initialState`, and `dueDates(state, settings)` for the workflow's timers.
  */
 export { decide, fold } from './decide';

@@ -37,7 +37,7 @@ export interface Payer {
   readonly memberId?: string;
 }
 
-/** The physician's order (CLINICAL-RULES §2). */
+/** The physician's order (docs/clinical-rules.md §2). */
 export interface Referral {
   readonly referralId: string;
   readonly patient: Patient;
@@ -132,7 +132,7 @@ export interface RegionPressure {
   readonly technique?: Technique;
 }
 
-/** A treatment session as documented (CLINICAL-RULES §7). */
+/** A treatment session as documented (docs/clinical-rules.md §7). */
 export interface SessionDocumentation {
   readonly date: IsoDate;
   /** The license data is carried so the domain can refuse a session by an expired license. */

@@ -211,7 +211,7 @@ export const offerInWaiting = (state: CareEpisodeState): { readonly offer: Offer
   return state.routing === undefined || offer === undefined ? undefined : { offer, routing: state.routing };
 };
 
-/** The first treatment day is the evaluation day (CLINICAL-RULES §8: "the evaluation day counts"). */
+/** The first treatment day is the evaluation day (docs/clinical-rules.md §8: "the evaluation day counts"). */
 export const firstTreatmentDay = (state: CareEpisodeState): IsoDate | undefined => state.assessment?.assessedOn;
 
 /** Whether the charges of a session on `date` carry a certification, await one, or are flagged. */

@@ -1,5 +1,5 @@
 /**
- * Routing a referral to a therapist (CLINICAL-RULES §3).
+ * Routing a referral to a therapist (docs/clinical-rules.md §3).
  * - `rankTherapists(request, therapists, settings)`: eligibility, score and explanation per candidate.
  * - `nextRoutingStep(decision, attemptedTherapistIds, settings)`: next offer or escalation to the lead.
  * - `routingOfferDeadline(offeredAt, settings)`: when an unanswered offer lapses.

@@ -139,7 +139,7 @@ const withRank = (
 };
 
 /**
- * Assesses every therapist for a referral (CLINICAL-RULES §3): eligibility by license, required
+ * Assesses every therapist for a referral (docs/clinical-rules.md §3): eligibility by license, required
  * certificate and caseload; a score from specialty fit, continuity, load and availability; and an
  * explanation for each. Therapist ids are assumed unique.
  */

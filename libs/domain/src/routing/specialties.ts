@@ -23,7 +23,7 @@ const isFibromyalgia = startsWithAny('M797');
 const isTemporomandibular = startsWithAny('M266');
 const isInjury = startsWithAny('S');
 
-/** Certificates a therapist must hold to take the referral (CLINICAL-RULES §3). */
+/** Certificates a therapist must hold to take the referral (docs/clinical-rules.md §3). */
 export const requiredSpecialtyNeeds = (diagnosisCodes: readonly string[], cancerHistory: boolean): SpecialtyNeed[] => [
   ...(cancerHistory || diagnosisCodes.some(isNeoplasm)
     ? [{ reason: 'neoplasm or cancer history', anyOf: ['oncology-massage'] } as const]

@@ -1,6 +1,6 @@
 import type { IsoDate } from '../calendar';
 
-/** Department settings for routing (CLINICAL-RULES §3). */
+/** Department settings for routing (docs/clinical-rules.md §3). */
 export interface RoutingSettings {
   /** Active episodes a therapist may carry; a therapist's own limit overrides it. */
   readonly caseloadLimit: number;

@@ -1,5 +1,5 @@
 /**
- * Payer authorization and per-episode visit counting (CLINICAL-RULES §7). Visits count per episode,
+ * Payer authorization and per-episode visit counting (docs/clinical-rules.md §7). Visits count per episode,
  * never per patient; a self-pay visit is outside the authorization and does not use it up.
  */
 import { daysBetween, type IsoDate } from '../calendar';

@@ -1,5 +1,5 @@
 /**
- * The words a plan of care and a session note are written in (CLINICAL-RULES §6–7): techniques from
+ * The words a plan of care and a session note are written in (docs/clinical-rules.md §6–7): techniques from
  * the department's catalogue, body regions and pressure levels. Closed lists, so rules about
  * "the legs" or "deep tissue" can be checked rather than guessed from free text.
  */

@@ -1,5 +1,5 @@
 /**
- * Physician certification of the plan of care (CLINICAL-RULES §6).
+ * Physician certification of the plan of care (docs/clinical-rules.md §6).
  * Counting: "within N days of X" allows X + N; a period "of at most 90 calendar days from the first
  * treatment day" counts that day as day 1, so it ends at most on X + 89.
  */

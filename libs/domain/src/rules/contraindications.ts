@@ -1,5 +1,5 @@
 /**
- * Contraindication screening (CLINICAL-RULES §4). An absolute finding puts the episode on hold and
+ * Contraindication screening (docs/clinical-rules.md §4). An absolute finding puts the episode on hold and
  * asks the referring physician for clearance; a relative one restricts techniques until cleared.
  */
 import { daysBetween, type IsoDate } from '../calendar';
@@ -79,7 +79,7 @@ const noDeepWork: readonly TechniqueRestriction[] = [
 
 /**
  * The screening catalogue: one entry per condition, the only place its consequences are stated.
- * Readings of CLINICAL-RULES §4 chosen here:
+ * Readings of docs/clinical-rules.md §4 chosen here:
  * - An acute fracture holds the episode only at a region to be treated (the referral's or the plan's
  *   regions; when neither names one, every region counts). Away from them it is a relative precaution:
  *   avoid its site. A plan that later adds the site makes it absolute (see `fracturesAtTreatedRegions`).
@@ -214,7 +214,7 @@ const namesAny = (names: readonly string[]) => {
 const namesAnticoagulant = namesAny([...anticoagulantNames, ...antiplateletNames]);
 const namesAspirin = namesAny(aspirinNames);
 
-/** Anticoagulant or antiplatelet therapy, by recorded class, else by name (CLINICAL-RULES §4). */
+/** Anticoagulant or antiplatelet therapy, by recorded class, else by name (docs/clinical-rules.md §4). */
 const thinsBlood = (medication: string | Medication): boolean => {
   const { name, class: recordedClass } = typeof medication === 'string' ? { name: medication, class: undefined } : medication;
   if (recordedClass !== undefined) return recordedClass !== 'other' || namesAnticoagulant(name);

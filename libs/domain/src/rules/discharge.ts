@@ -1,5 +1,5 @@
 /**
- * Discharge (CLINICAL-RULES §9): a reason, and a summary with outcome measures at discharge against
+ * Discharge (docs/clinical-rules.md §9): a reason, and a summary with outcome measures at discharge against
  * baseline, the status of each goal and the sessions delivered. The summary closes the loop with the
  * referring physician.
  */

@@ -1,4 +1,4 @@
-/** Clinical rules of CLINICAL-RULES §2–9, each in one module, each usable on its own (API pre-checks, read models). */
+/** Clinical rules of docs/clinical-rules.md §2–9, each in one module, each usable on its own (API pre-checks, read models). */
 export * from './authorization';
 export * from './catalogue';
 export * from './certification';

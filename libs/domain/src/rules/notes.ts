@@ -1,5 +1,5 @@
 /**
- * Session lines as a note documents them (CLINICAL-RULES §7): minutes per timed code and the body
+ * Session lines as a note documents them (docs/clinical-rules.md §7): minutes per timed code and the body
  * regions treated. Whether a correction of them needs a corrected claim is billing's rule
  * (`billingRelevantLineChanges`).
  */

@@ -1,4 +1,4 @@
-/** Standardized outcome measures, their MCID and goal status (CLINICAL-RULES §5). */
+/** Standardized outcome measures, their MCID and goal status (docs/clinical-rules.md §5). */
 import { DomainError, type Refusal } from '../errors';
 import type { DepartmentSettings } from '../settings';
 

@@ -1,5 +1,5 @@
 /**
- * Plateau / maximum medical improvement (CLINICAL-RULES §8): the primary measure moved less than its
+ * Plateau / maximum medical improvement (docs/clinical-rules.md §8): the primary measure moved less than its
  * MCID across two consecutive progress periods while goals are unmet. Detection only raises the
  * question; the clinician decides, and nothing is discharged automatically, but no further session
  * is documented until the decision is recorded.

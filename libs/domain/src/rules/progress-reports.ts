@@ -1,5 +1,5 @@
 /**
- * Progress report cadence (CLINICAL-RULES §8): due by the 10th treatment day since the evaluation
+ * Progress report cadence (docs/clinical-rules.md §8): due by the 10th treatment day since the evaluation
  * (which counts as day 1) or the last report; a warning at the 8th; the 11th cannot be documented
  * until the report exists. A department may add "or N calendar days, whichever comes first".
  */

@@ -1,4 +1,4 @@
-/** Referral validation (CLINICAL-RULES §2): the physician's order before an episode may start. */
+/** Referral validation (docs/clinical-rules.md §2): the physician's order before an episode may start. */
 import { addDays, daysBetween, type IsoDate } from '../calendar';
 import { DomainError, type Refusal } from '../errors';
 import type { DepartmentSettings } from '../settings';
@@ -34,7 +34,7 @@ export const npiRefusal = (npi: string, whose = "The referring provider's NPI"):
 
 /**
  * Checks the codes in their canonical form and names the first of an unknown shape as typed: a
- * diagnosis code is not PHI on its own, and the clinician must find it (CLINICAL-RULES §2).
+ * diagnosis code is not PHI on its own, and the clinician must find it (docs/clinical-rules.md §2).
  */
 export const diagnosisCodesRefusal = (codes: readonly string[]): Refusal => {
   if (codes.length === 0) {

@@ -1,5 +1,5 @@
 /**
- * The lists screening matches intake medications against (CLINICAL-RULES §4: anticoagulant or
+ * The lists screening matches intake medications against (docs/clinical-rules.md §4: anticoagulant or
  * antiplatelet therapy). Data only, kept in one place so pharmacy can review it. Names are generic
  * and common US brand names, lower case; a medication matches when one of them appears as a whole
  * word (or words) in what intake recorded, in any case.

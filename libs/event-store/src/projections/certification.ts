@@ -2,7 +2,7 @@ import type { RecordedEvent } from '../types';
 import { booleanAt, careEpisodeTypeOf } from './event-fields';
 
 /**
- * Where the plan's physician certification stands, as the read models show it (CLINICAL-RULES §6).
+ * Where the plan's physician certification stands, as the read models show it (docs/clinical-rules.md §6).
  * The domain decides timeliness and deadlines and says so in its events; this only follows them.
  */
 export type CertificationStatus =

@@ -1,7 +1,7 @@
 /**
  * A model test of the decider: random but plausible command sequences after certification, each
  * decided against the state so far, and checked against a small model of the clinic's rules that
- * is kept from the commands alone (CLINICAL-RULES §6, §7, §10):
+ * is kept from the commands alone (docs/clinical-rules.md §6, §7, §10):
  * - visits paid by the authorization never exceed it (self-pay visits are outside it);
  * - no session outside the certified period, and that period spans at most 90 calendar days;
  * - a day's timed minutes (sessions and resumed sessions together) earn the units of the 8-minute table;

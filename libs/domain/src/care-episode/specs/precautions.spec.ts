@@ -1,6 +1,6 @@
 /**
  * Precautions from screening, the 97124/97140 pair across the day, and what routing reads from the
- * referral (CLINICAL-RULES §3, §4, §7, §10).
+ * referral (docs/clinical-rules.md §3, §4, §7, §10).
  */
 import type { BodyRegion } from '../../rules/catalogue';
 import type { SessionLine } from '../../rules/notes';

@@ -1,0 +1,50 @@
+/**
+ * JSON Schema of every published integration event, generated from the zod schemas (the committed
+ * files under libs/contracts/schemas are this output, checked by a test).
+ */
+import { z } from 'zod';
+import { careEpisodeEventTypes } from '@careflow/domain';
+import { integrationEventSchemas, type IntegrationEventType } from './schemas';
+
+export type JsonSchema = z.core.JSONSchema.BaseSchema;
+
+/** The CloudEvents `dataschema` of a type and version, also the `$id` of its JSON Schema. */
+export const integrationEventSchemaUri = (type: IntegrationEventType, version: number): string =>
+  `urn:careflow:integration-event:${type}:v${version}`;
+
+export const integrationEventSchemaFileName = (type: IntegrationEventType, version: number): string => `${type}.v${version}.json`;
+
+export interface PublishedSchema {
+  readonly type: IntegrationEventType;
+  readonly version: number;
+  readonly fileName: string;
+  readonly schema: JsonSchema;
+}
+
+/**
+ * Consumers are tolerant readers (they ignore fields they do not know), so a published schema does
+ * not forbid additional properties: adding an optional field within a version stays compatible.
+ * The producer still refuses any field a schema does not publish (`publishedDataProblems`).
+ */
+const tolerant = (schema: z.ZodType, type: IntegrationEventType, version: number): JsonSchema => {
+  const { $schema, ...rest } = z.toJSONSchema(schema, {
+    override: ({ jsonSchema }) => {
+      if (jsonSchema.additionalProperties === false) delete jsonSchema.additionalProperties;
+    },
+  });
+  return { $schema, $id: integrationEventSchemaUri(type, version), title: `${type} v${version}`, ...rest };
+};
+
+/** Every type and version the code knows, in a stable order. */
+export const publishedSchemas = (): PublishedSchema[] =>
+  careEpisodeEventTypes.flatMap((type) =>
+    Object.entries(integrationEventSchemas[type] as Readonly<Record<string, z.ZodType>>).map(([version, schema]) => ({
+      type,
+      version: Number(version),
+      fileName: integrationEventSchemaFileName(type, Number(version)),
+      schema: tolerant(schema, type, Number(version)),
+    })),
+  );
+
+/** A schema file as committed: two-space JSON with a final newline, so diffs stay readable. */
+export const schemaFileText = (schema: JsonSchema): string => `${JSON.stringify(schema, null, 2)}\n`;
