@@ -9,10 +9,12 @@ import { openScratchTrail, testKeyring, type ScratchTrail } from './testing/scra
 import { verifyAuditTrail, type AuditVerification } from './verifier';
 
 const keys = testKeyring();
+/** Stands for the pseudonymous patient key (64 hex digits). */
+const patientKeyOf = (n: number): string => createHash('sha256').update(`patient-${n}`).digest('hex');
 
 const entry = (n: number, overrides: Partial<AuditEntry> = {}): AuditEntry => ({
   who: { userId: `u-${n}`, role: 'therapist' },
-  what: { resourceType: 'episode', resourceId: `D1:ref-${n}`, patientKey: `pk-${n}`, departmentId: 'D1' },
+  what: { resourceType: 'episode', resourceId: `D1:ref-${n}`, patientKey: patientKeyOf(n), departmentId: 'D1' },
   action: 'read',
   operation: 'episode:read',
   where: { clientAddress: '10.0.0.7' },

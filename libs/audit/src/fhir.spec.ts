@@ -1,11 +1,14 @@
 import { toFhirAuditBundle, toFhirAuditEvent } from './fhir';
 import type { AuditRecord } from './record';
 
+/** Stands for the pseudonymous patient key (64 hex digits). */
+const patientKey = 'a1'.repeat(32);
+
 const record = (overrides: Partial<AuditRecord> = {}): AuditRecord => ({
   sequence: 42,
   recordedAt: new Date('2026-03-02T09:00:00.123Z'),
   who: { userId: 'u-7', role: 'therapist' },
-  what: { resourceType: 'episode', resourceId: 'D1:ref-7', patientKey: 'pk-7', departmentId: 'D1' },
+  what: { resourceType: 'episode', resourceId: 'D1:ref-7', patientKey, departmentId: 'D1' },
   action: 'read',
   operation: 'episode:read',
   where: { clientAddress: '10.0.0.7' },
@@ -57,7 +60,7 @@ describe('audit records as FHIR AuditEvents (IHE BALP)', () => {
       },
       entity: [
         {
-          what: { reference: 'Patient/pk-7' },
+          what: { reference: `Patient/${patientKey}` },
           type: { system: 'http://terminology.hl7.org/CodeSystem/audit-entity-type', code: '1', display: 'Person' },
           role: { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '1', display: 'Patient' },
         },

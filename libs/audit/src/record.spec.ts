@@ -5,9 +5,12 @@ import { retentionCutoff } from './purge';
 import { checkAuditEntry, InvalidAuditEntryError, recordHash, type AuditEntry } from './record';
 import { z } from 'zod';
 
+/** Stands for the pseudonymous patient key (64 hex digits). */
+const patientKey = 'a1'.repeat(32);
+
 const entry = (overrides: Partial<AuditEntry> = {}): AuditEntry => ({
   who: { userId: 'u-7', role: 'therapist' },
-  what: { resourceType: 'episode', resourceId: 'D1:ref-7', patientKey: 'pk-7', departmentId: 'D1' },
+  what: { resourceType: 'episode', resourceId: 'D1:ref-7', patientKey, departmentId: 'D1' },
   action: 'read',
   operation: 'episode:read',
   where: { clientAddress: '::ffff:10.0.0.7' },

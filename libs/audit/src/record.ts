@@ -1,4 +1,5 @@
 import { isStaffRole, purposesOfUse, type PurposeOfUse, type StaffRole } from '@careflow/auth';
+import { patientKeySchema } from '@careflow/contracts';
 import { hmac, type AuditKey } from './keys';
 
 export const auditActions = ['create', 'read', 'update', 'delete', 'execute'] as const;
@@ -16,7 +17,7 @@ export interface AuditEntry {
     /** Careflow's name for the kind of object: episode, claim, audit-trail, settings... */
     readonly resourceType: string;
     readonly resourceId?: string;
-    /** The pseudonymous patient key of the episode, never an MRN or a name. */
+    /** The pseudonymous patient key integration events carry (64 hex digits), never an MRN or a name. */
     readonly patientKey?: string;
     readonly departmentId?: string;
   };
@@ -51,7 +52,6 @@ export class InvalidAuditEntryError extends Error {
 const maxFieldLength = 200;
 // Codes and ids only: no spaces, so free text (and the PHI it may carry) has no way in.
 const codePattern = /^[A-Za-z0-9._:/@+-]+$/;
-const fhirIdPattern = /^[A-Za-z0-9.-]{1,64}$/;
 
 const checkCode = (field: string, value: string | null | undefined): void => {
   if (value === null || value === undefined) return;
@@ -78,8 +78,8 @@ export const checkAuditEntry = (entry: AuditEntry): void => {
   if (entry.why !== null && !(purposesOfUse as readonly string[]).includes(entry.why)) {
     throw new InvalidAuditEntryError('the audit field why is not a purpose of use');
   }
-  if (entry.what.patientKey !== undefined && !fhirIdPattern.test(entry.what.patientKey)) {
-    throw new InvalidAuditEntryError('the audit field what.patientKey must be a FHIR id (letters, digits, - and ., at most 64)');
+  if (entry.what.patientKey !== undefined && !patientKeySchema.safeParse(entry.what.patientKey).success) {
+    throw new InvalidAuditEntryError('the audit field what.patientKey must be the pseudonymous patient key (64 hex digits)');
   }
   checkCode('who.userId', entry.who.userId);
   checkCode('what.resourceType', entry.what.resourceType);
