@@ -1,6 +1,6 @@
-import { commonEnv, databaseEnv, kafkaEnv, loadConfig } from '@careflow/config';
+import { appDatabaseEnv, commonEnv, kafkaEnv, loadConfig } from '@careflow/config';
 
-const relayEnv = { ...commonEnv, ...databaseEnv, ...kafkaEnv };
+const relayEnv = { ...commonEnv, ...appDatabaseEnv('relay'), ...kafkaEnv };
 
 export type RelayConfig = ReturnType<typeof loadRelayConfig>;
 

@@ -42,9 +42,9 @@ const inRolledBack = async (sql: Sql, tamper: (tx: TransactionSql) => Promise<un
   return verification;
 };
 
-/** As a superuser who deliberately passes the append-only triggers. */
+/** As a superuser who deliberately passes the append-only triggers (the schema owner cannot). */
 const asOwnerPastTriggers = (db: ScratchTrail, tamper: (tx: TransactionSql) => Promise<unknown>): Promise<AuditVerification> =>
-  inRolledBack(db.owner, async (tx) => {
+  inRolledBack(db.superuser, async (tx) => {
     await tx`SET LOCAL session_replication_role = replica`;
     await tamper(tx);
   });
@@ -89,12 +89,12 @@ describe('the audit trail', () => {
     expect(record.who).toEqual({ userId: null, role: null });
   });
 
-  it('names a record changed by the owner past the triggers as the first broken one', async () => {
+  it('names a record changed by a superuser past the triggers as the first broken one', async () => {
     const verification = await asOwnerPastTriggers(db, (tx) => tx`UPDATE audit_records SET user_id = 'u-999' WHERE sequence = 3`);
     expect(verification.firstBreak).toEqual({ sequence: 3, reason: 'hash-mismatch' });
   });
 
-  it('detects a record forged by someone with the application role, who cannot know the HMAC key', async () => {
+  it('detects a record forged by someone with the api role, who cannot know the HMAC key', async () => {
     const verification = await inRolledBack(db.sql, async (tx) => {
       const [head] = await tx<
         { sequence: string; hash: Buffer }[]
@@ -127,12 +127,12 @@ describe('the audit trail', () => {
     await expect(verifyAuditTrail(db.sql, withoutOldKey)).resolves.toMatchObject({ firstBreak: { sequence: 1, reason: 'unknown-key' } });
   });
 
-  it('lets the application role insert and read audit records, never update, delete or truncate them', async () => {
+  it('lets the api role insert and read audit records, never update, delete or truncate them', async () => {
     const privileges = await db.owner<{ table: string; privilege: string }[]>`
       SELECT t.name AS table, p.privilege
       FROM unnest(ARRAY['audit_records', 'audit_checkpoints']) AS t(name)
       CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE', 'REFERENCES', 'TRIGGER']) AS p(privilege)
-      WHERE has_table_privilege(${db.applicationRole}, t.name, p.privilege)
+      WHERE has_table_privilege(${db.apiRole}, t.name, p.privilege)
       ORDER BY 1, 2`;
     expect(privileges).toEqual([
       { table: 'audit_checkpoints', privilege: 'SELECT' },
@@ -209,7 +209,7 @@ describe('retention', () => {
 
   it('detects a checkpoint forged to hide purged or deleted records', async () => {
     await writeAt(['2020-01-10T08:00:00Z', '2030-01-10T08:00:00Z', '2031-01-10T08:00:00Z']);
-    const verification = await inRolledBack(db.owner, async (tx) => {
+    const verification = await inRolledBack(db.superuser, async (tx) => {
       const [second] = await tx<{ hash: Buffer }[]>`SELECT hash FROM audit_records WHERE sequence = 2`;
       const unsigned = {
         lastPurgedSequence: 2,
@@ -228,7 +228,7 @@ describe('retention', () => {
 
   it('purges nothing from a trail that does not verify', async () => {
     await writeAt(['2020-01-10T08:00:00Z', '2021-01-10T08:00:00Z']);
-    await db.owner.begin(async (tx) => {
+    await db.superuser.begin(async (tx) => {
       await tx`SET LOCAL session_replication_role = replica`;
       await tx`UPDATE audit_records SET user_id = 'u-999' WHERE sequence = 1`;
     });

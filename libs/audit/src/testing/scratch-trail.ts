@@ -5,32 +5,43 @@ import { databaseUrls } from '@careflow/event-store/testing';
 import { auditKeyring, type AuditKeyring } from '../keys';
 
 export interface ScratchTrail {
-  /** The application role, in the scratch schema. */
+  /** The api's own role (API_DATABASE_URL), the one that writes the trail. */
   readonly sql: Sql;
-  /** The schema owner, in the scratch schema. */
+  /** The schema owner (not a superuser), who runs the retention purge. */
   readonly owner: Sql;
-  readonly applicationRole: string;
+  /** A superuser, for tampering past the triggers on purpose. */
+  readonly superuser: Sql;
+  readonly apiRole: string;
   close(): Promise<void>;
 }
 
+const apiDatabaseUrl = (): string => {
+  const url = process.env['API_DATABASE_URL'];
+  if (!url) throw new Error('API_DATABASE_URL is not set: eval "$(infra/local/stack env)"');
+  return url;
+};
+
 /**
- * A freshly migrated schema of its own: one audit chain per test file, so neither other test runs
- * nor anybody's API on the shared database can add records to the chain a test verifies.
+ * A freshly migrated schema of its own: one audit chain per test, so neither other test runs nor
+ * anybody's API on the shared database can add records to the chain a test verifies.
  */
 export const openScratchTrail = async (name: string): Promise<ScratchTrail> => {
   const urls = databaseUrls();
-  const applicationRole = applicationRoleOf(urls.app);
+  const apiUrl = apiDatabaseUrl();
+  const apiRole = applicationRoleOf(apiUrl);
   const schema = `audit_${randomUUID().replace(/-/g, '')}`;
   const owner = createDatabaseClient(urls.migration, { applicationName: `${name}-owner`, searchPath: schema, maxConnections: 4 });
   await owner.unsafe(`CREATE SCHEMA ${schema}`);
-  await migrate(owner, { applicationRole });
-  const sql = createDatabaseClient(urls.app, { applicationName: name, searchPath: schema, maxConnections: 10 });
+  await migrate(owner, { appRoles: { api: apiRole } });
+  const sql = createDatabaseClient(apiUrl, { applicationName: name, searchPath: schema, maxConnections: 10 });
+  const superuser = createDatabaseClient(urls.superuser, { applicationName: `${name}-superuser`, searchPath: schema, maxConnections: 2 });
   return {
     sql,
     owner,
-    applicationRole,
+    superuser,
+    apiRole,
     close: async () => {
-      await closeDatabaseClient(sql);
+      await Promise.all([closeDatabaseClient(sql), closeDatabaseClient(superuser)]);
       await owner.unsafe(`DROP SCHEMA ${schema} CASCADE`);
       await closeDatabaseClient(owner);
     },
