@@ -1,14 +1,29 @@
 /**
  * `npm run token -- --role therapist --department D1 --user u-7 [--purpose treatment] [--minutes 60]`:
  * prints a local HS256 token signed with AUTH_JWT_SECRET for AUTH_JWT_ISSUER and AUTH_JWT_AUDIENCE
- * (the API's defaults when unset). `--department` may be repeated.
+ * (the API's defaults when unset). Without AUTH_JWT_SECRET it signs with the secret `npm start` made
+ * for the local API. `--department` may be repeated.
  */
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { mintLocalToken } from './local-token';
 import { isStaffRole, purposesOfUse, staffRoles, type PurposeOfUse } from './permissions';
 import { localTokenDefaults } from './local-defaults';
+import { needsDepartment } from './token-verifier';
 
 const usage = `usage: npm run token -- --role <${staffRoles.join('|')}> --user <user id> [--department <id>]... [--purpose <${purposesOfUse.join('|')}>] [--minutes <lifetime>]`;
+
+/** Where infra/local/run-local keeps the local API's token secret. */
+const localApiSecret = (): string | undefined => {
+  const stateDirectory = process.env['XDG_STATE_HOME'] || join(homedir(), '.local', 'state');
+  try {
+    return readFileSync(join(stateDirectory, 'careflow', 'auth-jwt-secret'), 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+};
 
 const main = async (): Promise<void> => {
   const { values } = parseArgs({
@@ -21,10 +36,11 @@ const main = async (): Promise<void> => {
     },
     strict: true,
   });
-  const secret = process.env['AUTH_JWT_SECRET'];
-  if (!secret) throw new Error('AUTH_JWT_SECRET is not set (the local stack prints it: infra/local/stack env)');
+  const secret = process.env['AUTH_JWT_SECRET'] || localApiSecret();
+  if (!secret) throw new Error('AUTH_JWT_SECRET is not set, and npm start has not made a local secret yet');
   if (!isStaffRole(values.role)) throw new Error(`--role must be one of ${staffRoles.join(', ')}\n${usage}`);
   if (!values.user) throw new Error(`--user is required\n${usage}`);
+  if (needsDepartment(values.role) && !values.department) throw new Error(`--department is required for the ${values.role} role`);
   const purpose = values.purpose;
   if (purpose !== undefined && !(purposesOfUse as readonly string[]).includes(purpose)) {
     throw new Error(`--purpose must be one of ${purposesOfUse.join(', ')}`);

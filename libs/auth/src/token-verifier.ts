@@ -34,8 +34,9 @@ export interface TokenVerifierOptions {
 /** Claim names carried by Careflow tokens besides the registered ones. */
 export const careflowClaims = { role: 'role', departments: 'departments', purposeOfUse: 'purpose_of_use' } as const;
 
-/** Roles whose work is hospital-wide and so may carry no department. */
+/** Roles whose work is hospital-wide and so may carry no department; every other role needs one. */
 const rolesWithoutDepartment: readonly StaffRole[] = ['auditor', 'admin'];
+export const needsDepartment = (role: StaffRole): boolean => !rolesWithoutDepartment.includes(role);
 
 export type TokenRefusalReason =
   | 'malformed'
@@ -193,7 +194,7 @@ const principalOf = (payload: JWTPayload): TokenVerification => {
   if (!Array.isArray(departments) || !departments.every(isIdentifier) || new Set(departments).size !== departments.length) {
     return refuse('invalid-claim', `The sign-in token's "${careflowClaims.departments}" claim is not a list of department ids.`);
   }
-  if (departments.length === 0 && !rolesWithoutDepartment.includes(role)) {
+  if (departments.length === 0 && needsDepartment(role)) {
     return refuse('missing-claim', `The sign-in token names no department for the ${role} role.`);
   }
 
