@@ -99,7 +99,15 @@ describe('createLogger keeps the codec audit trail', () => {
         done();
       },
     });
-    const audit = { operation: 'decode', subject: 'user-7', namespace: 'default', payloadCount: 2, outcome: 'succeeded', purpose: 'operations', client: '127.0.0.1' };
+    const audit = {
+      operation: 'decode',
+      subject: 'user-7',
+      namespace: 'default',
+      payloadCount: 2,
+      outcome: 'succeeded',
+      purpose: 'operations',
+      client: '127.0.0.1',
+    };
     createLogger('api', 'info', stream).info({ audit }, 'codec access');
     expect(JSON.parse(lines.join(''))).toMatchObject({ audit, msg: 'codec access' });
   });

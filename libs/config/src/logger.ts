@@ -127,7 +127,11 @@ export const createLogger = (app: string, level = 'info', destination?: pino.Des
           }
           const message = typeof second === 'string' ? second : first instanceof Error ? first.name : undefined;
           const fields =
-            first instanceof Error ? { err: safeError(first) } : typeof first === 'object' && first !== null ? safeFields(first as Record<string, unknown>) : {};
+            first instanceof Error
+              ? { err: safeError(first) }
+              : typeof first === 'object' && first !== null
+                ? safeFields(first as Record<string, unknown>)
+                : {};
           if (message === undefined) method.call(this, fields);
           else method.call(this, fields, message);
         },

@@ -23,8 +23,7 @@ const maxIdLength = 200;
 const must = (phrase: string) => ({ error: `must be ${phrase}` });
 
 // jsonb refuses NUL and unpaired surrogates. (isWellFormed is Node 20's; the ES2022 typings lack it.)
-const isStorable = (text: string): boolean =>
-  !text.includes('\u0000') && (text as string & { isWellFormed(): boolean }).isWellFormed();
+const isStorable = (text: string): boolean => !text.includes('\u0000') && (text as string & { isWellFormed(): boolean }).isWellFormed();
 
 const hasControlCharacter = (text: string): boolean => {
   for (let index = 0; index < text.length; index += 1) {
@@ -78,8 +77,7 @@ export const decimal = (min: number, max: number) => {
 
 export const boolean = z.boolean(must('true or false'));
 
-export const oneOf = <const V extends readonly [string, ...string[]]>(values: V) =>
-  z.enum(values, must(`one of ${values.join(', ')}`));
+export const oneOf = <const V extends readonly [string, ...string[]]>(values: V) => z.enum(values, must(`one of ${values.join(', ')}`));
 
 /** A bounded list; read-only, as the records' interfaces declare their lists. */
 export const list = <T extends z.ZodType>(item: T, options: { readonly min?: number; readonly max: number }) => {

@@ -308,7 +308,10 @@ type SameObjectFields<A, B> = [B] extends [never]
       : true
     : false;
 type DriftedCommands = {
-  [T in CareEpisodeCommandType]: [MutuallyAssignable<z.infer<(typeof commandSchemas)[T]>, CommandOf<T>>, SameFields<z.infer<(typeof commandSchemas)[T]>, CommandOf<T>>] extends [true, true]
+  [T in CareEpisodeCommandType]: [
+    MutuallyAssignable<z.infer<(typeof commandSchemas)[T]>, CommandOf<T>>,
+    SameFields<z.infer<(typeof commandSchemas)[T]>, CommandOf<T>>,
+  ] extends [true, true]
     ? never
     : T;
 }[CareEpisodeCommandType];

@@ -11,16 +11,7 @@ import type { DischargeReason } from '../rules/discharge';
 import type { SessionLine } from '../rules/notes';
 import type { Measurement } from '../rules/outcome-measures';
 import type { PlateauDecision } from '../rules/plateau';
-import type {
-  Actor,
-  Assessment,
-  Intake,
-  PlanOfCare,
-  Practitioner,
-  Referral,
-  SessionContinuation,
-  SessionDocumentation,
-} from './records';
+import type { Actor, Assessment, Intake, PlanOfCare, Practitioner, Referral, SessionContinuation, SessionDocumentation } from './records';
 import type { CareRole } from './roles';
 
 interface CommandBase<T extends string> {

@@ -12,13 +12,7 @@ export interface RoutingSettings {
 
 export const defaultRoutingSettings: RoutingSettings = { caseloadLimit: 25, offerTimeoutHours: 24, maxOffers: 3 };
 
-export type SpecialtyCertificate =
-  | 'oncology-massage'
-  | 'manual-lymph-drainage'
-  | 'prenatal'
-  | 'geriatric'
-  | 'sports'
-  | 'orthopedic';
+export type SpecialtyCertificate = 'oncology-massage' | 'manual-lymph-drainage' | 'prenatal' | 'geriatric' | 'sports' | 'orthopedic';
 
 /** A specialty certificate as the therapist holds it; it counts only while valid. */
 export interface HeldCertificate {
@@ -91,5 +85,4 @@ export interface RoutingDecision {
 export type EscalationReason = 'no-eligible-therapist' | 'offer-limit-reached' | 'candidates-exhausted';
 
 export type RoutingStep =
-  | { readonly kind: 'offer'; readonly therapistId: string }
-  | { readonly kind: 'escalate'; readonly reason: EscalationReason };
+  { readonly kind: 'offer'; readonly therapistId: string } | { readonly kind: 'escalate'; readonly reason: EscalationReason };

@@ -45,7 +45,7 @@ export const authorizationChangeRefusal = (current: Authorization | undefined, c
   if (change.endDate !== undefined && current?.endDate !== undefined && daysBetween(current.endDate, change.endDate) <= 0) {
     return new DomainError(
       'INVALID_COMMAND',
-      "A new authorization end date must be later than the current one; when only visits are added, leave the end date out.",
+      'A new authorization end date must be later than the current one; when only visits are added, leave the end date out.',
     );
   }
   return undefined;
@@ -55,7 +55,11 @@ export const authorizationChangeRefusal = (current: Authorization | undefined, c
  * The authorization in force after a change. Added visits add to the episode's authorized visits;
  * where no visit limit applied so far, they are counted from the visits already used.
  */
-export const extendedAuthorization = (current: Authorization | undefined, visitsUsed: number, change: AuthorizationChange): Authorization => {
+export const extendedAuthorization = (
+  current: Authorization | undefined,
+  visitsUsed: number,
+  change: AuthorizationChange,
+): Authorization => {
   const visits = change.addedVisits === undefined ? current?.visits : (current?.visits ?? visitsUsed) + change.addedVisits;
   const endDate = change.endDate ?? current?.endDate;
   return { ...(visits === undefined ? {} : { visits }), ...(endDate === undefined ? {} : { endDate }) };

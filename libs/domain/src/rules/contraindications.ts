@@ -4,7 +4,16 @@
  */
 import { daysBetween, type IsoDate } from '../calendar';
 import { DomainError, type Refusal } from '../errors';
-import { extremityRegions, isPressureAbove, legRegions, bodyRegions, regionsOverBone, type BodyRegion, type Pressure, type Technique } from './catalogue';
+import {
+  extremityRegions,
+  isPressureAbove,
+  legRegions,
+  bodyRegions,
+  regionsOverBone,
+  type BodyRegion,
+  type Pressure,
+  type Technique,
+} from './catalogue';
 import { anticoagulantNames, antiplateletNames, aspirinNames, type Medication } from './screening-lists';
 
 const absoluteConditions = [
@@ -232,14 +241,12 @@ export const findingsFromIntake = (intake: IntakeScreening): ScreeningFinding[] 
     applies && !coded(condition) ? [{ findingId: `${derivedFindingIdPrefix}${condition}`, condition }] : [];
   return [
     ...derive('anticoagulant-therapy', intake.medications.some(thinsBlood)),
-    ...intake.recentSurgeries.map(
-      (surgery, index): ScreeningFinding => ({
-        findingId: `${derivedFindingIdPrefix}recent-surgery-${index + 1}`,
-        condition: 'recent-surgery',
-        occurredOn: surgery.date,
-        bodyRegions: surgery.bodyRegions,
-      }),
-    ),
+    ...intake.recentSurgeries.map((surgery, index): ScreeningFinding => ({
+      findingId: `${derivedFindingIdPrefix}recent-surgery-${index + 1}`,
+      condition: 'recent-surgery',
+      occurredOn: surgery.date,
+      bodyRegions: surgery.bodyRegions,
+    })),
     ...derive('pregnancy', intake.pregnant === true),
   ];
 };

@@ -15,10 +15,13 @@ export interface SessionLine {
 /** The lines of a session after a continuation: minutes of the same code on the same regions add up. */
 export const mergeSessionLines = (lines: readonly SessionLine[], added: readonly SessionLine[]): SessionLine[] => {
   const key = (line: SessionLine) => `${line.code}:${[...line.bodyRegions].sort().join('+')}`;
-  return added.reduce<SessionLine[]>((merged, line) => {
-    const existing = merged.find((entry) => key(entry) === key(line));
-    return existing === undefined
-      ? [...merged, line]
-      : merged.map((entry) => (entry === existing ? { ...existing, minutes: existing.minutes + line.minutes } : entry));
-  }, [...lines]);
+  return added.reduce<SessionLine[]>(
+    (merged, line) => {
+      const existing = merged.find((entry) => key(entry) === key(line));
+      return existing === undefined
+        ? [...merged, line]
+        : merged.map((entry) => (entry === existing ? { ...existing, minutes: existing.minutes + line.minutes } : entry));
+    },
+    [...lines],
+  );
 };

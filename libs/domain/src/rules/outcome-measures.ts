@@ -41,11 +41,9 @@ export const measurementRefusal = (measurement: Measurement): Refusal => {
   const definition = measureDefinitions[measurement.measure];
   return measurement.value >= definition.min && measurement.value <= definition.max
     ? undefined
-    : new DomainError(
-        'OUTCOME_MEASURE_OUT_OF_RANGE',
-        `A ${definition.name} score must be from ${definition.min} to ${definition.max}.`,
-        { measure: measurement.measure },
-      );
+    : new DomainError('OUTCOME_MEASURE_OUT_OF_RANGE', `A ${definition.name} score must be from ${definition.min} to ${definition.max}.`, {
+        measure: measurement.measure,
+      });
 };
 
 export const measurementsRefusal = (measurements: readonly Measurement[]): Refusal => {
@@ -67,8 +65,7 @@ const roundScore = (value: number): number => Math.round(value * 1000) / 1000;
 export const improvement = (measure: OutcomeMeasure, from: number, to: number): number =>
   roundScore(measureDefinitions[measure].betterWhen === 'lower' ? from - to : to - from);
 
-const isTargetMet = (measure: OutcomeMeasure, value: number, target: number): boolean =>
-  improvement(measure, target, value) >= 0;
+const isTargetMet = (measure: OutcomeMeasure, value: number, target: number): boolean => improvement(measure, target, value) >= 0;
 
 /** A target must be a better score than the baseline, or there is nothing to achieve. */
 export const isTargetBetterThanBaseline = (measure: OutcomeMeasure, baseline: number, target: number): boolean =>
