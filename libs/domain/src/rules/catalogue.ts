@@ -4,6 +4,8 @@
  * "the legs" or "deep tissue" can be checked rather than guessed from free text.
  */
 
+import { list, oneOf } from '../validation';
+
 export const techniques = [
   'myofascial-release',
   'trigger-point-therapy',
@@ -40,6 +42,9 @@ export const bodyRegions = [
   'foot-right',
 ] as const;
 export type BodyRegion = (typeof bodyRegions)[number];
+export const bodyRegionSchema = oneOf(bodyRegions);
+/** Regions, each at most once. */
+export const bodyRegionsSchema = list(bodyRegionSchema, { max: bodyRegions.length });
 
 export const legRegions: readonly BodyRegion[] = ['leg-left', 'leg-right', 'foot-left', 'foot-right'];
 export const extremityRegions: readonly BodyRegion[] = ['arm-left', 'arm-right', 'hand-left', 'hand-right', ...legRegions];
