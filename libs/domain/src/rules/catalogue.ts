@@ -3,7 +3,6 @@
  * the department's catalogue, body regions and pressure levels. Closed lists, so rules about
  * "the legs" or "deep tissue" can be checked rather than guessed from free text.
  */
-
 import { list, oneOf } from '../validation';
 
 export const techniques = [

@@ -5,6 +5,7 @@
 import type { z } from 'zod';
 import { daysBetween, type IsoDate } from '../calendar';
 import { DomainError, type Refusal } from '../errors';
+import { identifier, isoDate, list, oneOf, record, shortText } from '../validation';
 import {
   extremityRegions,
   isPressureAbove,
@@ -17,7 +18,6 @@ import {
   type Pressure,
   type Technique,
 } from './catalogue';
-import { identifier, isoDate, list, oneOf, record, shortText } from '../validation';
 import { anticoagulantNames, antiplateletNames, aspirinNames, type Medication } from './screening-lists';
 
 const absoluteConditions = [
