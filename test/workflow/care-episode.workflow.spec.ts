@@ -587,18 +587,65 @@ describe('careEpisode workflow on the time-skipping server', () => {
       ).resolves.toMatchObject({ events: expect.arrayContaining([expect.objectContaining({ type: 'OfferAccepted' })]) });
     });
 
-    it('refuses a deadline sent from outside, even one dated after the deadline, and writes nothing', async () => {
+    it('refuses, naming the problem, a role not allowed, a deadline from outside, an unknown field and an instant without offset; writes nothing', async () => {
       const episode = await offered();
-      const before = await eventTypesOf(harness, episode.episodeId);
       const { now } = await clock(harness.env);
-      const deadline: CareEpisodeCommand = {
-        type: 'MarkDeadlinePassed',
-        at: shifted(now, 2 * msPerDay),
-        actor: { userId: 'careflow-system', role: 'system' },
-        deadline: 'offer-expiry',
+      const streamBefore = {
+        version: await harness.eventStore.readStreamVersion(episode.episodeId),
+        events: await eventTypesOf(harness, episode.episodeId),
       };
-      await expect(refusalCode(episode.submit(deadline))).resolves.toBe('SYSTEM_ONLY_COMMAND');
-      expect(await eventTypesOf(harness, episode.episodeId)).toEqual(before);
+      const ssn = '078-05-1120';
+      const intakeWithSsn = {
+        medicalHistory: [],
+        medications: [],
+        allergies: [],
+        recentSurgeries: [],
+        patientGoals: ['walk'],
+        findings: [],
+        ssn,
+      };
+      const refused: CareEpisodeCommand[] = [
+        { type: 'AcceptOffer', at: now, actor: { userId: 'user-billing', role: 'billing' }, therapistId: 't-2' },
+        // Dated after the offer's deadline, as if it had passed.
+        {
+          type: 'MarkDeadlinePassed',
+          at: shifted(now, 2 * msPerDay),
+          actor: { userId: 'careflow-system', role: 'system' },
+          deadline: 'offer-expiry',
+        },
+        { type: 'RecordIntake', at: now, actor: therapistActor('t-2'), intake: intakeWithSsn },
+        { type: 'AcceptOffer', at: now.replace(/Z$/, ''), actor: therapistActor('t-2'), therapistId: 't-2' },
+      ];
+      const failures = [];
+      for (const command of refused) failures.push(await updateFailureOf(episode.submit(command)));
+      expect(failures).toEqual([
+        {
+          type: domainRefusalFailureType,
+          code: 'ROLE_NOT_PERMITTED',
+          message: 'The billing role may not AcceptOffer; it is for therapist or department-lead.',
+        },
+        {
+          type: domainRefusalFailureType,
+          code: 'SYSTEM_ONLY_COMMAND',
+          message: 'MarkDeadlinePassed is sent by the episode itself, never from outside.',
+        },
+        {
+          type: domainRefusalFailureType,
+          code: 'INVALID_COMMAND',
+          message: 'The RecordIntake command is not valid: command.intake.ssn is not a field it knows.',
+        },
+        {
+          type: domainRefusalFailureType,
+          code: 'INVALID_COMMAND',
+          message: 'The AcceptOffer command is not valid: command.at must be an ISO 8601 instant with an offset (Z or ±hh:mm).',
+        },
+      ]);
+      expect(JSON.stringify(failures)).not.toContain(ssn);
+      expect({
+        version: await harness.eventStore.readStreamVersion(episode.episodeId),
+        events: await eventTypesOf(harness, episode.episodeId),
+      }).toEqual(streamBefore);
+      expect((await episode.snapshot()).version).toBe(streamBefore.version);
     });
 
     it('refuses any command from outside that claims the system role', async () => {

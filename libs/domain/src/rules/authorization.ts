@@ -3,12 +3,12 @@
  * never per patient; a self-pay visit is outside the authorization and does not use it up.
  */
 import { daysBetween, type IsoDate } from '../calendar';
+import type { z } from 'zod';
 import { DomainError, type Refusal } from '../errors';
+import { integer, isoDate, record } from '../validation';
 
-export interface Authorization {
-  readonly visits?: number;
-  readonly endDate?: IsoDate;
-}
+export const authorizationSchema = record({ visits: integer(0, 1000).optional(), endDate: isoDate.optional() });
+export type Authorization = z.infer<typeof authorizationSchema>;
 
 export const authorizationRefusal = (
   authorization: Authorization | undefined,

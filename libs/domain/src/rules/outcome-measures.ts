@@ -1,6 +1,8 @@
 /** Standardized outcome measures, their MCID and goal status (docs/clinical-rules.md §5). */
+import type { z } from 'zod';
 import { DomainError, type Refusal } from '../errors';
 import type { DepartmentSettings } from '../settings';
+import { decimal, list, oneOf, record } from '../validation';
 
 export const outcomeMeasures = ['NPRS', 'ODI', 'NDI', 'PSFS'] as const;
 export type OutcomeMeasure = (typeof outcomeMeasures)[number];
@@ -32,10 +34,10 @@ export const mcidOf = (measure: OutcomeMeasure, settings: DepartmentSettings): n
   }
 };
 
-export interface Measurement {
-  readonly measure: OutcomeMeasure;
-  readonly value: number;
-}
+export const measurementSchema = record({ measure: oneOf(outcomeMeasures), value: decimal(0, 100) });
+export type Measurement = z.infer<typeof measurementSchema>;
+/** Measurements taken together, one per measure at most. */
+export const measurementsSchema = list(measurementSchema, { max: outcomeMeasures.length });
 
 export const measurementRefusal = (measurement: Measurement): Refusal => {
   const definition = measureDefinitions[measurement.measure];
