@@ -38,7 +38,10 @@ describe('care episodes survive a worker killed at random points', () => {
   let client: Client;
 
   beforeAll(async () => {
-    await migrate(admin, { applicationRole: applicationRoleOf(requireEnv('DATABASE_URL')) });
+    await migrate(admin, {
+      applicationRole: applicationRoleOf(requireEnv('DATABASE_URL')),
+      appRoles: { worker: applicationRoleOf(requireEnv('WORKER_DATABASE_URL')) },
+    });
     for (const therapistId of ['chaos-t-1', 'chaos-t-2']) {
       const { therapistId: _id, departmentId: _department, activeEpisodeCount: _count, ...profile } = therapistProfile(therapistId, {
         caseloadLimit: 100,

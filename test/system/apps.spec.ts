@@ -5,9 +5,13 @@ import { freePort, killHard, startTypeScriptProcess, waitForExit, waitForOutput 
 
 const payloadKeys = `${historyFixtureKeyring.activeKeyId}:${Buffer.from(historyFixtureKeyring.keys[historyFixtureKeyring.activeKeyId] as Uint8Array).toString('base64')}`;
 
-const appEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
+const apps = ['api', 'worker', 'relay', 'billing', 'reporting'];
+const databaseUrlVariable = (app: string): string => `${app.toUpperCase()}_DATABASE_URL`;
+
+/** What a deployed app gets: its own database URL only, never the owner's. */
+const appEnv = (app: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
   PATH: process.env['PATH'],
-  DATABASE_URL: requireEnv('DATABASE_URL'),
+  [databaseUrlVariable(app)]: requireEnv(databaseUrlVariable(app)),
   TEMPORAL_ADDRESS: requireEnv('TEMPORAL_ADDRESS'),
   KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
   PAYLOAD_KEYS: payloadKeys,
@@ -19,7 +23,7 @@ const appEnv = (extra: Record<string, string> = {}): NodeJS.ProcessEnv => ({
 describe('the apps as processes', () => {
   it('api reports PostgreSQL, Temporal and Kafka up with their latency, and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const api = startTypeScriptProcess('apps/api/src/main.ts', [], appEnv({ API_PORT: String(port) }));
+    const api = startTypeScriptProcess('apps/api/src/main.ts', [], appEnv('api', { API_PORT: String(port) }));
     try {
       await waitForOutput(api, /api listening/, 90_000);
       const response = await fetch(`http://127.0.0.1:${port}/health`);
@@ -39,7 +43,7 @@ describe('the apps as processes', () => {
   it('api reports a server that is down as down, with 503', async () => {
     const port = await freePort();
     const nobody = await freePort();
-    const api = startTypeScriptProcess('apps/api/src/main.ts', [], appEnv({ API_PORT: String(port), KAFKA_BROKERS: `127.0.0.1:${nobody}` }));
+    const api = startTypeScriptProcess('apps/api/src/main.ts', [], appEnv('api', { API_PORT: String(port), KAFKA_BROKERS: `127.0.0.1:${nobody}` }));
     try {
       await waitForOutput(api, /api listening/, 90_000);
       const response = await fetch(`http://127.0.0.1:${port}/health`);
@@ -53,8 +57,13 @@ describe('the apps as processes', () => {
     }
   });
 
-  it.each(['api', 'worker', 'relay', 'billing', 'reporting'])('%s refuses to start with one line naming a missing variable', async (app) => {
-    const { DATABASE_URL: _missing, ...rest } = appEnv({ API_PORT: '0' });
+  it.each(apps)('%s refuses to start with one line naming its missing database variable', async (app) => {
+    // The shared DATABASE_URL and the owner's URL are there: an app must not fall back to either.
+    const { [databaseUrlVariable(app)]: _missing, ...rest } = appEnv(app, {
+      API_PORT: '0',
+      DATABASE_URL: requireEnv('DATABASE_URL'),
+      MIGRATION_DATABASE_URL: requireEnv('MIGRATION_DATABASE_URL'),
+    });
     const child = startTypeScriptProcess(`apps/${app}/src/main.ts`, [], rest);
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -62,11 +71,32 @@ describe('the apps as processes', () => {
     await expect(waitForExit(child)).resolves.toEqual({ code: 1, signal: null });
     const lines = output.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toContain('DATABASE_URL is missing');
+    expect(lines[0]).toContain(`${databaseUrlVariable(app)} is missing`);
+  });
+
+  it('the migration step refuses to run as a superuser, and runs as the schema owner', async () => {
+    const migrationEnv = (url: string): NodeJS.ProcessEnv => ({
+      PATH: process.env['PATH'],
+      MIGRATION_DATABASE_URL: url,
+      ...Object.fromEntries(apps.map((app) => [databaseUrlVariable(app), requireEnv(databaseUrlVariable(app))])),
+    });
+    const run = async (url: string) => {
+      const child = startTypeScriptProcess('libs/event-store/src/migrate-cli.ts', [], migrationEnv(url));
+      let output = '';
+      child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+      const { code } = await waitForExit(child);
+      return { code, output };
+    };
+    const asSuperuser = await run(requireEnv('SUPERUSER_DATABASE_URL'));
+    expect(asSuperuser.code).toBe(1);
+    expect(asSuperuser.output).toContain('MIGRATION_DATABASE_URL is a superuser');
+    const asOwner = await run(requireEnv('MIGRATION_DATABASE_URL'));
+    expect(asOwner).toEqual({ code: 0, output: expect.stringMatching(/careflow migrate: (schema is current|applied)/) });
   });
 
   it('worker drains and exits on SIGTERM', async () => {
-    const worker = startTypeScriptProcess('apps/worker/src/main.ts', [], appEnv({ TEMPORAL_TASK_QUEUE: `drain-${Date.now()}` }));
+    const worker = startTypeScriptProcess('apps/worker/src/main.ts', [], appEnv('worker', { TEMPORAL_TASK_QUEUE: `drain-${Date.now()}` }));
     try {
       await waitForOutput(worker, /worker polling/, 120_000);
       const drained = waitForOutput(worker, /worker drained/, 60_000);

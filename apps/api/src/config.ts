@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { commonEnv, ConfigError, databaseEnv, kafkaEnv, loadConfig, temporalEnv } from '@careflow/config';
+import { appDatabaseEnv, commonEnv, ConfigError, kafkaEnv, loadConfig, temporalEnv } from '@careflow/config';
 
 const apiEnv = {
   ...commonEnv,
-  ...databaseEnv,
+  ...appDatabaseEnv('api'),
   ...temporalEnv,
   ...kafkaEnv,
   API_HOST: z.string().min(1).default('127.0.0.1'),

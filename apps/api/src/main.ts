@@ -1,18 +1,11 @@
 import 'reflect-metadata';
-import { NestFactory } from '@nestjs/core';
-import { createLogger, runMain, StructuredNestLogger } from '@careflow/config';
-import { closeOnSignals } from '@careflow/platform';
+import { runApp } from '@careflow/platform';
 import { loadApiConfig } from './config';
 import { ApiModule } from './app.module';
 
-runMain('api', async () => {
-  const config = loadApiConfig();
-  const logger = createLogger('api', config.LOG_LEVEL);
-  const starting = NestFactory.create(ApiModule.register(config, logger), {
-    logger: new StructuredNestLogger(logger),
-  });
-  closeOnSignals(starting, logger);
-  const app = await starting;
-  await app.listen(config.API_PORT, config.API_HOST);
-  logger.info({ url: await app.getUrl() }, 'api listening');
+runApp({
+  name: 'api',
+  loadConfig: loadApiConfig,
+  module: (config, logger) => ApiModule.register(config, logger),
+  listen: (config) => ({ port: config.API_PORT, host: config.API_HOST }),
 });

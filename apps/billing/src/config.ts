@@ -1,6 +1,6 @@
-import { commonEnv, databaseEnv, kafkaEnv, loadConfig } from '@careflow/config';
+import { appDatabaseEnv, commonEnv, kafkaEnv, loadConfig } from '@careflow/config';
 
-const billingEnv = { ...commonEnv, ...databaseEnv, ...kafkaEnv };
+const billingEnv = { ...commonEnv, ...appDatabaseEnv('billing'), ...kafkaEnv };
 
 export type BillingConfig = ReturnType<typeof loadBillingConfig>;
 

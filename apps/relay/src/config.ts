@@ -1,10 +1,10 @@
 import { z } from 'zod';
-import { commonEnv, ConfigError, databaseEnv, kafkaEnv, loadConfig } from '@careflow/config';
+import { appDatabaseEnv, commonEnv, ConfigError, kafkaEnv, loadConfig } from '@careflow/config';
 import { patientKeyEnv } from '@careflow/messaging';
 
 const relayEnv = {
   ...commonEnv,
-  ...databaseEnv,
+  ...appDatabaseEnv('relay'),
   ...kafkaEnv,
   ...patientKeyEnv,
   /**
@@ -13,7 +13,8 @@ const relayEnv = {
    */
   FACILITY_ID: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be a facility id (letters, digits, . _ -)'),
   /** /health and /metrics. */
-  RELAY_HTTP_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
+  RELAY_HOST: z.string().min(1).default('127.0.0.1'),
+  RELAY_PORT: z.coerce.number().int().min(0).max(65535).default(3002),
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   /** How long an idle leader waits before looking at the outbox again. */
   RELAY_POLL_INTERVAL_MS: z.coerce.number().int().min(1).max(10_000).default(20),

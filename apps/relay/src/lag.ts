@@ -1,7 +1,8 @@
-import { createServer, type Server } from 'node:http';
+import { Controller, Get, Header, HttpStatus, Inject, Injectable, Res } from '@nestjs/common';
+import type { Response } from 'express';
 import type { Sql } from 'postgres';
 import { Counter, Gauge, Registry } from 'prom-client';
-import type { HealthReport } from '@careflow/platform';
+import { DependencyHealth, type HealthReport, SQL } from '@careflow/platform';
 import type { KafkaLinkState } from './relay';
 
 export interface OutboxLag {
@@ -24,72 +25,85 @@ export interface RelayStatus {
   readonly kafka: KafkaLinkState;
 }
 
-/** The relay's Prometheus metrics; the outbox lag is read from the database at each scrape. */
-export const relayMetrics = (sql: Sql, status: () => RelayStatus) => {
-  const registry = new Registry();
-  const lag = async (): Promise<OutboxLag | undefined> => readOutboxLag(sql).catch(() => undefined);
-  new Gauge({
-    name: 'careflow_relay_outbox_depth',
-    help: 'Outbox rows not yet published to Kafka',
-    registers: [registry],
-    async collect() {
-      const value = await lag();
-      if (value) this.set(value.depth);
-    },
-  });
-  new Gauge({
-    name: 'careflow_relay_outbox_oldest_age_seconds',
-    help: 'Age of the oldest outbox row not yet published (0 when empty)',
-    registers: [registry],
-    async collect() {
-      const value = await lag();
-      if (value) this.set(value.oldestAgeSeconds);
-    },
-  });
-  new Gauge({
-    name: 'careflow_relay_leader',
-    help: '1 while this relay holds the publishing lock',
-    registers: [registry],
-    collect() {
-      this.set(status().leader ? 1 : 0);
-    },
-  });
-  new Gauge({
-    name: 'careflow_relay_kafka_connected',
-    help: '1 while the last publish attempt was acknowledged',
-    registers: [registry],
-    collect() {
-      this.set(status().kafka === 'connected' ? 1 : 0);
-    },
-  });
-  const published = new Counter({ name: 'careflow_relay_published_events_total', help: 'Outbox rows acknowledged by Kafka', registers: [registry] });
-  return { registry, published, lag };
-};
+/** Where the relay's controllers find its live state (set once the relay started). */
+@Injectable()
+export class RelayState {
+  status: () => RelayStatus = () => ({ leader: false, kafka: 'connecting' });
+}
 
-/** GET /health (dependencies, leadership, Kafka link, outbox lag) and GET /metrics (Prometheus). */
-export const serveRelayHttp = (
-  port: number,
-  metrics: ReturnType<typeof relayMetrics>,
-  health: () => Promise<HealthReport>,
-  status: () => RelayStatus,
-): Promise<Server> => {
-  const server = createServer((request, response) => {
-    const answer = async (): Promise<void> => {
-      if (request.method === 'GET' && request.url === '/metrics') {
-        const body = await metrics.registry.metrics();
-        response.writeHead(200, { 'content-type': metrics.registry.contentType }).end(body);
-      } else if (request.method === 'GET' && request.url === '/health') {
-        const [report, outbox] = await Promise.all([health(), metrics.lag()]);
-        const body = { ...report, relay: { ...status(), ...(outbox && { outbox }) } };
-        response.writeHead(report.status === 'up' ? 200 : 503, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-      } else {
-        response.writeHead(404).end();
-      }
-    };
-    answer().catch(() => response.writeHead(500).end());
-  });
-  return new Promise((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, () => resolve(server));
-  });
-};
+/** The relay's Prometheus metrics; the outbox lag is read from the database at each scrape. */
+@Injectable()
+export class RelayMetrics {
+  readonly registry = new Registry();
+  readonly published = new Counter({ name: 'careflow_relay_published_events_total', help: 'Outbox rows acknowledged by Kafka', registers: [this.registry] });
+
+  constructor(
+    @Inject(SQL) private readonly sql: Sql,
+    private readonly state: RelayState,
+  ) {
+    const lag = () => this.lag();
+    const status = () => this.state.status();
+    new Gauge({
+      name: 'careflow_relay_outbox_depth',
+      help: 'Outbox rows not yet published to Kafka',
+      registers: [this.registry],
+      async collect() {
+        const value = await lag();
+        if (value) this.set(value.depth);
+      },
+    });
+    new Gauge({
+      name: 'careflow_relay_outbox_oldest_age_seconds',
+      help: 'Age of the oldest outbox row not yet published (0 when empty)',
+      registers: [this.registry],
+      async collect() {
+        const value = await lag();
+        if (value) this.set(value.oldestAgeSeconds);
+      },
+    });
+    new Gauge({
+      name: 'careflow_relay_leader',
+      help: '1 while this relay holds the publishing lock',
+      registers: [this.registry],
+      collect() {
+        this.set(status().leader ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'careflow_relay_kafka_connected',
+      help: '1 while the last publish attempt was acknowledged',
+      registers: [this.registry],
+      collect() {
+        this.set(status().kafka === 'connected' ? 1 : 0);
+      },
+    });
+  }
+
+  /** Undefined while the database does not answer (the health report says so). */
+  lag(): Promise<OutboxLag | undefined> {
+    return readOutboxLag(this.sql).catch(() => undefined);
+  }
+}
+
+@Controller()
+export class RelayHttpController {
+  constructor(
+    private readonly health: DependencyHealth,
+    private readonly metrics: RelayMetrics,
+    private readonly state: RelayState,
+  ) {}
+
+  /** 200 when PostgreSQL and Kafka answer, 503 otherwise; with leadership, the Kafka link and the outbox lag. */
+  @Get('health')
+  async check(@Res({ passthrough: true }) response: Response): Promise<HealthReport & { relay: RelayStatus & { outbox?: OutboxLag } }> {
+    const [report, outbox] = await Promise.all([this.health.check(), this.metrics.lag()]);
+    response.status(report.status === 'up' ? HttpStatus.OK : HttpStatus.SERVICE_UNAVAILABLE);
+    return { ...report, relay: { ...this.state.status(), ...(outbox && { outbox }) } };
+  }
+
+  @Get('metrics')
+  @Header('content-type', 'text/plain; version=0.0.4; charset=utf-8')
+  async scrape(): Promise<string> {
+    return this.metrics.registry.metrics();
+  }
+}

@@ -48,7 +48,7 @@ export const campaignForLeadership = ({ url, applicationName, leaderTimeoutMs, l
       fetch_types: false,
       onnotice: () => undefined,
       connect_timeout: 5,
-      connection: { application_name: applicationName, idle_session_timeout: String(leaderTimeoutMs) },
+      connection: { application_name: applicationName, idle_session_timeout: leaderTimeoutMs },
     });
 
   const dropSession = async (): Promise<void> => {

@@ -1,47 +1,43 @@
 import 'reflect-metadata';
-import type { Server } from 'node:http';
-import { Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { type DynamicModule, Inject, Injectable, Module, type OnApplicationShutdown } from '@nestjs/common';
 import type { Sql } from 'postgres';
-import { createLogger, type Logger } from '@careflow/config';
+import type { Logger } from '@careflow/config';
 import { createKafka, patientKeyring } from '@careflow/messaging';
-import { DependencyHealth, ensurePlatformTopics, LOGGER, platformFor, runBackgroundApp, SQL } from '@careflow/platform';
+import { ensurePlatformTopics, LOGGER, platformFor, runApp, SQL } from '@careflow/platform';
 import { loadRelayConfig, type RelayConfig } from './config';
 import { createEpisodeMessages } from './episode-messages';
 import { campaignForLeadership, type Leadership } from './leadership';
-import { relayMetrics, serveRelayHttp, type RelayStatus } from './lag';
+import { RelayHttpController, RelayMetrics, RelayState } from './lag';
 import { startRelay, type Relay } from './relay';
 
 const RELAY_CONFIG = Symbol('RELAY_CONFIG');
 
-/** Campaigns for leadership, publishes the outbox while leading, serves /health and /metrics. */
+/** Campaigns for leadership and publishes the outbox while leading. */
 @Injectable()
 class RelayService implements OnApplicationShutdown {
   private leadership: Leadership | undefined;
   private relay: Relay | undefined;
-  private server: Server | undefined;
 
   constructor(
     @Inject(RELAY_CONFIG) private readonly config: RelayConfig,
     @Inject(SQL) private readonly sql: Sql,
     @Inject(LOGGER) private readonly logger: Logger,
-    private readonly health: DependencyHealth,
+    private readonly metrics: RelayMetrics,
+    private readonly state: RelayState,
   ) {}
 
-  async start(): Promise<void> {
+  start(): void {
     const { config, sql, logger } = this;
     const leadership = campaignForLeadership({
-      url: config.DATABASE_URL,
+      url: config.RELAY_DATABASE_URL,
       applicationName: 'careflow-relay-lock',
       leaderTimeoutMs: config.RELAY_LEADER_TIMEOUT_MS,
       logger,
     });
-    this.leadership = leadership;
-    const status = (): RelayStatus => ({ leader: leadership.isLeader(), kafka: this.relay?.kafkaState() ?? 'connecting' });
-    const metrics = relayMetrics(sql, status);
     const messages = createEpisodeMessages(sql, patientKeyring(config.PATIENT_KEY_SECRETS), config.FACILITY_ID);
-    this.relay = startRelay({
+    const relay = startRelay({
       sql,
-      // Its own client, silent: the relay logs the link's state changes itself, not every failed attempt.
+      // Its own client, quiet: the relay logs the link's state changes itself, not every failed attempt.
       kafka: createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-relay`, logger, quiet: true }),
       leadership,
       messagesOf: (rows) => messages.messagesOf(rows),
@@ -50,30 +46,38 @@ class RelayService implements OnApplicationShutdown {
       pollIntervalMs: config.RELAY_POLL_INTERVAL_MS,
       maxBackoffMs: config.RELAY_MAX_BACKOFF_MS,
       ...(config.NODE_ENV === 'test' && { pauseAfterAckMs: config.RELAY_TEST_PAUSE_AFTER_ACK_MS }),
-      onPublished: (count) => metrics.published.inc(count),
+      onPublished: (count) => this.metrics.published.inc(count),
     });
-    this.server = await serveRelayHttp(config.RELAY_HTTP_PORT, metrics, () => this.health.check(), status);
-    logger.info({ port: config.RELAY_HTTP_PORT }, 'relay serving /health and /metrics');
+    this.leadership = leadership;
+    this.relay = relay;
+    this.state.status = () => ({ leader: leadership.isLeader(), kafka: relay.kafkaState() });
   }
 
   async onApplicationShutdown(): Promise<void> {
-    this.server?.close();
     await this.relay?.stop();
     await this.leadership?.stop();
   }
 }
 
-runBackgroundApp(
-  'relay',
-  () => {
-    const config = loadRelayConfig();
-    const logger = createLogger('relay', config.LOG_LEVEL);
-    @Module({ providers: [{ provide: RELAY_CONFIG, useValue: config }, RelayService] })
-    class RelayModule {}
-    return { logger, module: { module: RelayModule, imports: [platformFor('relay', config, logger)] } };
-  },
-  async (app) => {
+const relayModule = (config: RelayConfig, logger: Logger): DynamicModule => {
+  @Module({})
+  class RelayModule {}
+  return {
+    module: RelayModule,
+    imports: [platformFor('relay', config, logger)],
+    controllers: [RelayHttpController],
+    providers: [{ provide: RELAY_CONFIG, useValue: config }, RelayState, RelayMetrics, RelayService],
+  };
+};
+
+/** Publishes the event store's outbox to Kafka; serves /health and /metrics. */
+runApp({
+  name: 'relay',
+  loadConfig: loadRelayConfig,
+  module: relayModule,
+  listen: (config) => ({ port: config.RELAY_PORT, host: config.RELAY_HOST }),
+  afterStart: async (app) => {
     await ensurePlatformTopics(app);
-    await app.get(RelayService).start();
+    app.get(RelayService).start();
   },
-);
+});

@@ -1,6 +1,6 @@
-import { commonEnv, databaseEnv, kafkaEnv, loadConfig } from '@careflow/config';
+import { appDatabaseEnv, commonEnv, kafkaEnv, loadConfig } from '@careflow/config';
 
-const reportingEnv = { ...commonEnv, ...databaseEnv, ...kafkaEnv };
+const reportingEnv = { ...commonEnv, ...appDatabaseEnv('reporting'), ...kafkaEnv };
 
 export type ReportingConfig = ReturnType<typeof loadReportingConfig>;
 

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import type { Logger } from '@careflow/config';
-import { LOGGER } from '@careflow/platform';
+import { LOGGER, temporalLoggerOver } from '@careflow/platform';
 import { createDataConverter, keyringFromEnv } from '@careflow/temporal';
 import type { WorkerConfig } from './config';
 import { ACTIVITIES, WORKER_CONFIG } from './tokens';
@@ -24,7 +24,13 @@ export class CareEpisodeWorker implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   async onApplicationBootstrap(): Promise<void> {
-    Runtime.install({ shutdownSignals: [] });
+    // The SDK's, the workflows' and the native core's lines go through the app's logger (its
+    // allow-list), not to stderr beside it.
+    Runtime.install({
+      shutdownSignals: [],
+      logger: temporalLoggerOver(this.logger),
+      telemetryOptions: { logging: { forward: {} } },
+    });
     this.connection = await NativeConnection.connect({ address: this.config.TEMPORAL_ADDRESS });
     this.worker = await Worker.create({
       connection: this.connection,

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { commonEnv, databaseEnv, loadConfig, temporalEnv } from '@careflow/config';
+import { appDatabaseEnv, commonEnv, loadConfig, temporalEnv } from '@careflow/config';
 
 const workerEnv = {
   ...commonEnv,
-  ...databaseEnv,
+  ...appDatabaseEnv('worker'),
   ...temporalEnv,
   /** `keyId:base64key,...`, first is active; older keys stay to decrypt existing histories. */
   PAYLOAD_KEYS: z.string().min(1),

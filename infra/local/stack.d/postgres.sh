@@ -12,8 +12,10 @@ readonly PG_SOCKET_DIR="$PG_DIR/run"
 
 # What `env` prints for the local stack.
 readonly LOCAL_DATABASE_URL="postgres://$PG_APP_USER:$PG_APP_PASSWORD@127.0.0.1:$PG_PORT/$PG_DB"
-# shellcheck disable=SC2034 # printed by cmd_env in infra/local/stack
-readonly LOCAL_MIGRATION_DATABASE_URL="postgres://$PG_ADMIN_USER:$PG_ADMIN_PASSWORD@127.0.0.1:$PG_PORT/$PG_DB"
+
+# The schema owner and one role per app (pg_provision_app_roles, pg_app_env).
+# shellcheck source=infra/local/postgres/app-roles.sh
+source "$STACK_DIR/postgres/app-roles.sh"
 
 PG_BIN=""
 
@@ -142,6 +144,7 @@ up_postgres() {
   pid="$(pg_pid)"
   if [[ -n $pid ]] && pg_healthy; then
     [[ -e $PG_DIR/provisioned ]] || pg_provision
+    pg_provision_app_roles
     say "postgres: already up on 127.0.0.1:$PG_PORT"
     return
   fi
@@ -165,6 +168,7 @@ up_postgres() {
   fi
   await_healthy postgres "$pid" "$log" pg_healthy
   pg_provision
+  pg_provision_app_roles
   say "postgres: up on 127.0.0.1:$PG_PORT ($(elapsed "$started"))"
 }
 

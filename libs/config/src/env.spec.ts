@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { ConfigError, databaseEnv, kafkaEnv, loadConfig, temporalEnv } from './env';
+import { appDatabaseEnv, ConfigError, databaseEnv, kafkaEnv, loadConfig, temporalEnv } from './env';
 
 describe('loadConfig', () => {
   const valid = {
@@ -35,5 +35,18 @@ describe('loadConfig', () => {
 
   it('given a numeric variable out of range, when loaded, then it is refused', () => {
     expect(() => loadConfig({ N: z.coerce.number().max(3) }, { N: '9' })).toThrow(/^invalid configuration: N /);
+  });
+});
+
+describe('appDatabaseEnv', () => {
+  it('given only the shared DATABASE_URL, when an app loads, then its own variable is missing: it never falls back', () => {
+    expect(() => loadConfig(appDatabaseEnv('worker'), { DATABASE_URL: 'postgres://u:p@127.0.0.1:5432/db' })).toThrow(
+      new ConfigError('invalid configuration: WORKER_DATABASE_URL is missing'),
+    );
+  });
+
+  it("given the app's own URL, when it loads, then the URL is under the app's variable", () => {
+    const config = loadConfig(appDatabaseEnv('relay'), { RELAY_DATABASE_URL: 'postgres://careflow_relay:p@127.0.0.1:5432/db' });
+    expect(config.RELAY_DATABASE_URL).toBe('postgres://careflow_relay:p@127.0.0.1:5432/db');
   });
 });

@@ -21,10 +21,24 @@ export const commonEnv = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
 };
 
+const databaseUrl = url(['postgres', 'postgresql']);
+const databasePoolMax = z.coerce.number().int().min(1).max(200).default(10);
+
+/** The database as tests and tools see it: DATABASE_URL is a role that may play every app's part. */
 export const databaseEnv = {
-  DATABASE_URL: url(['postgres', 'postgresql']),
-  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(200).default(10),
+  DATABASE_URL: databaseUrl,
+  DATABASE_POOL_MAX: databasePoolMax,
 };
+
+/** The variable naming an app's own database URL: each app connects as a role of its own. */
+export const appDatabaseUrlVariable = <App extends string>(app: App): `${Uppercase<App>}_DATABASE_URL` =>
+  `${app.toUpperCase() as Uppercase<App>}_DATABASE_URL`;
+
+/** An app's database: its own URL (WORKER_DATABASE_URL for the worker), never the shared DATABASE_URL. */
+export const appDatabaseEnv = <App extends string>(app: App) =>
+  ({ [appDatabaseUrlVariable(app)]: databaseUrl, DATABASE_POOL_MAX: databasePoolMax }) as {
+    [K in `${Uppercase<App>}_DATABASE_URL`]: typeof databaseUrl;
+  } & { DATABASE_POOL_MAX: typeof databasePoolMax };
 
 export const temporalEnv = {
   TEMPORAL_ADDRESS: hostPort,

@@ -1,7 +1,11 @@
 import type { LoggerService } from '@nestjs/common';
 import type { Logger } from 'pino';
 
-/** Sends Nest's own log lines through the structured logger so every line is JSON. */
+/**
+ * Sends Nest's own log lines through the structured logger so every line is JSON. Nest's lifecycle
+ * messages are its own constants; an error's message and stack are not (Nest logs an exception's
+ * message, which may quote a request), so errors are logged by their context alone.
+ */
 export class StructuredNestLogger implements LoggerService {
   constructor(private readonly logger: Logger) {}
 
@@ -9,8 +13,8 @@ export class StructuredNestLogger implements LoggerService {
     this.logger.info({ context }, String(message));
   }
 
-  error(message: unknown, trace?: string, context?: string): void {
-    this.logger.error({ context, trace }, String(message));
+  error(_message: unknown, _trace?: string, context?: string): void {
+    this.logger.error({ context }, 'error reported by Nest');
   }
 
   warn(message: unknown, context?: string): void {

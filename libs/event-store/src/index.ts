@@ -19,6 +19,8 @@ export { applicationRoleOf, eventStoreMigrations, grantApplicationRole, migrate,
 export type { MigrateOptions, MigrateResult } from './migrations/runner';
 export type { Migration } from './migrations/migration';
 export { readModelTables, worklistViews } from './migrations/0002-read-models';
+export { appGrants, databaseApps } from './migrations/grants';
+export type { DatabaseApp } from './migrations/grants';
 export { deletePublishedOutbox, readOutbox } from './outbox';
 export type { OutboxMessage } from './outbox';
 export { startPolling } from './polling';

@@ -11,7 +11,7 @@ import {
 import type { Sql } from 'postgres';
 import { Connection } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
-import type { Logger } from '@careflow/config';
+import { appDatabaseUrlVariable, type Logger } from '@careflow/config';
 import { closeDatabaseClient, createDatabaseClient } from '@careflow/event-store';
 import { createKafka } from '@careflow/messaging';
 import { KAFKA, LOGGER, PLATFORM_OPTIONS, SQL, TEMPORAL_CONNECTION } from './tokens';
@@ -79,23 +79,28 @@ export class PlatformModule {
   }
 }
 
-/** The environment keys an app may have loaded; the platform opens what the app configured. */
+/**
+ * The environment keys an app may have loaded; the platform opens what the app configured. The
+ * database is the app's own URL (WORKER_DATABASE_URL for the worker): its own role, its own grants.
+ */
 export interface PlatformConfig {
-  readonly DATABASE_URL?: string;
+  readonly [variable: `${string}_DATABASE_URL`]: string | undefined;
   readonly DATABASE_POOL_MAX?: number;
   readonly TEMPORAL_ADDRESS?: string;
   readonly KAFKA_BROKERS?: readonly string[];
   readonly KAFKA_CLIENT_ID?: string;
 }
 
-export const platformFor = (app: string, config: PlatformConfig, logger: Logger): DynamicModule =>
-  PlatformModule.forRoot({
+export const platformFor = (app: string, config: PlatformConfig, logger: Logger): DynamicModule => {
+  const databaseUrl = config[appDatabaseUrlVariable(app)];
+  return PlatformModule.forRoot({
     logger,
-    ...(config.DATABASE_URL && {
-      database: { url: config.DATABASE_URL, maxConnections: config.DATABASE_POOL_MAX ?? 10, applicationName: `careflow-${app}` },
+    ...(databaseUrl && {
+      database: { url: databaseUrl, maxConnections: config.DATABASE_POOL_MAX ?? 10, applicationName: `careflow-${app}` },
     }),
     ...(config.TEMPORAL_ADDRESS && { temporal: { address: config.TEMPORAL_ADDRESS } }),
     ...(config.KAFKA_BROKERS && {
       kafka: { brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID ?? 'careflow'}-${app}` },
     }),
   });
+};

@@ -21,7 +21,8 @@ afterAll(async () => {
 /** A schema of its own, so a test can migrate from nothing while the shared one stays current. */
 const withScratchSchema = async (test: (schema: string) => Promise<void>): Promise<void> => {
   const schema = `scratch_${randomUUID().replace(/-/g, '')}`;
-  await db.admin.unsafe(`CREATE SCHEMA ${schema}`);
+  // Migrations run as the schema owner, a role that is not a superuser: the scratch schema is its own.
+  await db.admin.unsafe(`CREATE SCHEMA ${schema} AUTHORIZATION ${new URL(databaseUrls().migration).username}`);
   try {
     await test(schema);
   } finally {

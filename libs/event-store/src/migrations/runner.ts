@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import type { Sql, TransactionSql } from 'postgres';
 import { eventLogMigration } from './0001-event-log';
-import { readModelsMigration, readModelTables, worklistViews } from './0002-read-models';
+import { readModelsMigration } from './0002-read-models';
 import { therapistDirectoryMigration } from './0003-therapist-directory';
 import { slimOutboxMigration } from './0004-slim-outbox';
+import { appGrants, type DatabaseApp, type Grants, grantExactly, wholeStoreGrants } from './grants';
 import type { Migration } from './migration';
 
 export const eventStoreMigrations: readonly Migration[] = [
@@ -23,10 +24,13 @@ export class MigrationError extends Error {
 
 export interface MigrateOptions {
   /**
-   * The role the application connects as. It is granted exactly what the store needs (no UPDATE,
-   * DELETE or TRUNCATE on events), on every run, so a grant can never drift from this code.
+   * The role that plays every app's part (tests and tools): granted all the apps' grants together.
+   * Grants are re-applied on every run, so they can never drift from grants.ts; none of them is
+   * UPDATE, DELETE or TRUNCATE on events.
    */
-  readonly applicationRole: string;
+  readonly applicationRole?: string;
+  /** Each app's own role, granted only what that app needs (grants.ts). */
+  readonly appRoles?: Readonly<Partial<Record<DatabaseApp, string>>>;
   readonly migrations?: readonly Migration[];
 }
 
@@ -92,7 +96,10 @@ export const migrate = async (sql: Sql, options: MigrateOptions): Promise<Migrat
     if (appliedNow) applied.push(migration.version);
   }
 
-  await grantApplicationRole(sql, options.applicationRole);
+  if (options.applicationRole !== undefined) await grantApplicationRole(sql, options.applicationRole);
+  for (const [app, role] of Object.entries(options.appRoles ?? {}) as [DatabaseApp, string][]) {
+    await grantRole(sql, role, appGrants[app]);
+  }
   return { applied };
 };
 
@@ -101,8 +108,10 @@ export const applicationRoleOf = (url: string): string => decodeURIComponent(new
 
 const roleNamePattern = /^[a-z_][a-z0-9_]{0,62}$/;
 
-/** Idempotent: grants the application role what it needs and revokes what it must never have. */
-export const grantApplicationRole = async (sql: Sql, role: string): Promise<void> => {
+/** Idempotent: grants the role of tests and tools every app's grants and revokes what it must never have. */
+export const grantApplicationRole = (sql: Sql, role: string): Promise<void> => grantRole(sql, role, wholeStoreGrants);
+
+const grantRole = async (sql: Sql, role: string, grants: Grants): Promise<void> => {
   if (!roleNamePattern.test(role)) {
     throw new MigrationError('the application role must be a lower-case PostgreSQL identifier');
   }
@@ -113,17 +122,7 @@ export const grantApplicationRole = async (sql: Sql, role: string): Promise<void
   // on one table fail ("tuple concurrently updated"), so they take the migration lock too.
   await sql.begin(async (tx) => {
     await tx`SELECT pg_advisory_xact_lock(hashtextextended(${lockKey}, 0))`;
-    await tx.unsafe(`
-      GRANT USAGE ON SCHEMA ${await currentSchema(tx)} TO ${role};
-      REVOKE ALL ON events, outbox, projection_checkpoints, processed_events FROM ${role};
-      GRANT SELECT, INSERT ON events TO ${role};
-      GRANT SELECT, INSERT, DELETE ON outbox TO ${role};
-      GRANT SELECT, INSERT, UPDATE ON projection_checkpoints TO ${role};
-      GRANT SELECT, INSERT, DELETE ON processed_events TO ${role};
-      GRANT SELECT, INSERT, UPDATE, DELETE ON ${readModelTables.join(', ')} TO ${role};
-      GRANT SELECT ON ${worklistViews.join(', ')} TO ${role};
-      GRANT SELECT ON therapists TO ${role};
-    `);
+    await grantExactly(tx, await currentSchema(tx), role, grants);
   });
 };
 

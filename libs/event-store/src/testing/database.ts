@@ -5,17 +5,22 @@ import { applicationRoleOf, migrate } from '../migrations/runner';
 import type { NewEvent } from '../types';
 import type { JsonObject } from '../canonical-json';
 
-/** Integration tests run against a real PostgreSQL given by the environment, never a default. */
-export const databaseUrls = (): { app: string; migration: string } => {
+/**
+ * Integration tests run against a real PostgreSQL given by the environment, never a default:
+ * DATABASE_URL plays every app's part, MIGRATION_DATABASE_URL owns the schema (not a superuser),
+ * SUPERUSER_DATABASE_URL does what neither may (tampering with events past the triggers).
+ */
+export const databaseUrls = (): { app: string; migration: string; superuser: string } => {
   const app = process.env['DATABASE_URL'];
   const migration = process.env['MIGRATION_DATABASE_URL'];
-  if (!app || !migration) {
+  const superuser = process.env['SUPERUSER_DATABASE_URL'];
+  if (!app || !migration || !superuser) {
     throw new Error(
-      'Integration tests need DATABASE_URL (the application role) and MIGRATION_DATABASE_URL (the schema owner); ' +
-        'start the local stack (npm run stack -- up postgres) and export both.',
+      'Integration tests need DATABASE_URL (the application role), MIGRATION_DATABASE_URL (the schema owner) and ' +
+        'SUPERUSER_DATABASE_URL; start the local stack (npm run stack -- up postgres) and eval "$(infra/local/stack env)".',
     );
   }
-  return { app, migration };
+  return { app, migration, superuser };
 };
 
 export { applicationRoleOf };
@@ -23,21 +28,23 @@ export { applicationRoleOf };
 export interface TestDatabase {
   /** The application role's pool. */
   readonly sql: Sql;
-  /** The owner's (superuser-like) pool, for what the application role may not do. */
+  /** A superuser's pool, for what the application role may not do. */
   readonly admin: Sql;
   close(): Promise<void>;
 }
 
-/** Migrates (idempotent, safe in parallel) and opens both pools. */
+/** Migrates as the schema owner (idempotent, safe in parallel) and opens both pools. */
 export const openTestDatabase = async (name: string, maxConnections = 10): Promise<TestDatabase> => {
   const urls = databaseUrls();
-  const admin = createDatabaseClient(urls.migration, { applicationName: `${name}-admin`, maxConnections: 4 });
+  const owner = createDatabaseClient(urls.migration, { applicationName: `${name}-migrate`, maxConnections: 1 });
   try {
-    await migrate(admin, { applicationRole: applicationRoleOf(urls.app) });
-  } catch (error) {
-    await admin.end({ timeout: 5 });
-    throw error;
+    await migrate(owner, { applicationRole: applicationRoleOf(urls.app) });
+  } finally {
+    await owner.end({ timeout: 5 });
   }
+  const admin = createDatabaseClient(urls.superuser, { applicationName: `${name}-admin`, maxConnections: 4 });
+  // Postgres.js 3.4's reserve() waits for ever on a pool that has not connected yet; tests reserve.
+  await admin`SELECT 1`;
   const sql = createDatabaseClient(urls.app, { applicationName: name, maxConnections });
   return {
     sql,

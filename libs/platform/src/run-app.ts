@@ -1,0 +1,55 @@
+import { NestFactory } from '@nestjs/core';
+import { type DynamicModule, type INestApplication, type INestApplicationContext, Module } from '@nestjs/common';
+import { createLogger, type Logger, runMain, StructuredNestLogger } from '@careflow/config';
+import { DependencyHealth } from './dependency-health';
+import { type PlatformConfig, platformFor } from './platform.module';
+import { closeOnSignals } from './shutdown';
+
+/** The root of an app that is the platform alone (its work is in afterStart or still to come). */
+@Module({})
+class PlatformApp {}
+
+export interface AppConfig extends PlatformConfig {
+  readonly LOG_LEVEL: string;
+}
+
+export interface AppDefinition<C extends AppConfig> {
+  readonly name: string;
+  readonly loadConfig: () => C;
+  /** The app's root module, which imports platformFor(name, …); the platform alone when omitted. */
+  readonly module?: (config: C, logger: Logger) => DynamicModule;
+  /** Where an HTTP app listens; an app without it has no HTTP server. */
+  readonly listen?: (config: C) => { readonly port: number; readonly host: string };
+  /** Runs once the app is up (and listening), e.g. creating Kafka topics. */
+  readonly afterStart?: (app: INestApplicationContext) => Promise<void>;
+}
+
+/**
+ * Every app's main: load the configuration (a bad one ends the process with one line), build the
+ * module with the app's logger, check each dependency once and log the result, listen if the app
+ * serves HTTP, then live until SIGTERM/SIGINT (see closeOnSignals).
+ */
+export const runApp = <C extends AppConfig>(definition: AppDefinition<C>): void => {
+  const { name } = definition;
+  runMain(name, async () => {
+    const config = definition.loadConfig();
+    const logger = createLogger(name, config.LOG_LEVEL);
+    const module = definition.module?.(config, logger) ?? { module: PlatformApp, imports: [platformFor(name, config, logger)] };
+    const options = { logger: new StructuredNestLogger(logger) };
+    const listen = definition.listen?.(config);
+    const starting: Promise<INestApplicationContext> = listen
+      ? NestFactory.create(module, options)
+      : NestFactory.createApplicationContext(module, options);
+    closeOnSignals(starting, logger);
+    const app = await starting;
+    const report = await app.get(DependencyHealth).check();
+    const down = Object.entries(report.dependencies).flatMap(([dependency, result]) => (result.status === 'down' ? [dependency] : []));
+    logger.info({ status: report.status, down }, `${name} started; dependencies ${report.status}`);
+    if (listen) {
+      const server = app as INestApplication;
+      await server.listen(listen.port, listen.host);
+      logger.info({ port: Number(new URL(await server.getUrl()).port) }, `${name} listening`);
+    }
+    await definition.afterStart?.(app);
+  });
+};
