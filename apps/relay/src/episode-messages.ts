@@ -34,7 +34,7 @@ export const createEpisodeMessages = (sql: Sql, keyring: PatientKeyring, facilit
     const rows = await sql<{ stream_id: string; mrn: string | null }[]>`
       SELECT stream_id, data->'referral'->'patient'->>'mrn' AS mrn
       FROM events
-      WHERE stream_id = ANY(${missing}::text[]) AND type = 'ReferralReceived'`;
+      WHERE stream_id IN (SELECT jsonb_array_elements_text(${JSON.stringify(missing)}::text::jsonb)) AND type = 'ReferralReceived'`;
     for (const row of rows) if (row.mrn) remember(row.stream_id, keyring(facilityId, row.mrn));
   };
 

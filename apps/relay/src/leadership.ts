@@ -60,7 +60,7 @@ export const campaignForLeadership = ({ url, applicationName, leaderTimeoutMs, l
   const setLeader = (value: boolean): void => {
     if (value === leader) return;
     leader = value;
-    logger.info({ leader }, value ? 'relay is the leader: publishing the outbox' : 'relay is no longer the leader: standing by');
+    logger.info(value ? 'relay is the leader: publishing the outbox' : 'relay is no longer the leader: standing by');
     if (value) {
       for (const wake of waiters) wake();
       waiters = [];

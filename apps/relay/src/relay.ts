@@ -1,5 +1,5 @@
 import type { Sql } from 'postgres';
-import type { Kafka, Message, Producer } from 'kafkajs';
+import { Partitioners, type Kafka, type Message, type Producer } from 'kafkajs';
 import type { Logger } from '@careflow/config';
 import { episodeEventsDeadLetterTopic } from '@careflow/contracts';
 import { deletePublishedOutbox, readOutbox, startOfLog, type LogPosition } from '@careflow/event-store';
@@ -88,7 +88,13 @@ export const startRelay = (options: RelayOptions): Relay => {
 
   const connectedProducer = async (): Promise<Producer> => {
     if (producer) return producer;
-    const fresh = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+    const fresh = kafka.producer({
+      idempotent: true,
+      maxInFlightRequests: 1,
+      allowAutoTopicCreation: false,
+      // murmur2 on the key, as Java clients partition: an episode's events share a partition.
+      createPartitioner: Partitioners.DefaultPartitioner,
+    });
     await fresh.connect();
     producer = fresh;
     return fresh;
@@ -141,15 +147,22 @@ export const startRelay = (options: RelayOptions): Relay => {
   };
 
   const run = async (): Promise<void> => {
-    while (!stopped) {
+    let databaseTrouble = false;
+    for (let attempt = 0; !stopped; ) {
       await leadership.untilLeader();
       try {
         await lead();
+        attempt = 0;
       } catch (error) {
-        // PostgreSQL unavailable or the like: the rows stay in the outbox; try again shortly.
-        logger.warn({ err: error instanceof Error ? error.name : 'error' }, 'relay could not read or clean the outbox; retrying');
-        await sleep(backoffMs(3, maxBackoffMs));
+        // PostgreSQL unavailable or the like: the rows stay in the outbox; one line until it works again.
+        if (!databaseTrouble) logger.warn({ err: error }, 'relay cannot read or clean the outbox; retrying with backoff');
+        databaseTrouble = true;
+        await sleep(backoffMs(attempt, maxBackoffMs));
+        attempt += 1;
+        continue;
       }
+      if (databaseTrouble) logger.info('relay reads the outbox again');
+      databaseTrouble = false;
     }
   };
   const running = run();
