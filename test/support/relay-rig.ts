@@ -29,6 +29,8 @@ export interface PrivateDatabase {
   readonly relayUrl: string;
   /** The role that plays every app's part (the test appends as the worker would). */
   readonly appUrl: string;
+  /** The schema owner (what the relay's role may not do: triggers, emptying the outbox). */
+  readonly ownerUrl: string;
   readonly sql: Sql;
   close(): Promise<void>;
 }
@@ -57,6 +59,7 @@ export const openPrivateDatabase = async (name: string): Promise<PrivateDatabase
   return {
     relayUrl,
     appUrl,
+    ownerUrl: inDatabase(ownerUrl, name),
     sql,
     close: async () => {
       await closeDatabaseClient(sql);

@@ -46,7 +46,7 @@ class RelayService implements OnApplicationShutdown {
       pollIntervalMs: config.RELAY_POLL_INTERVAL_MS,
       maxBackoffMs: config.RELAY_MAX_BACKOFF_MS,
       ...(config.NODE_ENV === 'test' && { pauseAfterAckMs: config.RELAY_TEST_PAUSE_AFTER_ACK_MS }),
-      onPublished: (count) => this.metrics.published.inc(count),
+      onPublished: (rows) => this.metrics.published.inc(rows.length),
     });
     this.leadership = leadership;
     this.relay = relay;

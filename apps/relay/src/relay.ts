@@ -23,8 +23,8 @@ export interface RelayOptions {
    * outbox delete, so a SIGKILL lands in that window on purpose.
    */
   readonly pauseAfterAckMs?: number;
-  /** Called after each acknowledged batch (metrics). */
-  readonly onPublished?: (count: number) => void;
+  /** Called with each batch the broker acknowledged (metrics, the pipeline bench's latencies). */
+  readonly onPublished?: (rows: readonly OutboxMessage[]) => void;
 }
 
 export interface Relay {
@@ -142,7 +142,7 @@ export const startRelay = (options: RelayOptions): Relay => {
       if (!(await publish(await options.messagesOf(rows)))) return;
       if (options.pauseAfterAckMs) await sleep(options.pauseAfterAckMs);
       position = last.position;
-      options.onPublished?.(rows.length);
+      options.onPublished?.(rows);
     }
   };
 
