@@ -69,6 +69,28 @@ const published = async (relay: RunningRelay): Promise<number> => {
   return Number(match?.[1] ?? 0);
 };
 
+/**
+ * A Kafka broker of this test's own (the stack's scripts, other ports, its own state directory): the
+ * shared broker is never stopped, other suites run on it.
+ */
+const privateBroker = async () => {
+  const [port, controllerPort] = [await freePort(), await freePort()];
+  const stateHome = mkdtempSync(join(tmpdir(), 'relay-broker-'));
+  const { KAFKA_BROKERS: _shared, ...inherited } = process.env;
+  const env = { ...inherited, XDG_STATE_HOME: stateHome, CAREFLOW_KAFKA_PORT: String(port), CAREFLOW_KAFKA_CONTROLLER_PORT: String(controllerPort) };
+  const stack = (command: 'up' | 'down') => run('bash', [join(workspaceRoot, 'infra/local/stack'), command, 'kafka'], { env, timeout: 180_000 });
+  await stack('up');
+  return {
+    brokers: `127.0.0.1:${port}`,
+    stop: () => stack('down'),
+    start: () => stack('up'),
+    remove: async () => {
+      await stack('down').catch(() => undefined);
+      rmSync(stateHome, { recursive: true, force: true });
+    },
+  };
+};
+
 const linesMatching = (output: string, pattern: RegExp): number => output.split('\n').filter((line) => pattern.test(line)).length;
 
 describe('the outbox relay as a process, on the real Kafka and PostgreSQL', () => {
@@ -134,6 +156,97 @@ describe('the outbox relay as a process, on the real Kafka and PostgreSQL', () =
     } finally {
       kills = 20;
       await traffic.catch(() => undefined);
+      await reader.stop();
+    }
+  });
+
+  it('given the broker stopped for 30 s during traffic and started again, then nothing is lost, order is kept, and each state change is logged once', async () => {
+    const broker = await privateBroker();
+    const topic = episodeEventsTopicFor('outage');
+    const kafka = createKafka({ brokers: [broker.brokers], clientId: 'relay-outage-test', logger: quietLogger });
+    await ensureTopics(kafka, [{ name: topic, partitions: 3, retentionDays: 1 }]);
+    const relay = await startRelayProcess(database, broker.brokers, { RELAY_MAX_BACKOFF_MS: '2000' });
+    const store = eventStoreFor(database.sql, topic);
+    let stopTraffic = false;
+    const traffic = appendTraffic(store, { episodes: 10_000, concurrency: 4, perSecond: 50, shouldStop: () => stopTraffic });
+    try {
+      await waitForOutput(relay.child, /Kafka connected/, 90_000);
+      await broker.stop();
+      await new Promise((resolve) => setTimeout(resolve, 30_000));
+      await broker.start();
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      stopTraffic = true;
+      const appended = await traffic;
+      await pollUntil(() => outboxDepth(database), (depth) => depth === 0, { what: 'an empty outbox after the outage', timeoutMs: 90_000 });
+      const reader = await readTopic(kafka, topic);
+      try {
+        const expected = [...appended.values()].reduce((sum, ids) => sum + ids.length, 0);
+        await pollUntil(async () => new Set(reader.messages.map((m) => m.ceId)).size, (distinct) => distinct >= expected, {
+          what: 'every appended event on the topic',
+          timeoutMs: 60_000,
+        });
+        expect(deliveryProblems(appended, reader.messages)).toEqual([]);
+        expect(linesMatching(relay.output(), /Kafka lost/)).toBe(1);
+        expect(linesMatching(relay.output(), /Kafka recovered/)).toBe(1);
+      } finally {
+        await reader.stop();
+      }
+    } finally {
+      stopTraffic = true;
+      await traffic.catch(() => undefined);
+      await killHard(relay.child);
+      await broker.remove();
+    }
+  });
+
+  it('given two relays, then only the leader publishes; a stalled leader and then a killed one are replaced, and every event arrives in order', async () => {
+    const topic = episodeEventsTopicFor('leaders');
+    const kafka = createKafka({ brokers: brokers.split(','), clientId: 'relay-leader-test', logger: quietLogger });
+    await ensureTopics(kafka, [{ name: topic, partitions: 3, retentionDays: 1 }]);
+    const reader = await readTopic(kafka, topic);
+    const store = eventStoreFor(database.sql, topic);
+    let stopTraffic = false;
+    const traffic = appendTraffic(store, { episodes: 10_000, concurrency: 4, perSecond: 80, shouldStop: () => stopTraffic });
+    const relays = [await startRelayProcess(database, brokers), await startRelayProcess(database, brokers)];
+    try {
+      await Promise.all(relays.map((relay) => waitForOutput(relay.child, /relay listening/, 90_000)));
+      const leaderIndex = await pollUntil(
+        async () => relays.findIndex((relay) => /relay is the leader/.test(relay.output())),
+        (index) => index >= 0,
+        { what: 'a leader', timeoutMs: 30_000 },
+      );
+      const leader = relays[leaderIndex] as RunningRelay;
+      const standby = relays[1 - leaderIndex] as RunningRelay;
+      await pollUntil(() => published(leader), (count) => count > 0, { what: 'the leader publishing', timeoutMs: 30_000 });
+      expect(await published(standby)).toBe(0);
+      expect(/relay is the leader/.test(standby.output())).toBe(false);
+
+      // Stalled: frozen, its lock session falls silent; PostgreSQL ends it and the standby leads.
+      leader.child.kill('SIGSTOP');
+      await waitForOutput(standby.child, /relay is the leader/, 30_000);
+      await pollUntil(() => published(standby), (count) => count > 0, { what: 'the new leader publishing', timeoutMs: 30_000 });
+      leader.child.kill('SIGCONT');
+      await waitForOutput(leader.child, /relay is no longer the leader/, 30_000);
+
+      // Killed: the former standby dies; the first relay, now standing by, takes over again.
+      await killHard(standby.child);
+      await waitForOutput(leader.child, /relay is the leader/, 30_000);
+      stopTraffic = true;
+      const appended = await traffic;
+      await pollUntil(() => outboxDepth(database), (depth) => depth === 0, { what: 'an empty outbox', timeoutMs: 60_000 });
+      const expected = [...appended.values()].reduce((sum, ids) => sum + ids.length, 0);
+      await pollUntil(async () => new Set(reader.messages.map((m) => m.ceId)).size, (distinct) => distinct >= expected, {
+        what: 'every appended event on the topic',
+        timeoutMs: 30_000,
+      });
+      expect(deliveryProblems(appended, reader.messages)).toEqual([]);
+    } finally {
+      stopTraffic = true;
+      await traffic.catch(() => undefined);
+      for (const relay of relays) {
+        relay.child.kill('SIGCONT');
+        await killHard(relay.child);
+      }
       await reader.stop();
     }
   });

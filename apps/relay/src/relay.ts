@@ -38,6 +38,8 @@ const firstBackoffMs = 100;
 export const backoffMs = (attempt: number, maxMs: number, random: () => number = Math.random): number =>
   Math.round(random() * Math.min(maxMs, firstBackoffMs * 2 ** Math.min(attempt, 20)));
 
+type Prepared = { readonly ok: true; readonly rows: readonly OutboxMessage[]; readonly messages: RelayMessage[] } | { readonly ok: false; readonly error: unknown };
+
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** A row that cannot be published goes to the dead-letter topic with its headers and the reason, no data. */
@@ -124,25 +126,50 @@ export const startRelay = (options: RelayOptions): Relay => {
     }
   };
 
-  /** Leads until it loses leadership; the position restarts from the first remaining row each time. */
+  /** The next batch after `after`, read and mapped; never rejects (it runs while a send is under way). */
+  const prepare = (after: LogPosition): Promise<Prepared> =>
+    readOutbox(sql, after, batchSize).then(
+      async (rows): Promise<Prepared> => ({ ok: true, rows, messages: await options.messagesOf(rows) }),
+      (error: unknown): Prepared => ({ ok: false, error }),
+    ).catch((error: unknown): Prepared => ({ ok: false, error }));
+
+  /**
+   * Leads until it loses leadership; the position restarts from the first remaining row each time.
+   * Pipelined: the next batch is read and mapped, and the last one deleted, while a batch is sent.
+   */
   const lead = async (): Promise<void> => {
     let position: LogPosition = startOfLog;
-    let deletedUpTo: LogPosition | undefined;
-    while (!stopped && leadership.isLeader()) {
-      if (deletedUpTo !== position && position !== startOfLog) {
-        await deletePublishedOutbox(sql, position);
-        deletedUpTo = position;
+    let next = prepare(position);
+    let deleting: Promise<void> = Promise.resolve();
+    let deleteFailure: unknown;
+    try {
+      while (!stopped && leadership.isLeader()) {
+        if (deleteFailure !== undefined) throw deleteFailure;
+        const batch = await next;
+        if (!batch.ok) throw batch.error;
+        const last = batch.rows.at(-1);
+        if (last === undefined) {
+          await sleep(pollIntervalMs);
+          next = prepare(position);
+          continue;
+        }
+        next = prepare(last.position);
+        if (!(await publish(batch.messages))) return;
+        if (options.pauseAfterAckMs) await sleep(options.pauseAfterAckMs);
+        position = last.position;
+        options.onPublished?.(batch.rows);
+        const upTo = position;
+        await deleting;
+        deleting = deletePublishedOutbox(sql, upTo).then(
+          () => undefined,
+          (error: unknown) => {
+            deleteFailure = error;
+          },
+        );
       }
-      const rows = await readOutbox(sql, position, batchSize);
-      const last = rows.at(-1);
-      if (last === undefined) {
-        await sleep(pollIntervalMs);
-        continue;
-      }
-      if (!(await publish(await options.messagesOf(rows)))) return;
-      if (options.pauseAfterAckMs) await sleep(options.pauseAfterAckMs);
-      position = last.position;
-      options.onPublished?.(rows);
+    } finally {
+      await next;
+      await deleting;
     }
   };
 
