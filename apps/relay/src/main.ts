@@ -54,8 +54,9 @@ class RelayService implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.relay?.stop();
+    // Leadership first: a standby waiting for the lock is released, so the relay's loop can end.
     await this.leadership?.stop();
+    await this.relay?.stop();
   }
 }
 

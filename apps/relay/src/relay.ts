@@ -76,6 +76,7 @@ export const startRelay = (options: RelayOptions): Relay => {
   let state: KafkaLinkState = 'connecting';
   let everConnected = false;
   let producer: Producer | undefined;
+  let databaseTrouble = false;
 
   const setState = (next: KafkaLinkState): void => {
     if (next === state) return;
@@ -147,6 +148,8 @@ export const startRelay = (options: RelayOptions): Relay => {
         if (deleteFailure !== undefined) throw deleteFailure;
         const batch = await next;
         if (!batch.ok) throw batch.error;
+        if (databaseTrouble) logger.info('relay reads the outbox again');
+        databaseTrouble = false;
         const last = batch.rows.at(-1);
         if (last === undefined) {
           await sleep(pollIntervalMs);
@@ -174,7 +177,6 @@ export const startRelay = (options: RelayOptions): Relay => {
   };
 
   const run = async (): Promise<void> => {
-    let databaseTrouble = false;
     for (let attempt = 0; !stopped; ) {
       await leadership.untilLeader();
       try {
@@ -186,10 +188,7 @@ export const startRelay = (options: RelayOptions): Relay => {
         databaseTrouble = true;
         await sleep(backoffMs(attempt, maxBackoffMs));
         attempt += 1;
-        continue;
       }
-      if (databaseTrouble) logger.info('relay reads the outbox again');
-      databaseTrouble = false;
     }
   };
   const running = run();
