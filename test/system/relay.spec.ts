@@ -41,7 +41,7 @@ const startRelayProcess = async (database: PrivateDatabase, brokers: string, ext
     FACILITY_ID: facility,
     PATIENT_KEY_SECRETS: patientKeySecrets,
     RELAY_PORT: String(port),
-    RELAY_LEADER_TIMEOUT_MS: '2000',
+    RELAY_LEADER_TIMEOUT_MS: '4000',
     LOG_LEVEL: 'info',
     ...extra,
   });
@@ -219,6 +219,17 @@ describe('the outbox relay as a process, on the real Kafka and PostgreSQL', () =
       const standby = relays[1 - leaderIndex] as RunningRelay;
       await pollUntil(() => published(leader), (count) => count > 0, { what: 'the leader publishing', timeoutMs: 30_000 });
       expect(await published(standby)).toBe(0);
+      const health = (await (await fetch(`http://127.0.0.1:${leader.port}/health`)).json()) as { status: string; relay: Record<string, unknown> };
+      expect(health.status).toBe('up');
+      expect(health.relay).toEqual({
+        leader: true,
+        kafka: 'connected',
+        outbox: { depth: expect.any(Number), oldestAgeSeconds: expect.any(Number) },
+      });
+      const metrics = await (await fetch(`http://127.0.0.1:${standby.port}/metrics`)).text();
+      expect(metrics).toMatch(/^careflow_relay_outbox_depth \d+/m);
+      expect(metrics).toMatch(/^careflow_relay_outbox_oldest_age_seconds [\d.e+-]+/m);
+      expect(metrics).toMatch(/^careflow_relay_leader 0/m);
       expect(/relay is the leader/.test(standby.output())).toBe(false);
 
       // Stalled: frozen, its lock session falls silent; PostgreSQL ends it and the standby leads.
