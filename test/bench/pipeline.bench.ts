@@ -14,8 +14,8 @@ import pino from 'pino';
 import { Partitioners, type Message } from 'kafkajs';
 import { closeDatabaseClient, createDatabaseClient, readOutbox, startOfLog, type OutboxMessage } from '@careflow/event-store';
 import { createKafka, ensureTopics, patientKeyring } from '@careflow/messaging';
-import { createEpisodeMessages } from '../../apps/relay/src/episode-messages';
-import { startRelay } from '../../apps/relay/src/relay';
+import { createEpisodeMessages } from '@careflow/relay/src/episode-messages';
+import { startRelay } from '@careflow/relay/src/relay';
 import { appendTraffic, decidedEpisode, eventStoreFor, openPrivateDatabase, storedEvent, type PrivateDatabase } from '../support/relay-rig';
 import { percentile, round, type BenchContext, type BenchRow } from './bench';
 
@@ -66,7 +66,10 @@ export default async function pipelineBench({ log }: BenchContext): Promise<Benc
   const stamp = Date.now().toString(36);
   const relayTopic = `careflow.bench-pipeline-relay-${stamp}`;
   const directTopic = `careflow.bench-pipeline-direct-${stamp}`;
-  await ensureTopics(kafka, [relayTopic, directTopic].map((name) => ({ name, partitions: 6, retentionDays: 1 })));
+  await ensureTopics(
+    kafka,
+    [relayTopic, directTopic].map((name) => ({ name, partitions: 6, retentionDays: 1 })),
+  );
   const database = await openPrivateDatabase(`careflow_bench_pipeline_${stamp}`);
   const relaySql = createDatabaseClient(database.relayUrl, { applicationName: 'bench-relay', maxConnections: 4 });
   const messages = createEpisodeMessages(relaySql, keyring, facility);
@@ -76,9 +79,13 @@ export default async function pipelineBench({ log }: BenchContext): Promise<Benc
     const total = await fillOutbox(database, relayTopic, drainEpisodes);
     log(`outbox filled with ${total} events`);
     const prepared: Message[][] = [];
-    for (let position = startOfLog, batch: OutboxMessage[]; (batch = await readOutbox(relaySql, position, 500)).length > 0; ) {
+    for (let position = startOfLog, batch: OutboxMessage[]; (batch = await readOutbox(relaySql, position, 500)).length > 0;) {
       const mapped = await messages.messagesOf(batch);
-      prepared.push(mapped.flatMap((m) => (m.kind === 'publish' ? [{ key: m.message.key, value: m.message.value, headers: { ...m.message.headers } }] : [])));
+      prepared.push(
+        mapped.flatMap((m) =>
+          m.kind === 'publish' ? [{ key: m.message.key, value: m.message.value, headers: { ...m.message.headers } }] : [],
+        ),
+      );
       position = batch.at(-1)?.position ?? position;
     }
     const producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, createPartitioner: Partitioners.DefaultPartitioner });
@@ -106,7 +113,15 @@ export default async function pipelineBench({ log }: BenchContext): Promise<Benc
     while (acked < total) await sleep(5);
     const relayPerSecond = (total / (performance.now() - drainStart)) * 1000;
     log(`drain: relay ${round(relayPerSecond, 0)}/s, kafkajs direct ${round(directPerSecond, 0)}/s`);
-    rows.push(throughputRow('commit→ack throughput, outbox drained (events/s)', relayPerSecond, 'kafkajs sendBatch of the same messages', directPerSecond, '>= 0.5'));
+    rows.push(
+      throughputRow(
+        'commit→ack throughput, outbox drained (events/s)',
+        relayPerSecond,
+        'kafkajs sendBatch of the same messages',
+        directPerSecond,
+        '>= 0.5',
+      ),
+    );
 
     // 2. Latency at a steady 500 events/s, one event per transaction, the relay already polling.
     const committedAt = new Map<string, number>();
@@ -151,7 +166,12 @@ export default async function pipelineBench({ log }: BenchContext): Promise<Benc
         return result;
       },
     };
-    await appendTraffic(tracked, { episodes: 100_000, concurrency: 8, perSecond: steadyRate, shouldStop: () => performance.now() > steadyEnd });
+    await appendTraffic(tracked, {
+      episodes: 100_000,
+      concurrency: 8,
+      perSecond: steadyRate,
+      shouldStop: () => performance.now() > steadyEnd,
+    });
     while (latencies.length < committedAt.size && performance.now() < steadyEnd + 10_000) await sleep(20);
     await steady.stop();
     const p50 = percentile(latencies, 50);
@@ -160,8 +180,22 @@ export default async function pipelineBench({ log }: BenchContext): Promise<Benc
     // Where the time goes: until the relay's read sees the row (polling and the gap guard, which waits
     // for every older transaction of the whole cluster), and the rest (mapping, Kafka's ack).
     log(`commit→read p50 ${round(percentile(visibility, 50))} ms, p99 ${round(percentile(visibility, 99))} ms`);
-    rows.push({ metric: `commit→ack p50 at ${steadyRate} events/s (ms)`, ours: round(p50), peer: null, peerName: null, ratio: null, target: null });
-    rows.push({ metric: `commit→ack p99 at ${steadyRate} events/s (ms)`, ours: round(p99), peer: null, peerName: null, ratio: null, target: '< 100' });
+    rows.push({
+      metric: `commit→ack p50 at ${steadyRate} events/s (ms)`,
+      ours: round(p50),
+      peer: null,
+      peerName: null,
+      ratio: null,
+      target: null,
+    });
+    rows.push({
+      metric: `commit→ack p99 at ${steadyRate} events/s (ms)`,
+      ours: round(p99),
+      peer: null,
+      peerName: null,
+      ratio: null,
+      target: '< 100',
+    });
 
     // 3. Append throughput: each wake-up mechanism on against off, in alternating slots.
     rows.push(...(await appendCost(log, database, relaySql, relayTopic)));
@@ -202,7 +236,9 @@ const appendCost = async (
         let polling = false;
         let poller: Promise<void> = Promise.resolve();
         if (mode === 'notify') {
-          await owner.unsafe(`CREATE TRIGGER bench_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION bench_notify_outbox()`);
+          await owner.unsafe(
+            `CREATE TRIGGER bench_notify AFTER INSERT ON outbox FOR EACH STATEMENT EXECUTE FUNCTION bench_notify_outbox()`,
+          );
         }
         if (mode === 'polling') {
           // The wake-up itself: "is there a row past the last one seen?" every poll interval, which is
@@ -241,9 +277,23 @@ const appendCost = async (
     await listener.end({ timeout: 5 });
   }
   const median = (values: readonly number[]): number => percentile(values, 50);
-  log(`append events/s (median of ${appendRounds} slots): off ${round(median(counts.off), 0)}, notify ${round(median(counts.notify), 0)}, polling ${round(median(counts.polling), 0)}; notifications received ${notified}`);
+  log(
+    `append events/s (median of ${appendRounds} slots): off ${round(median(counts.off), 0)}, notify ${round(median(counts.notify), 0)}, polling ${round(median(counts.polling), 0)}; notifications received ${notified}`,
+  );
   return [
-    throughputRow(`append throughput with the relay's wake-up poll every ${pollIntervalMs} ms (${appendClients} clients, events/s)`, median(counts.polling), 'no relay, no trigger', median(counts.off), '>= 0.95'),
-    throughputRow(`append throughput with a LISTEN/NOTIFY trigger on the outbox (${appendClients} clients, events/s)`, median(counts.notify), 'no relay, no trigger', median(counts.off), '>= 0.95 (not chosen)'),
+    throughputRow(
+      `append throughput with the relay's wake-up poll every ${pollIntervalMs} ms (${appendClients} clients, events/s)`,
+      median(counts.polling),
+      'no relay, no trigger',
+      median(counts.off),
+      '>= 0.95',
+    ),
+    throughputRow(
+      `append throughput with a LISTEN/NOTIFY trigger on the outbox (${appendClients} clients, events/s)`,
+      median(counts.notify),
+      'no relay, no trigger',
+      median(counts.off),
+      '>= 0.95 (not chosen)',
+    ),
   ];
 };

@@ -8,7 +8,15 @@ import postgres, { type Sql } from 'postgres';
 import type { Kafka } from 'kafkajs';
 import type { CareEpisodeEvent } from '@careflow/domain';
 import * as f from '@careflow/domain/testing';
-import { closeDatabaseClient, createDatabaseClient, createEventStore, migrate, type EventStore, type JsonObject, type NewEvent } from '@careflow/event-store';
+import {
+  closeDatabaseClient,
+  createDatabaseClient,
+  createEventStore,
+  migrate,
+  type EventStore,
+  type JsonObject,
+  type NewEvent,
+} from '@careflow/event-store';
 
 const requireEnv = (name: string): string => {
   const value = process.env[name];
@@ -94,7 +102,8 @@ export const storedEvent = (event: CareEpisodeEvent): NewEvent => ({
 
 export const episodeEventsTopicFor = (label: string): string => `careflow.test-relay-${label}-${randomUUID().slice(0, 8)}`;
 
-export const eventStoreFor = (sql: Sql, topic: string): EventStore => createEventStore({ sql, outboxTopic: topic, eventSource: 'careflow/test' });
+export const eventStoreFor = (sql: Sql, topic: string): EventStore =>
+  createEventStore({ sql, outboxTopic: topic, eventSource: 'careflow/test' });
 
 /**
  * Appends episodes one event per transaction, `concurrency` episodes at a time, at most `perSecond`

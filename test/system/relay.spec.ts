@@ -77,8 +77,14 @@ const privateBroker = async () => {
   const [port, controllerPort] = [await freePort(), await freePort()];
   const stateHome = mkdtempSync(join(tmpdir(), 'relay-broker-'));
   const { KAFKA_BROKERS: _shared, ...inherited } = process.env;
-  const env = { ...inherited, XDG_STATE_HOME: stateHome, CAREFLOW_KAFKA_PORT: String(port), CAREFLOW_KAFKA_CONTROLLER_PORT: String(controllerPort) };
-  const stack = (command: 'up' | 'down') => run('bash', [join(workspaceRoot, 'infra/local/stack'), command, 'kafka'], { env, timeout: 180_000 });
+  const env = {
+    ...inherited,
+    XDG_STATE_HOME: stateHome,
+    CAREFLOW_KAFKA_PORT: String(port),
+    CAREFLOW_KAFKA_CONTROLLER_PORT: String(controllerPort),
+  };
+  const stack = (command: 'up' | 'down') =>
+    run('bash', [join(workspaceRoot, 'infra/local/stack'), command, 'kafka'], { env, timeout: 180_000 });
   await stack('up');
   return {
     brokers: `127.0.0.1:${port}`,
@@ -138,12 +144,20 @@ describe('the outbox relay as a process, on the real Kafka and PostgreSQL', () =
       const appended = await traffic;
       const relay = await startRelayProcess(database, brokers);
       try {
-        await pollUntil(() => outboxDepth(database), (depth) => depth === 0, { what: 'an empty outbox', timeoutMs: 60_000 });
+        await pollUntil(
+          () => outboxDepth(database),
+          (depth) => depth === 0,
+          { what: 'an empty outbox', timeoutMs: 60_000 },
+        );
         const expected = [...appended.values()].reduce((sum, ids) => sum + ids.length, 0);
-        await pollUntil(async () => new Set(reader.messages.map((m) => m.ceId)).size, (distinct) => distinct >= expected, {
-          what: 'every appended event on the topic',
-          timeoutMs: 30_000,
-        });
+        await pollUntil(
+          async () => new Set(reader.messages.map((m) => m.ceId)).size,
+          (distinct) => distinct >= expected,
+          {
+            what: 'every appended event on the topic',
+            timeoutMs: 30_000,
+          },
+        );
         expect(trafficDone).toBe(true);
         expect(killsInWindow).toBeGreaterThanOrEqual(20);
         expect(new Set(reader.messages.map((m) => m.ceId)).size).toBe(expected);
@@ -177,14 +191,22 @@ describe('the outbox relay as a process, on the real Kafka and PostgreSQL', () =
       await new Promise((resolve) => setTimeout(resolve, 3_000));
       stopTraffic = true;
       const appended = await traffic;
-      await pollUntil(() => outboxDepth(database), (depth) => depth === 0, { what: 'an empty outbox after the outage', timeoutMs: 90_000 });
+      await pollUntil(
+        () => outboxDepth(database),
+        (depth) => depth === 0,
+        { what: 'an empty outbox after the outage', timeoutMs: 90_000 },
+      );
       const reader = await readTopic(kafka, topic);
       try {
         const expected = [...appended.values()].reduce((sum, ids) => sum + ids.length, 0);
-        await pollUntil(async () => new Set(reader.messages.map((m) => m.ceId)).size, (distinct) => distinct >= expected, {
-          what: 'every appended event on the topic',
-          timeoutMs: 60_000,
-        });
+        await pollUntil(
+          async () => new Set(reader.messages.map((m) => m.ceId)).size,
+          (distinct) => distinct >= expected,
+          {
+            what: 'every appended event on the topic',
+            timeoutMs: 60_000,
+          },
+        );
         expect(deliveryProblems(appended, reader.messages)).toEqual([]);
         expect(linesMatching(relay.output(), /Kafka lost/)).toBe(1);
         expect(linesMatching(relay.output(), /Kafka recovered/)).toBe(1);
@@ -217,9 +239,16 @@ describe('the outbox relay as a process, on the real Kafka and PostgreSQL', () =
       );
       const leader = relays[leaderIndex] as RunningRelay;
       const standby = relays[1 - leaderIndex] as RunningRelay;
-      await pollUntil(() => published(leader), (count) => count > 0, { what: 'the leader publishing', timeoutMs: 30_000 });
+      await pollUntil(
+        () => published(leader),
+        (count) => count > 0,
+        { what: 'the leader publishing', timeoutMs: 30_000 },
+      );
       expect(await published(standby)).toBe(0);
-      const health = (await (await fetch(`http://127.0.0.1:${leader.port}/health`)).json()) as { status: string; relay: Record<string, unknown> };
+      const health = (await (await fetch(`http://127.0.0.1:${leader.port}/health`)).json()) as {
+        status: string;
+        relay: Record<string, unknown>;
+      };
       expect(health.status).toBe('up');
       expect(health.relay).toEqual({
         leader: true,
@@ -235,7 +264,11 @@ describe('the outbox relay as a process, on the real Kafka and PostgreSQL', () =
       // Stalled: frozen, its lock session falls silent; PostgreSQL ends it and the standby leads.
       leader.child.kill('SIGSTOP');
       await waitForOutput(standby.child, /relay is the leader/, 30_000);
-      await pollUntil(() => published(standby), (count) => count > 0, { what: 'the new leader publishing', timeoutMs: 30_000 });
+      await pollUntil(
+        () => published(standby),
+        (count) => count > 0,
+        { what: 'the new leader publishing', timeoutMs: 30_000 },
+      );
       leader.child.kill('SIGCONT');
       await waitForOutput(leader.child, /relay is no longer the leader/, 30_000);
 
@@ -244,12 +277,20 @@ describe('the outbox relay as a process, on the real Kafka and PostgreSQL', () =
       await waitForOutput(leader.child, /relay is the leader/, 30_000);
       stopTraffic = true;
       const appended = await traffic;
-      await pollUntil(() => outboxDepth(database), (depth) => depth === 0, { what: 'an empty outbox', timeoutMs: 60_000 });
+      await pollUntil(
+        () => outboxDepth(database),
+        (depth) => depth === 0,
+        { what: 'an empty outbox', timeoutMs: 60_000 },
+      );
       const expected = [...appended.values()].reduce((sum, ids) => sum + ids.length, 0);
-      await pollUntil(async () => new Set(reader.messages.map((m) => m.ceId)).size, (distinct) => distinct >= expected, {
-        what: 'every appended event on the topic',
-        timeoutMs: 30_000,
-      });
+      await pollUntil(
+        async () => new Set(reader.messages.map((m) => m.ceId)).size,
+        (distinct) => distinct >= expected,
+        {
+          what: 'every appended event on the topic',
+          timeoutMs: 30_000,
+        },
+      );
       expect(deliveryProblems(appended, reader.messages)).toEqual([]);
     } finally {
       stopTraffic = true;

@@ -52,7 +52,9 @@ describe('outbox rows to Kafka messages', () => {
   });
 
   it('given an episode whose referral is not in the store, when mapped, then the row is unpublishable with a reason and its headers, never its data', async () => {
-    const [message] = await createEpisodeMessages(fakeSql({}), keyring, 'facility-a').messagesOf([rowOf('episode-2', events[0] as CareEpisodeEvent, 0)]);
+    const [message] = await createEpisodeMessages(fakeSql({}), keyring, 'facility-a').messagesOf([
+      rowOf('episode-2', events[0] as CareEpisodeEvent, 0),
+    ]);
 
     expect(message).toEqual({
       kind: 'unpublishable',

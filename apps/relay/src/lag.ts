@@ -35,7 +35,11 @@ export class RelayState {
 @Injectable()
 export class RelayMetrics {
   readonly registry = new Registry();
-  readonly published = new Counter({ name: 'careflow_relay_published_events_total', help: 'Outbox rows acknowledged by Kafka', registers: [this.registry] });
+  readonly published = new Counter({
+    name: 'careflow_relay_published_events_total',
+    help: 'Outbox rows acknowledged by Kafka',
+    registers: [this.registry],
+  });
 
   constructor(
     @Inject(SQL) private readonly sql: Sql,

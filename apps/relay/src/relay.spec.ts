@@ -4,11 +4,16 @@ import { backoffMs } from './relay';
 describe('backoff while Kafka is unreachable', () => {
   it('for any attempt, the wait is between 0 and the cap', () => {
     fc.assert(
-      fc.property(fc.nat(10_000), fc.integer({ min: 100, max: 300_000 }), fc.double({ min: 0, max: 1, noNaN: true }), (attempt, cap, random) => {
-        const wait = backoffMs(attempt, cap, () => random);
-        expect(wait).toBeGreaterThanOrEqual(0);
-        expect(wait).toBeLessThanOrEqual(cap);
-      }),
+      fc.property(
+        fc.nat(10_000),
+        fc.integer({ min: 100, max: 300_000 }),
+        fc.double({ min: 0, max: 1, noNaN: true }),
+        (attempt, cap, random) => {
+          const wait = backoffMs(attempt, cap, () => random);
+          expect(wait).toBeGreaterThanOrEqual(0);
+          expect(wait).toBeLessThanOrEqual(cap);
+        },
+      ),
     );
   });
 

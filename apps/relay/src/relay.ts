@@ -38,7 +38,9 @@ const firstBackoffMs = 100;
 export const backoffMs = (attempt: number, maxMs: number, random: () => number = Math.random): number =>
   Math.round(random() * Math.min(maxMs, firstBackoffMs * 2 ** Math.min(attempt, 20)));
 
-type Prepared = { readonly ok: true; readonly rows: readonly OutboxMessage[]; readonly messages: RelayMessage[] } | { readonly ok: false; readonly error: unknown };
+type Prepared =
+  | { readonly ok: true; readonly rows: readonly OutboxMessage[]; readonly messages: RelayMessage[] }
+  | { readonly ok: false; readonly error: unknown };
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -129,10 +131,12 @@ export const startRelay = (options: RelayOptions): Relay => {
 
   /** The next batch after `after`, read and mapped; never rejects (it runs while a send is under way). */
   const prepare = (after: LogPosition): Promise<Prepared> =>
-    readOutbox(sql, after, batchSize).then(
-      async (rows): Promise<Prepared> => ({ ok: true, rows, messages: await options.messagesOf(rows) }),
-      (error: unknown): Prepared => ({ ok: false, error }),
-    ).catch((error: unknown): Prepared => ({ ok: false, error }));
+    readOutbox(sql, after, batchSize)
+      .then(
+        async (rows): Promise<Prepared> => ({ ok: true, rows, messages: await options.messagesOf(rows) }),
+        (error: unknown): Prepared => ({ ok: false, error }),
+      )
+      .catch((error: unknown): Prepared => ({ ok: false, error }));
 
   /**
    * Leads until it loses leadership; the position restarts from the first remaining row each time.
@@ -177,7 +181,7 @@ export const startRelay = (options: RelayOptions): Relay => {
   };
 
   const run = async (): Promise<void> => {
-    for (let attempt = 0; !stopped; ) {
+    for (let attempt = 0; !stopped;) {
       await leadership.untilLeader();
       try {
         await lead();
