@@ -114,10 +114,7 @@ export default [
     files: ['libs/domain/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: {
-      'no-restricted-globals': [
-        'error',
-        { name: 'setTimeout', message: 'The domain has no timers; due dates live in state.' },
-      ],
+      'no-restricted-globals': ['error', { name: 'setTimeout', message: 'The domain has no timers; due dates live in state.' }],
       'no-restricted-properties': [
         'error',
         { object: 'Math', property: 'random', message: 'No randomness here: ids arrive inside the command.' },

@@ -148,8 +148,10 @@ const race = async (
     }
   }
   for (const [name, sample] of samples) {
-    log(`${label} ${name}: ${round((sample.events / sample.elapsedMs) * 1000, 0)} events/s, ` +
-      `p50 ${round(percentile(sample.latenciesMs, 50), 3)} ms, p99 ${round(percentile(sample.latenciesMs, 99), 3)} ms`);
+    log(
+      `${label} ${name}: ${round((sample.events / sample.elapsedMs) * 1000, 0)} events/s, ` +
+        `p50 ${round(percentile(sample.latenciesMs, 50), 3)} ms, p99 ${round(percentile(sample.latenciesMs, 99), 3)} ms`,
+    );
   }
   return samples;
 };
@@ -396,12 +398,26 @@ const bigTableLatency = async (log: BenchContext['log'], url: string, idKind: 'r
   await empty.close();
   await big.close();
   const p = (samples: number[], q: number) => percentile(samples, q);
-  log(`10M table, ${idKind} event ids: p50 ${round(p(latencies.big, 50), 3)} ms vs empty ${round(p(latencies.empty, 50), 3)} ms; ` +
-    `p99 ${round(p(latencies.big, 99), 3)} ms vs ${round(p(latencies.empty, 99), 3)} ms`);
+  log(
+    `10M table, ${idKind} event ids: p50 ${round(p(latencies.big, 50), 3)} ms vs empty ${round(p(latencies.empty, 50), 3)} ms; ` +
+      `p99 ${round(p(latencies.big, 99), 3)} ms vs ${round(p(latencies.empty, 99), 3)} ms`,
+  );
   const target = '>= 0.83 (10M <= 1.2x empty)';
   return [
-    latencyRow(`append p50 latency with 10M events in the table, ${idKind} event ids (ms)`, p(latencies.big, 50), 'same store, empty table', p(latencies.empty, 50), target),
-    latencyRow(`append p99 latency with 10M events in the table, ${idKind} event ids (ms)`, p(latencies.big, 99), 'same store, empty table', p(latencies.empty, 99), target),
+    latencyRow(
+      `append p50 latency with 10M events in the table, ${idKind} event ids (ms)`,
+      p(latencies.big, 50),
+      'same store, empty table',
+      p(latencies.empty, 50),
+      target,
+    ),
+    latencyRow(
+      `append p99 latency with 10M events in the table, ${idKind} event ids (ms)`,
+      p(latencies.big, 99),
+      'same store, empty table',
+      p(latencies.empty, 99),
+      target,
+    ),
   ];
 };
 
@@ -415,16 +431,44 @@ export default async function eventStoreBench({ log }: BenchContext): Promise<Be
   try {
     const rows: BenchRow[] = [];
     for (const clients of [1, 16]) {
-      const contenders = [ourContender(benchUrl, schemas.store, clients), rawContender(benchUrl, clients), emmettContender(benchUrl, clients)];
+      const contenders = [
+        ourContender(benchUrl, schemas.store, clients),
+        rawContender(benchUrl, clients),
+        emmettContender(benchUrl, clients),
+      ];
       await checkpoint(admin, log);
       const samples = await race(log, `single-event append, ${clients} client(s)`, contenders, clients, 1);
       for (const contender of contenders) await contender.close();
       const ours = samples.get('careflow');
       rows.push(
-        throughputRow(`append 1 event with expected version, ${clients} client(s) (events/s)`, ours, 'raw prepared INSERT', samples.get('raw INSERT'), clients === 1 ? '>= 0.8' : '>= 0.6'),
-        throughputRow(`append 1 event with expected version, ${clients} client(s) (events/s)`, ours, 'Emmett appendToStream', samples.get('Emmett'), '>= 1.2'),
-        latencyRow(`append p50 latency, ${clients} client(s) (ms)`, percentile(ours?.latenciesMs ?? [], 50), 'raw prepared INSERT', percentile(samples.get('raw INSERT')?.latenciesMs ?? [], 50), null),
-        latencyRow(`append p99 latency, ${clients} client(s) (ms)`, percentile(ours?.latenciesMs ?? [], 99), 'raw prepared INSERT', percentile(samples.get('raw INSERT')?.latenciesMs ?? [], 99), null),
+        throughputRow(
+          `append 1 event with expected version, ${clients} client(s) (events/s)`,
+          ours,
+          'raw prepared INSERT',
+          samples.get('raw INSERT'),
+          clients === 1 ? '>= 0.8' : '>= 0.6',
+        ),
+        throughputRow(
+          `append 1 event with expected version, ${clients} client(s) (events/s)`,
+          ours,
+          'Emmett appendToStream',
+          samples.get('Emmett'),
+          '>= 1.2',
+        ),
+        latencyRow(
+          `append p50 latency, ${clients} client(s) (ms)`,
+          percentile(ours?.latenciesMs ?? [], 50),
+          'raw prepared INSERT',
+          percentile(samples.get('raw INSERT')?.latenciesMs ?? [], 50),
+          null,
+        ),
+        latencyRow(
+          `append p99 latency, ${clients} client(s) (ms)`,
+          percentile(ours?.latenciesMs ?? [], 99),
+          'raw prepared INSERT',
+          percentile(samples.get('raw INSERT')?.latenciesMs ?? [], 99),
+          null,
+        ),
       );
     }
 
@@ -433,7 +477,13 @@ export default async function eventStoreBench({ log }: BenchContext): Promise<Be
     const batches = await race(log, `batches of ${batchSize}, 16 clients`, batchContenders, 16, batchSize);
     for (const contender of batchContenders) await contender.close();
     rows.push(
-      throughputRow(`append batches of ${batchSize} events, 16 clients (events/s)`, batches.get('careflow'), 'raw multi-row INSERT', batches.get('raw INSERT'), '>= 0.6'),
+      throughputRow(
+        `append batches of ${batchSize} events, 16 clients (events/s)`,
+        batches.get('careflow'),
+        'raw multi-row INSERT',
+        batches.get('raw INSERT'),
+        '>= 0.6',
+      ),
     );
 
     rows.push(await catchUp(log, benchUrl));

@@ -132,13 +132,17 @@ export default async function workflowBench({ log }: BenchContext): Promise<Benc
   global.gc?.();
   const rssAfter = process.memoryUsage().rss;
   const mbPerWorkflow = (rssAfter - rssBefore) / cachedEpisodes / 2 ** 20;
-  log(`memory: RSS ${(rssBefore / 2 ** 20).toFixed(0)} MB -> ${(rssAfter / 2 ** 20).toFixed(0)} MB with ${cachedEpisodes} more cached episodes`);
+  log(
+    `memory: RSS ${(rssBefore / 2 ** 20).toFixed(0)} MB -> ${(rssAfter / 2 ** 20).toFixed(0)} MB with ${cachedEpisodes} more cached episodes`,
+  );
   await Promise.all(waiting.map((handle) => handle.terminate('benchmark finished')));
 
   // Replay: the recorded complete episode, timed over several runs of a prebuilt bundle (bundling
   // is a start-up cost, not replay).
   const workflowBundle = await bundleWorkflowCode({ workflowsPath: require.resolve('@careflow/workflows'), failureConverterPath });
-  const history = historyFromObject(JSON.parse(readFileSync(join(__dirname, '..', 'replay', 'histories', 'complete-episode.json'), 'utf8')));
+  const history = historyFromObject(
+    JSON.parse(readFileSync(join(__dirname, '..', 'replay', 'histories', 'complete-episode.json'), 'utf8')),
+  );
   const replayRuns = 5;
   const replayStarted = performance.now();
   for (let i = 0; i < replayRuns; i++) {

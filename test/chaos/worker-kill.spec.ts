@@ -6,12 +6,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { addDays, defaultDepartmentSettings } from '@careflow/domain';
-import {
-  type CareEpisodeInput,
-  careEpisodeWorkflowId,
-  episodeSnapshotQuery,
-  submitCommandUpdate,
-} from '@careflow/contracts';
+import { type CareEpisodeInput, careEpisodeWorkflowId, episodeSnapshotQuery, submitCommandUpdate } from '@careflow/contracts';
 import { applicationRoleOf, createDatabaseClient, createEventStore, migrate } from '@careflow/event-store';
 import { createDataConverter } from '@careflow/temporal';
 import { buildWorkflowBundle } from '@careflow/worker/src/workflow-bundle';
@@ -19,7 +14,7 @@ import { shortEpisodeCommands } from '../support/care-episode-script';
 import { lead, referral, therapistProfile } from '../support/episode-harness';
 import { requireEnv, uniqueSuffix } from '../support/env';
 import { historyFixtureKeyring, historyFixtureNamespace } from '../support/histories';
-import { killHard, startTypeScriptProcess, waitForExit, waitForOutput } from '../support/processes';
+import { killHard, startBuiltApp, waitForExit, waitForOutput } from '../support/processes';
 
 /**
  * The real worker process on the real Temporal dev server and PostgreSQL, SIGKILLed again and again
@@ -43,7 +38,12 @@ describe('care episodes survive a worker killed at random points', () => {
       appRoles: { worker: applicationRoleOf(requireEnv('WORKER_DATABASE_URL')) },
     });
     for (const therapistId of ['chaos-t-1', 'chaos-t-2']) {
-      const { therapistId: _id, departmentId: _department, activeEpisodeCount: _count, ...profile } = therapistProfile(therapistId, {
+      const {
+        therapistId: _id,
+        departmentId: _department,
+        activeEpisodeCount: _count,
+        ...profile
+      } = therapistProfile(therapistId, {
         caseloadLimit: 100,
       });
       await admin`INSERT INTO therapists (therapist_id, department_id, profile) VALUES (${`${departmentId}-${therapistId}`}, ${departmentId}, ${admin.json(profile as unknown as Parameters<typeof admin.json>[0])})`;
@@ -62,7 +62,7 @@ describe('care episodes survive a worker killed at random points', () => {
 
   const startWorker = async (): Promise<ChildProcess> => {
     const key = historyFixtureKeyring.keys[historyFixtureKeyring.activeKeyId] as Uint8Array;
-    const worker = startTypeScriptProcess('apps/worker/src/main.ts', [], {
+    const worker = startBuiltApp('worker', {
       ...process.env,
       TEMPORAL_TASK_QUEUE: taskQueue,
       WORKFLOW_BUNDLE_PATH: bundlePath,

@@ -32,10 +32,25 @@ describe('care episode across continue-as-new', () => {
     server = spawn(
       requireEnv('TEMPORAL_CLI_PATH'),
       [
-        'server', 'start-dev', '--ip', '127.0.0.1', '--port', String(port), '--headless', '--log-level', 'error',
-        '--dynamic-config-value', 'limit.historyCount.suggestContinueAsNew=40',
-        '--search-attribute', 'CareflowStatus=Keyword', '--search-attribute', 'CareflowDepartment=Keyword',
-        '--search-attribute', 'CareflowTherapist=Keyword', '--search-attribute', 'CareflowNextDue=Datetime',
+        'server',
+        'start-dev',
+        '--ip',
+        '127.0.0.1',
+        '--port',
+        String(port),
+        '--headless',
+        '--log-level',
+        'error',
+        '--dynamic-config-value',
+        'limit.historyCount.suggestContinueAsNew=40',
+        '--search-attribute',
+        'CareflowStatus=Keyword',
+        '--search-attribute',
+        'CareflowDepartment=Keyword',
+        '--search-attribute',
+        'CareflowTherapist=Keyword',
+        '--search-attribute',
+        'CareflowNextDue=Datetime',
       ],
       { stdio: 'ignore' },
     );
@@ -81,7 +96,12 @@ describe('care episode across continue-as-new', () => {
         taskQueue,
         departmentId: 'department-can',
         settings: defaultDepartmentSettings,
-        referral: { type: 'ReceiveReferral', at: now.toISOString(), actor: lead, referral: referral(addDays(now.toISOString().slice(0, 10), -12)) },
+        referral: {
+          type: 'ReceiveReferral',
+          at: now.toISOString(),
+          actor: lead,
+          referral: referral(addDays(now.toISOString().slice(0, 10), -12)),
+        },
       });
       const offered = await pollUntil(
         async () => (await handle.query(episodeSnapshotQuery)).state.routing?.offers.find((o) => o.outcome === 'pending')?.therapistId,
@@ -103,9 +123,13 @@ describe('care episode across continue-as-new', () => {
       const events = await eventStore.readStream(episodeId);
       const count = (type: string) => events.filter((e) => e.type === type).length;
       expect(events.map((e) => e.streamVersion)).toEqual(events.map((_, i) => i + 1));
-      expect([count('ReferralReceived'), count('OfferAccepted'), count('SessionRecorded'), count('NoteSigned'), count('EpisodeDischarged')]).toEqual([
-        1, 1, 3, 3, 1,
-      ]);
+      expect([
+        count('ReferralReceived'),
+        count('OfferAccepted'),
+        count('SessionRecorded'),
+        count('NoteSigned'),
+        count('EpisodeDischarged'),
+      ]).toEqual([1, 1, 3, 3, 1]);
     });
     await connection.close();
     await workerConnection.close();

@@ -43,10 +43,14 @@ describe('Kafka through kafkajs', () => {
         total += 1;
       },
     });
-    await pollUntil(async () => total, (count) => count >= keys.length * perKey, {
-      what: 'the consumer group receives every message',
-      timeoutMs: 60_000,
-    });
+    await pollUntil(
+      async () => total,
+      (count) => count >= keys.length * perKey,
+      {
+        what: 'the consumer group receives every message',
+        timeoutMs: 60_000,
+      },
+    );
     await consumer.disconnect();
 
     for (const key of keys) {

@@ -37,7 +37,11 @@ describe('Temporal dev server with a worker that is killed mid-run', () => {
         args: [runId, steps],
       });
       // Kill once a few steps are durable, so the run is genuinely in the middle.
-      await pollUntil(() => countSteps(runId), (count) => count >= 3, { what: 'three steps are recorded', timeoutMs: 30_000 });
+      await pollUntil(
+        () => countSteps(runId),
+        (count) => count >= 3,
+        { what: 'three steps are recorded', timeoutMs: 30_000 },
+      );
       expect(await killHard(first)).toBe(true);
       const stepsAtKill = await countSteps(runId);
       expect(stepsAtKill).toBeLessThan(steps);

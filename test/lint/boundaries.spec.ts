@@ -24,7 +24,17 @@ const lintAs = (fixture: string, pretendPath: string): string[] => {
   const code = readFileSync(join(workspaceRoot, 'test', 'lint-fixtures', fixture), 'utf8');
   const run = spawnSync(
     join(workspaceRoot, 'node_modules', '.bin', 'eslint'),
-    ['--stdin', '--stdin-filename', pretendPath, '--format', 'json', '--parser-options', 'projectService:false', '--rule', typeAwareRulesOff],
+    [
+      '--stdin',
+      '--stdin-filename',
+      pretendPath,
+      '--format',
+      'json',
+      '--parser-options',
+      'projectService:false',
+      '--rule',
+      typeAwareRulesOff,
+    ],
     { cwd: workspaceRoot, input: code, encoding: 'utf8' },
   );
   const [result] = JSON.parse(run.stdout) as LintResult[];
@@ -32,6 +42,16 @@ const lintAs = (fixture: string, pretendPath: string): string[] => {
 };
 
 describe('module boundaries and deterministic code', () => {
+  // The boundary rule reads Nx's project graph and is silently skipped without one (a fresh clone).
+  beforeAll(() => {
+    const graph = spawnSync(join(workspaceRoot, 'node_modules', '.bin', 'nx'), ['show', 'projects'], {
+      cwd: workspaceRoot,
+      encoding: 'utf8',
+      env: { ...process.env, NX_DAEMON: 'false', NX_NO_CLOUD: 'true' },
+    });
+    expect(graph.status).toBe(0);
+  }, 120_000);
+
   it('refuses a workflow file that imports fs', () => {
     const errors = lintAs('workflow-imports-fs.ts', 'workflows/src/leaky.ts');
     expect(errors).toEqual(

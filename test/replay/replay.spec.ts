@@ -20,7 +20,10 @@ describe('replay of recorded care-episode histories', () => {
 
   beforeAll(async () => {
     const histories = [...recorded, altered].map((name) => ({ workflowId: name, history: load(name) }));
-    const options = { workflowsPath: require.resolve('@careflow/workflows'), dataConverter: createDataConverter(historyFixtureKeyring, historyFixtureNamespace) };
+    const options = {
+      workflowsPath: require.resolve('@careflow/workflows'),
+      dataConverter: createDataConverter(historyFixtureKeyring, historyFixtureNamespace),
+    };
     for await (const result of Worker.runReplayHistories(options, histories)) results.set(result.workflowId, result);
   });
 

@@ -9,7 +9,9 @@ import { lead, therapistActor } from './episode-harness';
 
 export const shortEpisodePlan = (start: string): PlanOfCare =>
   f.plan({
-    goals: [{ goalId: 'goal-pain', description: 'pain at most 2', measure: 'NPRS', baseline: 7, target: 2, targetDate: addDays(start, 60) }],
+    goals: [
+      { goalId: 'goal-pain', description: 'pain at most 2', measure: 'NPRS', baseline: 7, target: 2, targetDate: addDays(start, 60) },
+    ],
     techniques: ['myofascial-release'],
     durationWeeks: 6,
   });

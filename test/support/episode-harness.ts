@@ -49,7 +49,10 @@ export interface EpisodeHarness {
 }
 
 export const startHarness = async (): Promise<EpisodeHarness> => {
-  const admin = createDatabaseClient(requireEnv('MIGRATION_DATABASE_URL'), { applicationName: 'careflow-tests-migrate', maxConnections: 1 });
+  const admin = createDatabaseClient(requireEnv('MIGRATION_DATABASE_URL'), {
+    applicationName: 'careflow-tests-migrate',
+    maxConnections: 1,
+  });
   await migrate(admin, { applicationRole: applicationRoleOf(requireEnv('DATABASE_URL')) });
   await admin.end();
 

@@ -40,4 +40,3 @@ export const recordHistory = async (episode: { handle: WorkflowHandle }, name: s
   const history = await episode.handle.fetchHistory();
   writeFileSync(join(__dirname, '..', 'replay', 'histories', `${name}.json`), `${JSON.stringify(historyToObject(history), null, 1)}\n`);
 };
-

@@ -5,14 +5,21 @@ import { join } from 'node:path';
 export const workspaceRoot = join(__dirname, '..', '..');
 
 /** Starts a TypeScript entry point as its own Node process (transpile-only, like the apps run locally). */
-export const startTypeScriptProcess = (
-  entry: string,
-  args: readonly string[],
-  env: NodeJS.ProcessEnv = process.env,
-): ChildProcess =>
+export const startTypeScriptProcess = (entry: string, args: readonly string[], env: NodeJS.ProcessEnv = process.env): ChildProcess =>
   spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', join(workspaceRoot, entry), ...args], {
     cwd: workspaceRoot,
     env: { ...env, TS_NODE_PROJECT: join(workspaceRoot, 'tsconfig.json') },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+
+/**
+ * Starts an app as it ships: its bundle (dist/apps/<app>/main.js, built by the system level's global
+ * setup) run by plain node, without any TypeScript at run time.
+ */
+export const startBuiltApp = (app: string, env: NodeJS.ProcessEnv = process.env): ChildProcess =>
+  spawn(process.execPath, [join(workspaceRoot, 'dist', 'apps', app, 'main.js')], {
+    cwd: workspaceRoot,
+    env,
     stdio: ['ignore', 'pipe', 'pipe'],
   });
 

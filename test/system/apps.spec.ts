@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { requireEnv } from '../support/env';
 import { historyFixtureKeyring } from '../support/histories';
-import { freePort, killHard, startTypeScriptProcess, waitForExit, waitForOutput } from '../support/processes';
+import { freePort, killHard, startBuiltApp, startTypeScriptProcess, waitForExit, waitForOutput } from '../support/processes';
 
 const payloadKeys = `${historyFixtureKeyring.activeKeyId}:${Buffer.from(historyFixtureKeyring.keys[historyFixtureKeyring.activeKeyId] as Uint8Array).toString('base64')}`;
 
@@ -23,7 +23,7 @@ const appEnv = (app: string, extra: Record<string, string> = {}): NodeJS.Process
 describe('the apps as processes', () => {
   it('api reports PostgreSQL, Temporal and Kafka up with their latency, and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const api = startTypeScriptProcess('apps/api/src/main.ts', [], appEnv('api', { API_PORT: String(port) }));
+    const api = startBuiltApp('api', appEnv('api', { API_PORT: String(port) }));
     try {
       await waitForOutput(api, /api listening/, 90_000);
       const response = await fetch(`http://127.0.0.1:${port}/health`);
@@ -43,7 +43,7 @@ describe('the apps as processes', () => {
   it('api reports a server that is down as down, with 503', async () => {
     const port = await freePort();
     const nobody = await freePort();
-    const api = startTypeScriptProcess('apps/api/src/main.ts', [], appEnv('api', { API_PORT: String(port), KAFKA_BROKERS: `127.0.0.1:${nobody}` }));
+    const api = startBuiltApp('api', appEnv('api', { API_PORT: String(port), KAFKA_BROKERS: `127.0.0.1:${nobody}` }));
     try {
       await waitForOutput(api, /api listening/, 90_000);
       const response = await fetch(`http://127.0.0.1:${port}/health`);
@@ -64,7 +64,7 @@ describe('the apps as processes', () => {
       DATABASE_URL: requireEnv('DATABASE_URL'),
       MIGRATION_DATABASE_URL: requireEnv('MIGRATION_DATABASE_URL'),
     });
-    const child = startTypeScriptProcess(`apps/${app}/src/main.ts`, [], rest);
+    const child = startBuiltApp(app, rest);
     let output = '';
     child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -95,8 +95,26 @@ describe('the apps as processes', () => {
     expect(asOwner).toEqual({ code: 0, output: expect.stringMatching(/careflow migrate: (schema is current|applied)/) });
   });
 
+  it.each(['worker', 'relay', 'billing', 'reporting'])('%s answers /health on HEALTH_PORT for container probes', async (app) => {
+    const port = await freePort();
+    const child = startBuiltApp(app, appEnv(app, { HEALTH_PORT: String(port), TEMPORAL_TASK_QUEUE: `health-${Date.now()}` }));
+    try {
+      await waitForOutput(child, /health listening/, 90_000);
+      const response = await fetch(`http://127.0.0.1:${port}/health`);
+      const body = (await response.json()) as { status: string; dependencies: Record<string, { status: string }> };
+      expect(response.status).toBe(200);
+      expect(body.status).toBe('up');
+      expect(Object.keys(body.dependencies).length).toBeGreaterThan(0);
+      expect((await fetch(`http://127.0.0.1:${port}/anything-else`)).status).toBe(404);
+      child.kill('SIGTERM');
+      await expect(waitForExit(child)).resolves.toEqual({ code: 0, signal: null });
+    } finally {
+      await killHard(child);
+    }
+  });
+
   it('worker drains and exits on SIGTERM', async () => {
-    const worker = startTypeScriptProcess('apps/worker/src/main.ts', [], appEnv('worker', { TEMPORAL_TASK_QUEUE: `drain-${Date.now()}` }));
+    const worker = startBuiltApp('worker', appEnv('worker', { TEMPORAL_TASK_QUEUE: `drain-${Date.now()}` }));
     try {
       await waitForOutput(worker, /worker polling/, 120_000);
       const drained = waitForOutput(worker, /worker drained/, 60_000);

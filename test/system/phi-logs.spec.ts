@@ -8,7 +8,7 @@ import { createDataConverter } from '@careflow/temporal';
 import { lead, referral, therapistActor, therapistProfile } from '../support/episode-harness';
 import { requireEnv, uniqueSuffix } from '../support/env';
 import { historyFixtureKeyring, historyFixtureNamespace } from '../support/histories';
-import { freePort, killHard, startTypeScriptProcess, waitForExit } from '../support/processes';
+import { freePort, killHard, startBuiltApp, startTypeScriptProcess, waitForExit } from '../support/processes';
 
 const payloadKeys = `${historyFixtureKeyring.activeKeyId}:${Buffer.from(historyFixtureKeyring.keys[historyFixtureKeyring.activeKeyId] as Uint8Array).toString('base64')}`;
 
@@ -84,7 +84,12 @@ describe('the apps never print PHI', () => {
     if (exit.code !== 0) throw new Error(`the migration step failed: ${migrated()}`);
     const owner = createDatabaseClient(requireEnv('MIGRATION_DATABASE_URL'), { applicationName: 'careflow-phi-setup', maxConnections: 1 });
     try {
-      const { therapistId: _id, departmentId: _department, activeEpisodeCount: _count, ...profile } = therapistProfile(therapistId, {
+      const {
+        therapistId: _id,
+        departmentId: _department,
+        activeEpisodeCount: _count,
+        ...profile
+      } = therapistProfile(therapistId, {
         caseloadLimit: 100,
       });
       await owner`INSERT INTO therapists (therapist_id, department_id, profile) VALUES (${therapistId}, ${departmentId}, ${owner.json(profile as unknown as Parameters<typeof owner.json>[0])})`;
@@ -119,14 +124,10 @@ describe('the apps never print PHI', () => {
   };
 
   it('keeps the canary patient out of the worker and api output', async () => {
-    const worker = startTypeScriptProcess('apps/worker/src/main.ts', [], appEnv('worker', { TEMPORAL_TASK_QUEUE: taskQueue }));
+    const worker = startBuiltApp('worker', appEnv('worker', { TEMPORAL_TASK_QUEUE: taskQueue }));
     const workerOutput = recordOutput(worker);
     const port = await freePort();
-    const api = startTypeScriptProcess(
-      'apps/api/src/main.ts',
-      [],
-      appEnv('api', { API_PORT: String(port), AUTH_JWT_SECRET: randomBytes(32).toString('base64url') }),
-    );
+    const api = startBuiltApp('api', appEnv('api', { API_PORT: String(port), AUTH_JWT_SECRET: randomBytes(32).toString('base64url') }));
     const apiOutput = recordOutput(api);
     const episodes: WorkflowHandle[] = [];
     try {
@@ -154,8 +155,12 @@ describe('the apps never print PHI', () => {
         },
       });
       // Refused: billing may not record an intake.
-      await expect(episode.executeUpdate(submitCommandUpdate, { args: [intake({ userId: 'user-billing', role: 'billing' })] })).rejects.toThrow();
-      await episode.executeUpdate(submitCommandUpdate, { args: [{ type: 'AcceptOffer', at, actor: therapistActor(therapistId), therapistId }] });
+      await expect(
+        episode.executeUpdate(submitCommandUpdate, { args: [intake({ userId: 'user-billing', role: 'billing' })] }),
+      ).rejects.toThrow();
+      await episode.executeUpdate(submitCommandUpdate, {
+        args: [{ type: 'AcceptOffer', at, actor: therapistActor(therapistId), therapistId }],
+      });
       await episode.executeUpdate(submitCommandUpdate, { args: [intake(therapistActor(therapistId))] });
 
       // A name with a NUL character: the append activity fails with the patient's data at hand (the
@@ -168,8 +173,15 @@ describe('the apps never print PHI', () => {
         if (description.status.name !== 'FAILED' && attempt < 2) throw new Error('the append has not failed yet');
       });
 
-      const quoting = JSON.stringify({ payloads: [{ metadata: {}, data: Buffer.from(canaryName).toString('base64') }], patient: canaryName });
-      await fetch(`http://127.0.0.1:${port}/codec/decode`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: quoting });
+      const quoting = JSON.stringify({
+        payloads: [{ metadata: {}, data: Buffer.from(canaryName).toString('base64') }],
+        patient: canaryName,
+      });
+      await fetch(`http://127.0.0.1:${port}/codec/decode`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: quoting,
+      });
       await fetch(`http://127.0.0.1:${port}/codec/decode`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

@@ -40,7 +40,7 @@ const startRelayProcess = async (database: PrivateDatabase, brokers: string, ext
     KAFKA_BROKERS: brokers,
     FACILITY_ID: facility,
     PATIENT_KEY_SECRETS: patientKeySecrets,
-    RELAY_PORT: String(port),
+    HEALTH_PORT: String(port),
     RELAY_LEADER_TIMEOUT_MS: '4000',
     LOG_LEVEL: 'info',
     ...extra,

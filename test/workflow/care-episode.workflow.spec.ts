@@ -41,7 +41,14 @@ const ehrFeed = { userId: 'ehr-interface', role: 'ehr-feed' };
 const plan = (startDate: string, overrides: Partial<PlanOfCare> = {}): PlanOfCare => ({
   goals: [
     { goalId: 'goal-pain', description: 'pain at most 2', measure: 'NPRS', baseline: 7, target: 2, targetDate: addDays(startDate, 80) },
-    { goalId: 'goal-function', description: 'ODI at most 20', measure: 'ODI', baseline: 40, target: 20, targetDate: addDays(startDate, 80) },
+    {
+      goalId: 'goal-function',
+      description: 'ODI at most 20',
+      measure: 'ODI',
+      baseline: 40,
+      target: 20,
+      targetDate: addDays(startDate, 80),
+    },
   ],
   primaryMeasure: 'NPRS',
   techniques: ['myofascial-release', 'swedish'],
@@ -128,7 +135,14 @@ describe('careEpisode workflow on the time-skipping server', () => {
       },
     });
     await episode.submit({ type: 'EstablishPlanOfCare', at: assessedAt, actor: therapistActor('t-2'), plan: plan(start) });
-    await episode.submit({ type: 'CertifyPlanOfCare', at: assessedAt, actor: lead, kind: 'written', certifier: physician, certifiedOn: start });
+    await episode.submit({
+      type: 'CertifyPlanOfCare',
+      at: assessedAt,
+      actor: lead,
+      kind: 'written',
+      certifier: physician,
+      certifiedOn: start,
+    });
     return { episode, start };
   };
 
@@ -206,7 +220,14 @@ describe('careEpisode workflow on the time-skipping server', () => {
           plan: plan(start, {
             goals: [
               ...plan(start).goals,
-              { goalId: 'goal-sleep', description: 'PSFS sleep at least 8', measure: 'PSFS', baseline: 4, target: 8, targetDate: addDays(start, 80) },
+              {
+                goalId: 'goal-sleep',
+                description: 'PSFS sleep at least 8',
+                measure: 'PSFS',
+                baseline: 4,
+                target: 8,
+                targetDate: addDays(start, 80),
+              },
             ],
           }),
         });
@@ -275,7 +296,11 @@ describe('careEpisode workflow on the time-skipping server', () => {
   });
 
   it('expires unanswered offers one by one, then escalates to the department lead', async () => {
-    harness.therapists = [therapistProfile('t-a', { availability: 0.9 }), therapistProfile('t-b', { availability: 0.6 }), therapistProfile('t-c')];
+    harness.therapists = [
+      therapistProfile('t-a', { availability: 0.9 }),
+      therapistProfile('t-b', { availability: 0.6 }),
+      therapistProfile('t-c'),
+    ];
     const episode = await startEpisode(harness);
     await pollUntil(episode.snapshot, (s) => s.state.routing?.offers.length === 1, { what: 'the referral is offered' });
     for (let day = 0; day < 4; day++) await advance(harness, 1);
@@ -342,7 +367,9 @@ describe('careEpisode workflow on the time-skipping server', () => {
       namespace: harness.env.namespace ?? 'default',
       execution: { workflowId: episode.handle.workflowId },
     });
-    const rawHistory = Buffer.from(temporal.api.history.v1.History.encode(temporal.api.history.v1.History.fromObject(history ?? {})).finish());
+    const rawHistory = Buffer.from(
+      temporal.api.history.v1.History.encode(temporal.api.history.v1.History.fromObject(history ?? {})).finish(),
+    );
     const description = await episode.handle.describe();
     expect(rawHistory.length).toBeGreaterThan(0);
     expect(rawHistory.includes(canary)).toBe(false);
@@ -383,7 +410,9 @@ describe('careEpisode workflow on the time-skipping server', () => {
       clearedBy: physician,
       clearedOn: today,
     });
-    await pollUntil(episode.snapshot, (s) => s.state.contraindications.every((c) => c.cleared), { what: 'every contraindication is cleared' });
+    await pollUntil(episode.snapshot, (s) => s.state.contraindications.every((c) => c.cleared), {
+      what: 'every contraindication is cleared',
+    });
     expect(await eventTypesOf(harness, episode.episodeId)).toContain('ClearanceGranted');
   });
 
@@ -426,7 +455,13 @@ describe('careEpisode workflow on the time-skipping server', () => {
         episodeId: before.episodeId,
         departmentId: routed.departmentId,
         settings: defaultDepartmentSettings,
-        referral: { type: 'ReceiveReferral', at: new Date().toISOString(), actor: lead, episodeId: before.episodeId, referral: referralRecord },
+        referral: {
+          type: 'ReceiveReferral',
+          at: new Date().toISOString(),
+          actor: lead,
+          episodeId: before.episodeId,
+          referral: referralRecord,
+        },
         carried: { state: routed.state, version: routed.version, settledDeadlines: [] },
       };
     };
@@ -443,7 +478,11 @@ describe('careEpisode workflow on the time-skipping server', () => {
       });
       // An Update sent before the hand-over would reach the handing-over run, which has no handler.
       const latest = harness.env.client.workflow.getHandle(next.workflowId);
-      await pollUntil(() => latest.describe(), (run) => run.type === 'careEpisode', { what: 'the continued run is a care episode' });
+      await pollUntil(
+        () => latest.describe(),
+        (run) => run.type === 'careEpisode',
+        { what: 'the continued run is a care episode' },
+      );
       const { now } = await clock(harness.env);
       await latest.executeUpdate(submitCommandUpdate, {
         args: [{ type: 'AcceptOffer', at: now, actor: therapistActor('t-2'), therapistId: 't-2' }],
@@ -475,13 +514,15 @@ describe('careEpisode workflow on the time-skipping server', () => {
       const { episode } = await acceptedWithIntake({}, { taskQueue });
       const before = await eventTypesOf(harness, episode.episodeId);
       const { now } = await clock(harness.env);
-      const outcome = episode
-        .submit({ type: 'PlaceOnHold', at: now, actor: therapistActor('t-2'), reason: injectedFaultMarker })
-        .then(
-          () => 'completed',
-          (error: unknown) => error,
-        );
-      await pollUntil(() => workflowTaskFailures(episode), (messages) => messages.some((m) => m.includes('a fault in decide')), { what: 'the workflow task fails on the fault in decide' });
+      const outcome = episode.submit({ type: 'PlaceOnHold', at: now, actor: therapistActor('t-2'), reason: injectedFaultMarker }).then(
+        () => 'completed',
+        (error: unknown) => error,
+      );
+      await pollUntil(
+        () => workflowTaskFailures(episode),
+        (messages) => messages.some((m) => m.includes('a fault in decide')),
+        { what: 'the workflow task fails on the fault in decide' },
+      );
       await expect(Promise.race([outcome, new Promise((resolve) => setTimeout(() => resolve('pending'), 500))])).resolves.toBe('pending');
       expect(await eventTypesOf(harness, episode.episodeId)).toEqual(before);
       await episode.handle.terminate('the injected fault cannot be fixed in this test');
@@ -501,7 +542,11 @@ describe('careEpisode workflow on the time-skipping server', () => {
         clearedBy: physician,
         clearedOn: today,
       });
-      await pollUntil(() => workflowTaskFailures(episode), (messages) => messages.some((m) => m.includes('a fault in decide')), { what: 'the workflow task fails on the fault in decide' });
+      await pollUntil(
+        () => workflowTaskFailures(episode),
+        (messages) => messages.some((m) => m.includes('a fault in decide')),
+        { what: 'the workflow task fails on the fault in decide' },
+      );
       expect(await eventTypesOf(harness, episode.episodeId)).toEqual(before);
       await episode.handle.terminate('the injected fault cannot be fixed in this test');
     });
@@ -524,7 +569,12 @@ describe('careEpisode workflow on the time-skipping server', () => {
       const episode = await offered();
       const before = await eventTypesOf(harness, episode.episodeId);
       const { now } = await clock(harness.env);
-      const accept: CareEpisodeCommand = { type: 'AcceptOffer', at: shifted(now, offsetMs), actor: therapistActor('t-2'), therapistId: 't-2' };
+      const accept: CareEpisodeCommand = {
+        type: 'AcceptOffer',
+        at: shifted(now, offsetMs),
+        actor: therapistActor('t-2'),
+        therapistId: 't-2',
+      };
       await expect(refusalCode(episode.submit(accept))).resolves.toBe('IMPLAUSIBLE_COMMAND_TIME');
       expect(await eventTypesOf(harness, episode.episodeId)).toEqual(before);
     });
@@ -537,18 +587,65 @@ describe('careEpisode workflow on the time-skipping server', () => {
       ).resolves.toMatchObject({ events: expect.arrayContaining([expect.objectContaining({ type: 'OfferAccepted' })]) });
     });
 
-    it('refuses a deadline sent from outside, even one dated after the deadline, and writes nothing', async () => {
+    it('refuses, naming the problem, a role not allowed, a deadline from outside, an unknown field and an instant without offset; writes nothing', async () => {
       const episode = await offered();
-      const before = await eventTypesOf(harness, episode.episodeId);
       const { now } = await clock(harness.env);
-      const deadline: CareEpisodeCommand = {
-        type: 'MarkDeadlinePassed',
-        at: shifted(now, 2 * msPerDay),
-        actor: { userId: 'careflow-system', role: 'system' },
-        deadline: 'offer-expiry',
+      const streamBefore = {
+        version: await harness.eventStore.readStreamVersion(episode.episodeId),
+        events: await eventTypesOf(harness, episode.episodeId),
       };
-      await expect(refusalCode(episode.submit(deadline))).resolves.toBe('SYSTEM_ONLY_COMMAND');
-      expect(await eventTypesOf(harness, episode.episodeId)).toEqual(before);
+      const ssn = '078-05-1120';
+      const intakeWithSsn = {
+        medicalHistory: [],
+        medications: [],
+        allergies: [],
+        recentSurgeries: [],
+        patientGoals: ['walk'],
+        findings: [],
+        ssn,
+      };
+      const refused: CareEpisodeCommand[] = [
+        { type: 'AcceptOffer', at: now, actor: { userId: 'user-billing', role: 'billing' }, therapistId: 't-2' },
+        // Dated after the offer's deadline, as if it had passed.
+        {
+          type: 'MarkDeadlinePassed',
+          at: shifted(now, 2 * msPerDay),
+          actor: { userId: 'careflow-system', role: 'system' },
+          deadline: 'offer-expiry',
+        },
+        { type: 'RecordIntake', at: now, actor: therapistActor('t-2'), intake: intakeWithSsn },
+        { type: 'AcceptOffer', at: now.replace(/Z$/, ''), actor: therapistActor('t-2'), therapistId: 't-2' },
+      ];
+      const failures = [];
+      for (const command of refused) failures.push(await updateFailureOf(episode.submit(command)));
+      expect(failures).toEqual([
+        {
+          type: domainRefusalFailureType,
+          code: 'ROLE_NOT_PERMITTED',
+          message: 'The billing role may not AcceptOffer; it is for therapist or department-lead.',
+        },
+        {
+          type: domainRefusalFailureType,
+          code: 'SYSTEM_ONLY_COMMAND',
+          message: 'MarkDeadlinePassed is sent by the episode itself, never from outside.',
+        },
+        {
+          type: domainRefusalFailureType,
+          code: 'INVALID_COMMAND',
+          message: 'The RecordIntake command is not valid: command.intake.ssn is not a field it knows.',
+        },
+        {
+          type: domainRefusalFailureType,
+          code: 'INVALID_COMMAND',
+          message: 'The AcceptOffer command is not valid: command.at must be an ISO 8601 instant with an offset (Z or ±hh:mm).',
+        },
+      ]);
+      expect(JSON.stringify(failures)).not.toContain(ssn);
+      expect({
+        version: await harness.eventStore.readStreamVersion(episode.episodeId),
+        events: await eventTypesOf(harness, episode.episodeId),
+      }).toEqual(streamBefore);
+      expect((await episode.snapshot()).version).toBe(streamBefore.version);
     });
 
     it('refuses any command from outside that claims the system role', async () => {
@@ -556,7 +653,11 @@ describe('careEpisode workflow on the time-skipping server', () => {
       const { now } = await clock(harness.env);
       const escalate: CareEpisodeCommand = { type: 'EscalateReferral', at: now, actor: { userId: 'someone', role: 'system' }, reason: 'x' };
       const failure = await updateFailureOf(episode.submit(escalate));
-      expect(failure).toEqual({ type: domainRefusalFailureType, code: 'SYSTEM_ONLY_COMMAND', message: 'Only the episode itself acts in the system role.' });
+      expect(failure).toEqual({
+        type: domainRefusalFailureType,
+        code: 'SYSTEM_ONLY_COMMAND',
+        message: 'Only the episode itself acts in the system role.',
+      });
     });
 
     it.each([
@@ -575,7 +676,11 @@ describe('careEpisode workflow on the time-skipping server', () => {
         clearedBy: physician,
         clearedOn: today,
       });
-      await pollUntil(() => eventTypesOf(harness, episode.episodeId), (types) => types.includes('ClearanceSignalRefused'), { what: 'the refused clearance signal is recorded' });
+      await pollUntil(
+        () => eventTypesOf(harness, episode.episodeId),
+        (types) => types.includes('ClearanceSignalRefused'),
+        { what: 'the refused clearance signal is recorded' },
+      );
       const events = await harness.eventStore.readStream(episode.episodeId);
       expect(events.map((e) => e.type)).not.toContain('ClearanceGranted');
       const refused = events.find((e) => e.type === 'ClearanceSignalRefused');
@@ -596,15 +701,30 @@ describe('careEpisode workflow on the time-skipping server', () => {
         clearedBy: physician,
         clearedOn: today,
       });
-      await pollUntil(() => eventTypesOf(harness, episode.episodeId), (types) => types.includes('ClearanceSignalRefused'), { what: 'the refused clearance signal is recorded' });
+      await pollUntil(
+        () => eventTypesOf(harness, episode.episodeId),
+        (types) => types.includes('ClearanceSignalRefused'),
+        { what: 'the refused clearance signal is recorded' },
+      );
       const events = await harness.eventStore.readStream(episode.episodeId);
-      expect(events.find((e) => e.type === 'ClearanceSignalRefused')?.data).toMatchObject({ claimedRole: 'ehr-feed', reason: 'implausible-time' });
+      expect(events.find((e) => e.type === 'ClearanceSignalRefused')?.data).toMatchObject({
+        claimedRole: 'ehr-feed',
+        reason: 'implausible-time',
+      });
       expect(events.map((e) => e.type)).not.toContain('ClearanceGranted');
     });
 
     it.each([
-      ['settings that switch a rule off', { settings: { ...defaultDepartmentSettings, routing: { ...defaultDepartmentSettings.routing, maxOffers: 0 } } }, /^The episode cannot start: the department's settings\.routing\.maxOffers must be a whole number from 1 to 20\.$/],
-      ['a department id that is not a plain id', { departmentId: 'Ward 3, Jane Doe' }, /^The episode cannot start: the department id is missing or not a plain id\.$/],
+      [
+        'settings that switch a rule off',
+        { settings: { ...defaultDepartmentSettings, routing: { ...defaultDepartmentSettings.routing, maxOffers: 0 } } },
+        /^The episode cannot start: the department's settings\.routing\.maxOffers must be a whole number from 1 to 20\.$/,
+      ],
+      [
+        'a department id that is not a plain id',
+        { departmentId: 'Ward 3, Jane Doe' },
+        /^The episode cannot start: the department id is missing or not a plain id\.$/,
+      ],
     ])('fails the start, naming the problem, for %s', async (_case, options, message) => {
       harness.therapists = [therapistProfile('t-2')];
       const episode = await startEpisode(harness, options);
@@ -629,11 +749,17 @@ describe('careEpisode workflow on the time-skipping server', () => {
         clearedBy: physician,
         clearedOn: today,
       });
-      const update = plain.executeUpdate(submitCommandUpdate, { args: [{ type: 'ResumeEpisode', at: now, actor: therapistActor('t-2') }] }).then(
-        () => 'completed',
-        (error: unknown) => error,
+      const update = plain
+        .executeUpdate(submitCommandUpdate, { args: [{ type: 'ResumeEpisode', at: now, actor: therapistActor('t-2') }] })
+        .then(
+          () => 'completed',
+          (error: unknown) => error,
+        );
+      await pollUntil(
+        () => workflowTaskFailures(episode),
+        (messages) => messages.some((m) => m.startsWith('Payload is not encrypted')),
+        { what: 'the workflow task fails on the plaintext payload' },
       );
-      await pollUntil(() => workflowTaskFailures(episode), (messages) => messages.some((m) => m.startsWith('Payload is not encrypted')), { what: 'the workflow task fails on the plaintext payload' });
       expect(await eventTypesOf(harness, episode.episodeId)).toEqual(before);
       await episode.handle.terminate('a plaintext Signal blocks the episode until an operator resets it');
       await expect(update).resolves.not.toBe('completed');
@@ -650,8 +776,13 @@ const startFailureOf = async (handle: WorkflowHandle): Promise<{ type: string | 
 };
 
 /** The failure type, refusal code and message a refused Update carries. */
-const updateFailureOf = async (attempt: Promise<unknown>): Promise<{ type: string | undefined; code: string | undefined; message: string }> => {
-  const error: unknown = await attempt.then(() => undefined, (e: unknown) => e);
+const updateFailureOf = async (
+  attempt: Promise<unknown>,
+): Promise<{ type: string | undefined; code: string | undefined; message: string }> => {
+  const error: unknown = await attempt.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   const cause = error instanceof WorkflowUpdateFailedError ? error.cause : undefined;
   if (!(cause instanceof ApplicationFailure)) throw new Error('the Update was not refused');
   return { type: cause.type ?? undefined, code: (cause.details?.[0] as { code?: string } | undefined)?.code, message: cause.message };
@@ -661,7 +792,9 @@ const updateFailureOf = async (attempt: Promise<unknown>): Promise<{ type: strin
 const workflowTaskFailures = async (episode: { handle: WorkflowHandle }): Promise<string[]> => {
   const codec = new EncryptionCodec(historyFixtureKeyring, historyFixtureNamespace);
   const events = (await episode.handle.fetchHistory()).events ?? [];
-  const failures = events.flatMap((e) => (e.workflowTaskFailedEventAttributes?.failure ? [e.workflowTaskFailedEventAttributes.failure] : []));
+  const failures = events.flatMap((e) =>
+    e.workflowTaskFailedEventAttributes?.failure ? [e.workflowTaskFailedEventAttributes.failure] : [],
+  );
   return Promise.all(
     failures.map(async (failure) => {
       if (!failure.encodedAttributes) return failure.message ?? '';

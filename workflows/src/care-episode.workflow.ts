@@ -326,14 +326,22 @@ const instantRefusal = (
 ): DomainError | undefined => {
   const offsetMs = Date.parse(command.at) - nowMs;
   if (offsetMs > allowed.aheadMs) {
-    return new DomainError('IMPLAUSIBLE_COMMAND_TIME', `The ${command.type} command is dated in the future; check the sending computer's clock.`, {
-      commandType: command.type,
-    });
+    return new DomainError(
+      'IMPLAUSIBLE_COMMAND_TIME',
+      `The ${command.type} command is dated in the future; check the sending computer's clock.`,
+      {
+        commandType: command.type,
+      },
+    );
   }
   if (-offsetMs > allowed.behindMs) {
-    return new DomainError('IMPLAUSIBLE_COMMAND_TIME', `The ${command.type} command is dated too far in the past to be recorded now; send it again.`, {
-      commandType: command.type,
-    });
+    return new DomainError(
+      'IMPLAUSIBLE_COMMAND_TIME',
+      `The ${command.type} command is dated too far in the past to be recorded now; send it again.`,
+      {
+        commandType: command.type,
+      },
+    );
   }
   return undefined;
 };

@@ -11,8 +11,7 @@ export class ApiModule {
   static register(config: ApiConfig, logger: Logger): DynamicModule {
     return {
       module: ApiModule,
-      imports: [
-platformFor('api', config, logger)],
+      imports: [platformFor('api', config, logger)],
       controllers: [HealthController, CodecController],
       providers: [
         {

@@ -76,7 +76,7 @@ runApp({
   name: 'relay',
   loadConfig: loadRelayConfig,
   module: relayModule,
-  listen: (config) => ({ port: config.RELAY_PORT, host: config.RELAY_HOST }),
+  listen: (config) => ({ port: config.HEALTH_PORT, host: config.HEALTH_HOST }),
   afterStart: async (app) => {
     await ensurePlatformTopics(app);
     app.get(RelayService).start();

@@ -16,7 +16,10 @@ const failingWith = (error: Error) => {
       throw error;
     },
   } as unknown as EventStore;
-  return createActivities({ eventStore, therapistDirectory: { findRoutingCandidates: async () => ({ therapists: [], previousTherapistIds: [] }) } });
+  return createActivities({
+    eventStore,
+    therapistDirectory: { findRoutingCandidates: async () => ({ therapists: [], previousTherapistIds: [] }) },
+  });
 };
 
 const input: AppendEpisodeEventsInput = { episodeId: 'episode-1', expectedVersion: 3, events: [] };
@@ -45,7 +48,10 @@ describe('appendEpisodeEvents', () => {
     const eventStore = {
       appendToStream: async () => ({ nextExpectedVersion: 5, globalPositions: [10, 11], alreadyAppended: false }),
     } as unknown as EventStore;
-    const activities = createActivities({ eventStore, therapistDirectory: { findRoutingCandidates: async () => ({ therapists: [], previousTherapistIds: [] }) } });
+    const activities = createActivities({
+      eventStore,
+      therapistDirectory: { findRoutingCandidates: async () => ({ therapists: [], previousTherapistIds: [] }) },
+    });
     await expect(activities.appendEpisodeEvents(input)).resolves.toEqual({ version: 5 });
   });
 });

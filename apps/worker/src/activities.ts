@@ -43,11 +43,7 @@ export const createActivities = (deps: ActivityDependencies): CareEpisodeActivit
       const result = await deps.eventStore.appendToStream(episodeId, expectedVersion, events.map(toNewEvent));
       return { version: result.nextExpectedVersion };
     } catch (error) {
-      if (
-        error instanceof StreamVersionConflictError ||
-        error instanceof EventIdReusedError ||
-        error instanceof InvalidAppendError
-      ) {
+      if (error instanceof StreamVersionConflictError || error instanceof EventIdReusedError || error instanceof InvalidAppendError) {
         throw ApplicationFailure.create({ type: error.name, message: error.message, nonRetryable: true });
       }
       throw error;

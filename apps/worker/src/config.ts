@@ -15,5 +15,4 @@ const workerEnv = {
 
 export type WorkerConfig = ReturnType<typeof loadWorkerConfig>;
 
-export const loadWorkerConfig = (env: Readonly<Record<string, string | undefined>> = process.env) =>
-  loadConfig(workerEnv, env);
+export const loadWorkerConfig = (env: Readonly<Record<string, string | undefined>> = process.env) => loadConfig(workerEnv, env);

@@ -16,7 +16,12 @@ afterAll(async () => {
 
 describe('the PostgreSQL therapist directory', () => {
   const departmentId = `department-${randomUUID()}`;
-  const { therapistId: _id, departmentId: _department, activeEpisodeCount: _count, ...goodProfile } = f.therapistProfile('t-1', {
+  const {
+    therapistId: _id,
+    departmentId: _department,
+    activeEpisodeCount: _count,
+    ...goodProfile
+  } = f.therapistProfile('t-1', {
     availability: 0.8,
   });
   const badProfiles: Record<string, object> = {
@@ -46,13 +51,24 @@ describe('the PostgreSQL therapist directory', () => {
 
     expect(candidates.therapists.map((therapist) => therapist.therapistId)).toEqual([`${departmentId}-good`]);
     expect(reported.sort((a, b) => a.therapistId.localeCompare(b.therapistId))).toEqual([
-      { therapistId: `${departmentId}-availability-out-of-range`, departmentId, problem: 'therapist.availability must be a number from 0 to 1' },
-      { therapistId: `${departmentId}-license-without-expiry`, departmentId, problem: 'therapist.licenses[0].expiresOn must be a calendar date (YYYY-MM-DD)' },
+      {
+        therapistId: `${departmentId}-availability-out-of-range`,
+        departmentId,
+        problem: 'therapist.availability must be a number from 0 to 1',
+      },
+      {
+        therapistId: `${departmentId}-license-without-expiry`,
+        departmentId,
+        problem: 'therapist.licenses[0].expiresOn must be a calendar date (YYYY-MM-DD)',
+      },
       { therapistId: `${departmentId}-no-licenses`, departmentId, problem: 'therapist.licenses must be a list of 0 to 60 entries' },
     ]);
 
     const { state } = f.replay([f.receiveReferral()]);
-    const routed = decide(f.routeReferral({ therapists: candidates.therapists, previousTherapistIds: candidates.previousTherapistIds }), state);
+    const routed = decide(
+      f.routeReferral({ therapists: candidates.therapists, previousTherapistIds: candidates.previousTherapistIds }),
+      state,
+    );
     expect(routed).not.toBeInstanceOf(DomainError);
     expect(routed).toContainEqual(expect.objectContaining({ type: 'TherapistOffered', therapistId: `${departmentId}-good` }));
   });

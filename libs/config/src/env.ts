@@ -21,6 +21,15 @@ export const commonEnv = {
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
 };
 
+/**
+ * Where an app without HTTP (worker, relay, consumers) answers GET /health for a container
+ * platform's probes; unset, it serves nothing. 0.0.0.0 in a container, so probes from outside reach it.
+ */
+export const healthEnv = {
+  HEALTH_PORT: z.coerce.number().int().min(0).max(65_535).optional(),
+  HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
+};
+
 const databaseUrl = url(['postgres', 'postgresql']);
 const databasePoolMax = z.coerce.number().int().min(1).max(200).default(10);
 

@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import { createLogger } from './logger';
+import { createLogger, routeProcessWarnings } from './logger';
 
 describe('createLogger', () => {
   const capture = () => {
@@ -99,8 +99,52 @@ describe('createLogger keeps the codec audit trail', () => {
         done();
       },
     });
-    const audit = { operation: 'decode', subject: 'user-7', namespace: 'default', payloadCount: 2, outcome: 'succeeded', purpose: 'operations', client: '127.0.0.1' };
+    const audit = {
+      operation: 'decode',
+      subject: 'user-7',
+      namespace: 'default',
+      payloadCount: 2,
+      outcome: 'succeeded',
+      purpose: 'operations',
+      client: '127.0.0.1',
+    };
     createLogger('api', 'info', stream).info({ audit }, 'codec access');
     expect(JSON.parse(lines.join(''))).toMatchObject({ audit, msg: 'codec access' });
+  });
+});
+
+describe('routeProcessWarnings', () => {
+  const canary = 'Zelda Canaryfield';
+  const capture = () => {
+    const lines: string[] = [];
+    const stream = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        lines.push(chunk.toString());
+        done();
+      },
+    });
+    return { stream, text: () => lines.join('') };
+  };
+
+  it("given a process warning whose text quotes the data, when routed, then it is logged by name and code through the app's logger", () => {
+    const { stream, text } = capture();
+    const listeners = process.listeners('warning');
+    try {
+      routeProcessWarnings(createLogger('relay', 'info', stream));
+      // Node's own printing listener is gone; ours is the only one (jest's process does not deliver emitWarning).
+      const [listener, ...others] = process.listeners('warning');
+      expect(others).toEqual([]);
+      listener?.(Object.assign(new Error(`negative timeout for ${canary}`), { name: 'TimeoutNegativeWarning', code: 'CAREFLOW_TEST' }));
+      expect(JSON.parse(text())).toMatchObject({
+        level: 'warn',
+        type: 'TimeoutNegativeWarning',
+        code: 'CAREFLOW_TEST',
+        msg: 'node warning',
+      });
+      expect(text()).not.toContain(canary);
+    } finally {
+      process.removeAllListeners('warning');
+      for (const listener of listeners) process.on('warning', listener);
+    }
   });
 });

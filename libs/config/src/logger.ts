@@ -127,7 +127,11 @@ export const createLogger = (app: string, level = 'info', destination?: pino.Des
           }
           const message = typeof second === 'string' ? second : first instanceof Error ? first.name : undefined;
           const fields =
-            first instanceof Error ? { err: safeError(first) } : typeof first === 'object' && first !== null ? safeFields(first as Record<string, unknown>) : {};
+            first instanceof Error
+              ? { err: safeError(first) }
+              : typeof first === 'object' && first !== null
+                ? safeFields(first as Record<string, unknown>)
+                : {};
           if (message === undefined) method.call(this, fields);
           else method.call(this, fields, message);
         },
@@ -141,6 +145,16 @@ export const createLogger = (app: string, level = 'info', destination?: pino.Des
     return pinoChild.call(this, safeFields(bindings), options);
   } as Logger['child'];
   return logger;
+};
+
+/**
+ * Node prints its process warnings (a library's negative timeout, a deprecation) to stderr as plain
+ * text through a listener of its own; this replaces it, so they go through the allow-list like every
+ * other line (a warning's text can quote anything): by name and code only.
+ */
+export const routeProcessWarnings = (logger: Logger): void => {
+  process.removeAllListeners('warning');
+  process.on('warning', (warning: Error & { code?: string }) => logger.warn({ type: warning.name, code: warning.code }, 'node warning'));
 };
 
 /**

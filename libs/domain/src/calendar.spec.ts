@@ -103,13 +103,17 @@ describe('calendar properties', () => {
 
   it('makes each local day last 23 to 25 hours, except where a zone moved across the date line', () =>
     fc.assert(
-      fc.property(fc.oneof(dateArb, transitionSeasonArb), zoneArb.filter((zone) => zone !== 'Pacific/Apia'), (date, zone) => {
-        const length = hoursBetween(endOfLocalDay(addDays(date, -1), zone), endOfLocalDay(date, zone));
-        expect(length).toBeGreaterThanOrEqual(23);
-        expect(length).toBeLessThanOrEqual(25);
-        expect(localDateOf(minusOneMs(endOfLocalDay(date, zone)), zone)).toBe(date);
-        expect(localDateOf(endOfLocalDay(date, zone), zone)).toBe(addDays(date, 1));
-      }),
+      fc.property(
+        fc.oneof(dateArb, transitionSeasonArb),
+        zoneArb.filter((zone) => zone !== 'Pacific/Apia'),
+        (date, zone) => {
+          const length = hoursBetween(endOfLocalDay(addDays(date, -1), zone), endOfLocalDay(date, zone));
+          expect(length).toBeGreaterThanOrEqual(23);
+          expect(length).toBeLessThanOrEqual(25);
+          expect(localDateOf(minusOneMs(endOfLocalDay(date, zone)), zone)).toBe(date);
+          expect(localDateOf(endOfLocalDay(date, zone), zone)).toBe(addDays(date, 1));
+        },
+      ),
       { numRuns: 500 },
     ));
 

@@ -12,7 +12,9 @@ describe("a department's settings", () => {
     ['a signing window of 10 000 hours', { unsignedNoteHours: 10_000 }, 'settings.unsignedNoteHours'],
     ['an MCID that is not a number', { mcid: { ODI: '10', NDI: 7 } }, 'settings.mcid.ODI'],
   ])('names the setting that is out of bounds: %s', (_case, change, path) => {
-    expect(departmentSettingsProblem({ ...defaultDepartmentSettings, ...change })).toMatch(new RegExp(`^${path.replace(/\./g, '\\.')} must be`));
+    expect(departmentSettingsProblem({ ...defaultDepartmentSettings, ...change })).toMatch(
+      new RegExp(`^${path.replace(/\./g, '\\.')} must be`),
+    );
   });
 
   it('refuses settings that are not there', () => {

@@ -51,7 +51,10 @@ export const timeZoneOf = (settings: DepartmentSettings): TimeZone => (settings 
 export const departmentSettingsRefusal = (settings: DepartmentSettings): Refusal =>
   isTimeZone(timeZoneOf(settings))
     ? undefined
-    : new DomainError('INVALID_SETTINGS', "The department's time zone is not a known time-zone name (such as America/New_York); fix the department settings.");
+    : new DomainError(
+        'INVALID_SETTINGS',
+        "The department's time zone is not a known time-zone name (such as America/New_York); fix the department settings.",
+      );
 
 const timeZonePhrase = 'must be a known time-zone name (such as America/New_York)';
 

@@ -23,8 +23,7 @@ const maxIdLength = 200;
 const must = (phrase: string) => ({ error: `must be ${phrase}` });
 
 // jsonb refuses NUL and unpaired surrogates. (isWellFormed is Node 20's; the ES2022 typings lack it.)
-const isStorable = (text: string): boolean =>
-  !text.includes('\u0000') && (text as string & { isWellFormed(): boolean }).isWellFormed();
+const isStorable = (text: string): boolean => !text.includes('\u0000') && (text as string & { isWellFormed(): boolean }).isWellFormed();
 
 const hasControlCharacter = (text: string): boolean => {
   for (let index = 0; index < text.length; index += 1) {
@@ -46,6 +45,10 @@ export const text = (max: number) => {
     .refine((value) => value.trim() !== '', phrase)
     .refine(isStorable, storableText);
 };
+
+/** Text of a line or two (a reason, a name) and of a narrative. */
+export const shortText = text(500);
+export const longText = text(20_000);
 
 /** An identifier: short, on one line, without control characters (ids end up in logs and stream ids). */
 export const identifier = (max = maxIdLength) =>
@@ -78,18 +81,20 @@ export const decimal = (min: number, max: number) => {
 
 export const boolean = z.boolean(must('true or false'));
 
-export const oneOf = <const V extends readonly [string, ...string[]]>(values: V) =>
-  z.enum(values, must(`one of ${values.join(', ')}`));
+export const oneOf = <const V extends readonly [string, ...string[]]>(values: V) => z.enum(values, must(`one of ${values.join(', ')}`));
 
-/** A bounded list; read-only, as the records' interfaces declare their lists. */
+/** A bounded list; read-only, so a record's list is not changed in place. */
 export const list = <T extends z.ZodType>(item: T, options: { readonly min?: number; readonly max: number }) => {
   const min = options.min ?? 0;
   const phrase = must(`a list of ${min} to ${options.max} entries`);
   return z.array(item, phrase).min(min, phrase).max(options.max, phrase).readonly();
 };
 
-/** An object that refuses fields it does not know. */
-export const record = <S extends z.ZodRawShape>(shape: S) => z.strictObject(shape, must('an object'));
+/** Short texts, as intake and plans list them. */
+export const texts = list(shortText, { max: 100 });
+
+/** An object that refuses fields it does not know; read-only, as records are facts. */
+export const record = <S extends z.ZodRawShape>(shape: S) => z.strictObject(shape, must('an object')).readonly();
 
 /** A list whose entries carry an id field: ids must be unique within it. */
 export const uniqueBy = <T extends z.ZodType<ReadonlyArray<Record<K, unknown>>>, K extends string>(inner: T, key: K) =>

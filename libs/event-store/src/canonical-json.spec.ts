@@ -4,7 +4,11 @@ import { canonicalJson, isJsonObject, NotCanonicalJsonError } from './canonical-
 const reversedKeys = (value: unknown): unknown => {
   if (Array.isArray(value)) return value.map(reversedKeys);
   if (typeof value === 'object' && value !== null) {
-    return Object.fromEntries(Object.entries(value).reverse().map(([key, member]) => [key, reversedKeys(member)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([key, member]) => [key, reversedKeys(member)]),
+    );
   }
   return value;
 };
@@ -20,9 +24,7 @@ const jsonValue = fc.jsonValue({ noUnicodeString: false }).filter((value) => {
 
 describe('canonicalJson', () => {
   it('sorts keys by UTF-16 code units and writes no whitespace', () => {
-    expect(canonicalJson({ b: 1, a: [true, null, 'x'], A: { d: 2, c: 1.5 } })).toBe(
-      '{"A":{"c":1.5,"d":2},"a":[true,null,"x"],"b":1}',
-    );
+    expect(canonicalJson({ b: 1, a: [true, null, 'x'], A: { d: 2, c: 1.5 } })).toBe('{"A":{"c":1.5,"d":2},"a":[true,null,"x"],"b":1}');
     expect(canonicalJson({ é: 1, z: 2, '10': 3, '9': 4 })).toBe('{"10":3,"9":4,"z":2,"é":1}');
   });
 

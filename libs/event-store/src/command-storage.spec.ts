@@ -53,7 +53,12 @@ const repeated = (chunk: string, length: number, cutAnywhere: boolean): string =
 /** Short texts, or long ones up to the limit. */
 const textArb = (maxLength: number): fc.Arbitrary<string> =>
   fc.oneof(
-    { weight: 8, arbitrary: fc.array(characterArb, { minLength: 1, maxLength: Math.min(maxLength, 12) }).map((characters) => `a${characters.join('')}`.slice(0, maxLength)) },
+    {
+      weight: 8,
+      arbitrary: fc
+        .array(characterArb, { minLength: 1, maxLength: Math.min(maxLength, 12) })
+        .map((characters) => `a${characters.join('')}`.slice(0, maxLength)),
+    },
     {
       weight: 2,
       arbitrary: fc
@@ -89,10 +94,9 @@ const arbitraryOf = (schema: JsonSchema): fc.Arbitrary<unknown> => {
     case 'object': {
       const properties = schema.properties ?? {};
       const required = new Set(schema.required ?? []);
-      return fc.record(
-        Object.fromEntries(Object.entries(properties).map(([key, property]) => [key, arbitraryOf(property)])),
-        { requiredKeys: Object.keys(properties).filter((key) => required.has(key)) },
-      );
+      return fc.record(Object.fromEntries(Object.entries(properties).map(([key, property]) => [key, arbitraryOf(property)])), {
+        requiredKeys: Object.keys(properties).filter((key) => required.has(key)),
+      });
     }
     default:
       throw new Error(`the generator does not know JSON Schema type ${String(schema.type)}`);
@@ -151,7 +155,10 @@ describe('commands the domain accepts, in the event store', () => {
     const [candidate] = fc.sample(arbitraryOf(schemas.PlaceOnHold), { numRuns: 1, seed: 1 }) as Array<Record<string, unknown>>;
     const withNul = { ...candidate, at: '2025-03-01T10:00:00Z', actor: { userId: 'u', role: 'department-lead' }, reason: 'away\u0000' };
     expect(() => appendOf('episode-1', withNul)).toThrow(/contains a NUL character/);
-    expect(parseCommand(withNul)).toMatchObject({ code: 'INVALID_COMMAND', message: expect.stringMatching(/command\.reason must not contain a NUL/) });
+    expect(parseCommand(withNul)).toMatchObject({
+      code: 'INVALID_COMMAND',
+      message: expect.stringMatching(/command\.reason must not contain a NUL/),
+    });
   });
 
   it('stay under the command size limit, which leaves room for the events decided from them', () => {
@@ -180,7 +187,13 @@ describe('commands the domain accepts, in the event store', () => {
     };
     const received = decide({ type: 'ReceiveReferral', at, actor, episodeId: 'episode-1', referral }, fold([]));
     if (received instanceof DomainError) throw received;
-    const route = { type: 'RouteReferral', at, actor: { userId: 'careflow-system', role: 'system' }, therapists, previousTherapistIds: therapists.slice(0, 100).map((t) => t.therapistId) };
+    const route = {
+      type: 'RouteReferral',
+      at,
+      actor: { userId: 'careflow-system', role: 'system' },
+      therapists,
+      previousTherapistIds: therapists.slice(0, 100).map((t) => t.therapistId),
+    };
     expect(accepted(route)).toBeDefined();
     expect(Buffer.byteLength(JSON.stringify(route), 'utf8')).toBeGreaterThan(maxCommandBytes / 2);
     const routed = decide(route, fold(received));

@@ -1,11 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { createDatabaseClient } from './database';
-import {
-  EventIdReusedError,
-  EventStoreUnavailableError,
-  InvalidAppendError,
-  StreamVersionConflictError,
-} from './errors';
+import { EventIdReusedError, EventStoreUnavailableError, InvalidAppendError, StreamVersionConflictError } from './errors';
 import { createEventStore, type EventStore } from './event-store';
 import { startCuttingProxy } from './testing/cutting-proxy';
 import { databaseUrls, newEvent, newStreamId, openTestDatabase, type TestDatabase } from './testing/database';
@@ -164,9 +159,7 @@ describe('appendToStream', () => {
       constructor: EventIdReusedError,
       eventId: first.eventId,
     });
-    await expect(store.appendToStream(streamId, 2, [{ ...first, type: 'SessionCancelled' }])).rejects.toBeInstanceOf(
-      EventIdReusedError,
-    );
+    await expect(store.appendToStream(streamId, 2, [{ ...first, type: 'SessionCancelled' }])).rejects.toBeInstanceOf(EventIdReusedError);
     const otherStream = newStreamId();
     await expect(store.appendToStream(otherStream, 0, [first])).rejects.toBeInstanceOf(EventIdReusedError);
     await expect(store.appendToStream(streamId, 2, [second, newEvent()])).rejects.toMatchObject({ eventId: second.eventId });
@@ -183,7 +176,11 @@ describe('appendToStream', () => {
         () => store.appendToStream(streamId, 0, [newEvent('SessionRecorded', { note: 'x'.repeat(defaultAppendLimits.maxEventBytes) })]),
         /over the limit of 262144/,
       ],
-      ['negative expected version', () => store.appendToStream(streamId, -1, [newEvent()]), /expected version must be an integer of 0 or more/],
+      [
+        'negative expected version',
+        () => store.appendToStream(streamId, -1, [newEvent()]),
+        /expected version must be an integer of 0 or more/,
+      ],
       [
         'data that is not an object',
         () => store.appendToStream(streamId, 0, [{ ...newEvent(), data: null as never }]),

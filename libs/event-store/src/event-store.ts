@@ -10,12 +10,7 @@ import {
   runRepeatable,
   toSafeInteger,
 } from './database';
-import {
-  EventIdReusedError,
-  EventStoreError,
-  EventStoreUnavailableError,
-  StreamVersionConflictError,
-} from './errors';
+import { EventIdReusedError, EventStoreError, EventStoreUnavailableError, StreamVersionConflictError } from './errors';
 import { insertEvents, newStreamHead, readHead, settleUnwritten, type StreamHead } from './append-statement';
 import { defaultAppendLimits, prepareAppend, type AppendLimits, type PreparedAppend } from './prepare-append';
 import {
@@ -154,10 +149,7 @@ export const createEventStore = (options: EventStoreOptions): EventStore => {
     const db = transaction ?? sql;
     const { streamId, expectedVersion } = prepared;
     try {
-      const head =
-        expectedVersion === 0
-          ? newStreamHead
-          : (knownHeads.at(streamId, expectedVersion) ?? (await readHead(db, streamId)));
+      const head = expectedVersion === 0 ? newStreamHead : (knownHeads.at(streamId, expectedVersion) ?? (await readHead(db, streamId)));
       if (head.version === expectedVersion) {
         const written = await insertEvents(db, prepared, head, outboxTopic, eventSource);
         if (written) {
@@ -213,12 +205,16 @@ export const createEventStore = (options: EventStoreOptions): EventStore => {
   };
 
   const readStream: EventStore['readStream'] = async (streamId, fromVersion = 1, limit = 10_000) => {
-    const rows = await runRepeatable(sql, 'read stream', () => sql<EventRow[]>`
+    const rows = await runRepeatable(
+      sql,
+      'read stream',
+      () => sql<EventRow[]>`
       SELECT global_position, tx_id, stream_id, stream_version, event_id, type, schema_version, data, metadata
       FROM events
       WHERE stream_id = ${streamId} AND stream_version >= ${fromVersion}::integer
       ORDER BY stream_version
-      LIMIT ${limit}::integer`);
+      LIMIT ${limit}::integer`,
+    );
     return rows.map(toRecordedEvent);
   };
 

@@ -30,9 +30,7 @@ describe('hashedContent', () => {
 
 describe('contentHash', () => {
   it('is sha256 over the canonical content', () => {
-    expect(contentHash(event).toString('hex')).toBe(
-      createHash('sha256').update(hashedContent(event)).digest('hex'),
-    );
+    expect(contentHash(event).toString('hex')).toBe(createHash('sha256').update(hashedContent(event)).digest('hex'));
   });
 
   it.each<[string, Partial<HashedEventFields>]>([
@@ -53,7 +51,9 @@ describe('linkHash', () => {
     expect(genesisHash).toEqual(Buffer.alloc(32));
     const content = contentHash(event);
     expect(linkHash(genesisHash, content).toString('hex')).toBe(
-      createHash('sha256').update(Buffer.concat([genesisHash, content])).digest('hex'),
+      createHash('sha256')
+        .update(Buffer.concat([genesisHash, content]))
+        .digest('hex'),
     );
     expect(linkHash(linkHash(genesisHash, content), content).equals(linkHash(genesisHash, content))).toBe(false);
   });

@@ -4,13 +4,7 @@ export { advanceCheckpoint, ensureCheckpoint, readCheckpoint } from './checkpoin
 export type { Checkpoint } from './checkpoints';
 export { closeDatabaseClient, createDatabaseClient, renewDatabaseClient } from './database';
 export type { DatabaseClientOptions } from './database';
-export {
-  EventIdReusedError,
-  EventStoreError,
-  EventStoreUnavailableError,
-  InvalidAppendError,
-  StreamVersionConflictError,
-} from './errors';
+export { EventIdReusedError, EventStoreError, EventStoreUnavailableError, InvalidAppendError, StreamVersionConflictError } from './errors';
 export { createEventStore } from './event-store';
 export type { AppendOptions, EventStore, EventStoreOptions } from './event-store';
 export { contentHash, genesisHash, hashedContent, linkHash } from './hashing';
@@ -35,23 +29,10 @@ export type { Projection } from './projections/projection';
 export { createProjectionRunner } from './projections/runner';
 export type { ProjectionRunner, ProjectionRunnerOptions } from './projections/runner';
 export { evolveEpisodeWorklist, worklistProjection } from './projections/worklists';
-export type {
-  EpisodeWorklistRow,
-  ProgressReportStanding,
-  ReEvaluationReason,
-  UnsignedNote,
-} from './projections/worklists';
+export type { EpisodeWorklistRow, ProgressReportStanding, ReEvaluationReason, UnsignedNote } from './projections/worklists';
 export { subscribeToAll } from './subscription';
 export type { SubscriptionOptions } from './subscription';
 export { verifyHashChains } from './tamper-verifier';
 export type { BrokenLink, BrokenLinkReason, VerificationReport, VerifyOptions } from './tamper-verifier';
 export { logPositionOf, startOfLog } from './types';
-export type {
-  AppendResult,
-  EventMetadata,
-  EventMetadataInput,
-  ExpectedVersion,
-  LogPosition,
-  NewEvent,
-  RecordedEvent,
-} from './types';
+export type { AppendResult, EventMetadata, EventMetadataInput, ExpectedVersion, LogPosition, NewEvent, RecordedEvent } from './types';

@@ -26,7 +26,9 @@ const main = async (): Promise<void> => {
   try {
     const [owner] = await sql<{ superuser: boolean }[]>`SELECT rolsuper AS superuser FROM pg_roles WHERE rolname = current_user`;
     if (owner?.superuser) {
-      throw new ConfigError('invalid configuration: MIGRATION_DATABASE_URL is a superuser; migrations run as the schema owner, which is not one');
+      throw new ConfigError(
+        'invalid configuration: MIGRATION_DATABASE_URL is a superuser; migrations run as the schema owner, which is not one',
+      );
     }
     const { applied } = await migrate(sql, { appRoles });
     process.stdout.write(

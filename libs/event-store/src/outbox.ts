@@ -44,14 +44,18 @@ const headersOf = (row: OutboxRow, event: RecordedEvent): Record<string, string>
  * position it published never skips a late commit.
  */
 export const readOutbox = async (sql: Sql, after: LogPosition, limit = 500): Promise<OutboxMessage[]> => {
-  const rows = await runRepeatable(sql, 'read outbox', () => sql<OutboxRow[]>`
+  const rows = await runRepeatable(
+    sql,
+    'read outbox',
+    () => sql<OutboxRow[]>`
     SELECT o.topic, o.source, e.global_position, e.tx_id, e.stream_id, e.stream_version, e.event_id,
            e.type, e.schema_version, e.data, e.metadata
     FROM outbox o JOIN events e ON e.global_position = o.global_position
     WHERE (o.tx_id, o.global_position) > (${after.txId}::text::xid8, ${after.globalPosition}::bigint)
       AND o.tx_id < pg_snapshot_xmin(pg_current_snapshot())
     ORDER BY o.tx_id, o.global_position
-    LIMIT ${limit}::integer`);
+    LIMIT ${limit}::integer`,
+  );
   return rows.map((row) => {
     const event = toRecordedEvent(row);
     return {
@@ -67,8 +71,12 @@ export const readOutbox = async (sql: Sql, after: LogPosition, limit = 500): Pro
 
 /** Removes the outbox rows up to and including `upTo` once they are published; returns how many. */
 export const deletePublishedOutbox = async (sql: Sql | TransactionSql, upTo: LogPosition): Promise<number> => {
-  const deleted = await runRepeatable(sql, 'delete published outbox rows', () => sql`
+  const deleted = await runRepeatable(
+    sql,
+    'delete published outbox rows',
+    () => sql`
     DELETE FROM outbox
-    WHERE (tx_id, global_position) <= (${upTo.txId}::text::xid8, ${upTo.globalPosition}::bigint)`);
+    WHERE (tx_id, global_position) <= (${upTo.txId}::text::xid8, ${upTo.globalPosition}::bigint)`,
+  );
   return deleted.count;
 };

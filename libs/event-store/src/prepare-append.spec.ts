@@ -101,9 +101,15 @@ describe('prepareAppend', () => {
   it('limits UTF-8 bytes, not characters', () => {
     const limits = { ...defaultAppendLimits, maxEventBytes: 1000 };
     const withNote = (note: string) => [event({ data: { note } })];
-    const overhead = Buffer.byteLength(prepareAppend('episode-1', 0, withNote(''), recordedAt).events.map((e) => e.dataJson + e.metadataJson).join(''));
+    const overhead = Buffer.byteLength(
+      prepareAppend('episode-1', 0, withNote(''), recordedAt)
+        .events.map((e) => e.dataJson + e.metadataJson)
+        .join(''),
+    );
     expect(() => prepareAppend('episode-1', 0, withNote('x'.repeat(1000 - overhead)), recordedAt, limits)).not.toThrow();
-    expect(problemsOf(() => prepareAppend('episode-1', 0, withNote('€'.repeat(Math.ceil((1001 - overhead) / 3))), recordedAt, limits))).toEqual([
+    expect(
+      problemsOf(() => prepareAppend('episode-1', 0, withNote('€'.repeat(Math.ceil((1001 - overhead) / 3))), recordedAt, limits)),
+    ).toEqual([
       `event 0 (SessionRecorded): data and metadata take ${overhead + 3 * Math.ceil((1001 - overhead) / 3)} bytes, over the limit of 1000`,
     ]);
   });
@@ -155,9 +161,7 @@ describe('prepareAppend', () => {
   });
 
   it('names the data field that JSON cannot hold', () => {
-    const problems = problemsOf(() =>
-      prepareAppend('episode-1', 0, [event({ data: { pain: { before: Number.NaN } } })], recordedAt),
-    );
+    const problems = problemsOf(() => prepareAppend('episode-1', 0, [event({ data: { pain: { before: Number.NaN } } })], recordedAt));
     expect(problems).toEqual(['event 0 (SessionRecorded): data.pain.before is not a finite number']);
   });
 

@@ -56,8 +56,7 @@ const hasControlCharacter = (text: string): boolean => {
 const maxStreamIdLength = 200;
 const maxVersion = 2_147_483_647;
 
-const isNonEmptyString = (value: unknown): value is string =>
-  typeof value === 'string' && value.trim() !== '' && isStorable(value);
+const isNonEmptyString = (value: unknown): value is string => typeof value === 'string' && value.trim() !== '' && isStorable(value);
 const nonEmptyString = 'a non-empty string without NUL characters or unpaired surrogates';
 
 const metadataProblems = (metadata: unknown, label: string): string[] => {

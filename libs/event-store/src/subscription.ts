@@ -32,9 +32,7 @@ export const subscribeToAll = (sql: Sql, options: SubscriptionOptions): RunningP
     const last = events[events.length - 1];
     if (!last) return 0;
     await options.handle(events);
-    await runRepeatable(sql, 'subscription checkpoint', () =>
-      advanceCheckpoint(sql, options.name, checkpoint, logPositionOf(last)),
-    );
+    await runRepeatable(sql, 'subscription checkpoint', () => advanceCheckpoint(sql, options.name, checkpoint, logPositionOf(last)));
     return events.length;
   };
 

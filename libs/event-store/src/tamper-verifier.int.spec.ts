@@ -30,10 +30,7 @@ class RolledBack extends Error {}
  * Tampers as a superuser who deliberately passes the append-only triggers, verifies, and rolls the
  * whole thing back, so the shared database keeps honest chains.
  */
-const tamperAndVerify = async (
-  streamIds: string[],
-  tamper: (tx: TransactionSql) => Promise<unknown>,
-): Promise<readonly BrokenLink[]> => {
+const tamperAndVerify = async (streamIds: string[], tamper: (tx: TransactionSql) => Promise<unknown>): Promise<readonly BrokenLink[]> => {
   let found: readonly BrokenLink[] = [];
   await db.admin
     .begin(async (tx) => {
@@ -58,8 +55,9 @@ describe('verifyHashChains', () => {
   it('reports a superuser UPDATE of one event as its first broken link, and only that stream', async () => {
     const [tampered, honest] = [await streamOfFive(), await streamOfFive()];
     const [third] = await store.readStream(tampered, 3, 1);
-    const found = await tamperAndVerify([tampered, honest], (tx) =>
-      tx`UPDATE events SET data = jsonb_set(data, '{minutes}', '45') WHERE stream_id = ${tampered} AND stream_version = 3`,
+    const found = await tamperAndVerify(
+      [tampered, honest],
+      (tx) => tx`UPDATE events SET data = jsonb_set(data, '{minutes}', '45') WHERE stream_id = ${tampered} AND stream_version = 3`,
     );
     expect(found).toEqual([
       { streamId: tampered, streamVersion: 3, globalPosition: third?.globalPosition, eventId: third?.eventId, reason: 'content-changed' },
@@ -94,9 +92,7 @@ describe('verifyHashChains', () => {
 
   it('reports a deleted event as the missing version', async () => {
     const streamId = await streamOfFive();
-    const found = await tamperAndVerify([streamId], (tx) =>
-      tx`DELETE FROM events WHERE stream_id = ${streamId} AND stream_version = 2`,
-    );
+    const found = await tamperAndVerify([streamId], (tx) => tx`DELETE FROM events WHERE stream_id = ${streamId} AND stream_version = 2`);
     expect(found).toEqual([{ streamId, streamVersion: 2, globalPosition: null, eventId: null, reason: 'version-missing' }]);
   });
 });

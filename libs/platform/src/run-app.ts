@@ -1,7 +1,8 @@
 import { NestFactory } from '@nestjs/core';
 import { type DynamicModule, type INestApplication, type INestApplicationContext, Module } from '@nestjs/common';
-import { createLogger, type Logger, runMain, StructuredNestLogger } from '@careflow/config';
+import { createLogger, type Logger, routeProcessWarnings, runMain, StructuredNestLogger } from '@careflow/config';
 import { DependencyHealth } from './dependency-health';
+import { serveHealth } from './health-server';
 import { type PlatformConfig, platformFor } from './platform.module';
 import { closeOnSignals } from './shutdown';
 
@@ -27,13 +28,14 @@ export interface AppDefinition<C extends AppConfig> {
 /**
  * Every app's main: load the configuration (a bad one ends the process with one line), build the
  * module with the app's logger, check each dependency once and log the result, listen if the app
- * serves HTTP, then live until SIGTERM/SIGINT (see closeOnSignals).
+ * serves HTTP (or answer /health on HEALTH_PORT if it does not), then live until SIGTERM/SIGINT (see closeOnSignals).
  */
 export const runApp = <C extends AppConfig>(definition: AppDefinition<C>): void => {
   const { name } = definition;
   runMain(name, async () => {
     const config = definition.loadConfig();
     const logger = createLogger(name, config.LOG_LEVEL);
+    routeProcessWarnings(logger);
     const module = definition.module?.(config, logger) ?? { module: PlatformApp, imports: [platformFor(name, config, logger)] };
     const options = { logger: new StructuredNestLogger(logger) };
     const listen = definition.listen?.(config);
@@ -49,6 +51,8 @@ export const runApp = <C extends AppConfig>(definition: AppDefinition<C>): void 
       const server = app as INestApplication;
       await server.listen(listen.port, listen.host);
       logger.info({ port: Number(new URL(await server.getUrl()).port) }, `${name} listening`);
+    } else {
+      await serveHealth(app, logger);
     }
     await definition.afterStart?.(app);
   });

@@ -16,16 +16,18 @@ export const closeOnSignals = (starting: Promise<INestApplicationContext>, logge
     }
     closing = true;
     logger.info({ signal }, 'stopping');
-    starting.then((app) => app.close()).then(
-      () => {
-        logger.info('stopped');
-        process.exit(0);
-      },
-      (error: unknown) => {
-        logger.error({ err: error }, 'failed to stop cleanly');
-        process.exit(1);
-      },
-    );
+    starting
+      .then((app) => app.close())
+      .then(
+        () => {
+          logger.info('stopped');
+          process.exit(0);
+        },
+        (error: unknown) => {
+          logger.error({ err: error }, 'failed to stop cleanly');
+          process.exit(1);
+        },
+      );
   };
   process.on('SIGTERM', onSignal);
   process.on('SIGINT', onSignal);

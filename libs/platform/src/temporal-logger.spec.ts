@@ -18,7 +18,12 @@ describe('temporalLoggerOver', () => {
   it("given the SDK's line with an activity error, when forwarded, then it is the app's JSON line with the error by name", () => {
     const { lines, logger } = capture();
     const error = Object.assign(new Error(`invalid ${canary}`), { type: 'InvalidAppendError' });
-    temporalLoggerOver(logger).warn('Activity failed', { activityType: 'appendEpisodeEvents', workflowId: 'episode-1', error, input: canary });
+    temporalLoggerOver(logger).warn('Activity failed', {
+      activityType: 'appendEpisodeEvents',
+      workflowId: 'episode-1',
+      error,
+      input: canary,
+    });
     expect(lines.join('')).not.toContain(canary);
     expect(JSON.parse(lines.join(''))).toMatchObject({
       app: 'worker',
@@ -30,7 +35,7 @@ describe('temporalLoggerOver', () => {
     });
   });
 
-  it("given a native core line, when forwarded, then its formatted text is not written", () => {
+  it('given a native core line, when forwarded, then its formatted text is not written', () => {
     const { lines, logger } = capture();
     temporalLoggerOver(logger).log('WARN', `Failing workflow task: ${canary}`, { sdkComponent: 'core' });
     expect(lines.join('')).not.toContain(canary);

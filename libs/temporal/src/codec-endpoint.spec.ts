@@ -26,9 +26,7 @@ const token = (claims: { sub?: string; aud?: string; exp?: string }, key = secre
 };
 
 const toJson = (payload: Payload): { metadata: Record<string, string>; data: string } => ({
-  metadata: Object.fromEntries(
-    Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
-  ),
+  metadata: Object.fromEntries(Object.entries(payload.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')])),
   data: Buffer.from(payload.data ?? []).toString('base64'),
 });
 
@@ -63,10 +61,7 @@ describe('handleCodecRequest', () => {
 
     it.each([
       ['a malformed token', async () => 'Bearer not-a-jwt'],
-      [
-        'a token signed with another secret',
-        async () => `Bearer ${await token({ sub: 'u' }, randomBytes(32).toString('base64'))}`,
-      ],
+      ['a token signed with another secret', async () => `Bearer ${await token({ sub: 'u' }, randomBytes(32).toString('base64'))}`],
       ['an expired token', async () => `Bearer ${await token({ sub: 'u', exp: '-1m' })}`],
       ['a token for another audience', async () => `Bearer ${await token({ sub: 'u', aud: 'billing' })}`],
       ['a token without a subject', async () => `Bearer ${await token({})}`],

@@ -109,11 +109,13 @@ export async function handleCodecRequest(request: CodecRequest, options: CodecEn
   }
 
   const namespace = headerValue(request.headers, 'x-namespace') ?? null;
-  const audit = (
-    subject: string | null,
-    payloadCount: number,
-    outcome: CodecAuditRecord['outcome'],
-  ): CodecAuditRecord => ({ operation, subject, namespace, payloadCount, outcome });
+  const audit = (subject: string | null, payloadCount: number, outcome: CodecAuditRecord['outcome']): CodecAuditRecord => ({
+    operation,
+    subject,
+    namespace,
+    payloadCount,
+    outcome,
+  });
 
   const token = bearerToken(headerValue(request.headers, 'authorization'));
   const caller = token === null ? null : await options.authorize(token);
@@ -144,13 +146,8 @@ export async function handleCodecRequest(request: CodecRequest, options: CodecEn
   }
   const payloads = parsed.data.payloads.map(fromJson);
   try {
-    const result =
-      operation === 'encode' ? await codec.encode(payloads) : await codec.decode(payloads);
-    return reply(
-      200,
-      { payloads: result.map(toJson) },
-      { audit: audit(caller.subject, payloads.length, 'succeeded') },
-    );
+    const result = operation === 'encode' ? await codec.encode(payloads) : await codec.decode(payloads);
+    return reply(200, { payloads: result.map(toJson) }, { audit: audit(caller.subject, payloads.length, 'succeeded') });
   } catch (error) {
     if (error instanceof PayloadDecryptionError) {
       return reply(400, { error: error.message }, { audit: audit(caller.subject, payloads.length, 'rejected') });
@@ -177,18 +174,14 @@ function bearerToken(authorization: string | undefined): string | null {
 
 function fromJson({ metadata, data }: JsonPayload): Payload {
   return {
-    metadata: Object.fromEntries(
-      Object.entries(metadata ?? {}).map(([name, value]) => [name, Buffer.from(value, 'base64')]),
-    ),
+    metadata: Object.fromEntries(Object.entries(metadata ?? {}).map(([name, value]) => [name, Buffer.from(value, 'base64')])),
     data: Buffer.from(data ?? '', 'base64'),
   };
 }
 
 function toJson({ metadata, data }: Payload): { metadata: Record<string, string>; data: string } {
   return {
-    metadata: Object.fromEntries(
-      Object.entries(metadata ?? {}).map(([name, value]) => [name, Buffer.from(value).toString('base64')]),
-    ),
+    metadata: Object.fromEntries(Object.entries(metadata ?? {}).map(([name, value]) => [name, Buffer.from(value).toString('base64')])),
     data: Buffer.from(data ?? new Uint8Array()).toString('base64'),
   };
 }

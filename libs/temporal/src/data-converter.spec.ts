@@ -22,7 +22,9 @@ describe('createDataConverter', () => {
     expect(failure.message).not.toContain(canary);
     expect(failure.stackTrace ?? '').not.toContain(canary);
     // The message is carried in the encoded attributes, so the check on their encrypted form below can fail.
-    expect(defaultPayloadConverter.fromPayload(failure.encodedAttributes ?? {})).toMatchObject({ message: `Session refused for ${canary}` });
+    expect(defaultPayloadConverter.fromPayload(failure.encodedAttributes ?? {})).toMatchObject({
+      message: `Session refused for ${canary}`,
+    });
 
     const [encrypted] = await new EncryptionCodec(keyring, 'careflow').encode([failure.encodedAttributes ?? {}]);
     expect(Buffer.from(encrypted?.data ?? []).includes(canary)).toBe(false);

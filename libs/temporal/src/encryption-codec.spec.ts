@@ -60,7 +60,10 @@ describe('EncryptionCodec', () => {
   it('uses a fresh IV for every payload', async () => {
     const payload = toPayload('same value');
     const [first, second] = await codec.encode([payload, payload]);
-    const iv = (p: Payload | undefined): string => Buffer.from(p?.data ?? []).subarray(0, 12).toString('hex');
+    const iv = (p: Payload | undefined): string =>
+      Buffer.from(p?.data ?? [])
+        .subarray(0, 12)
+        .toString('hex');
     expect(iv(first)).not.toBe(iv(second));
     expect(Buffer.from(first?.data ?? []).equals(Buffer.from(second?.data ?? []))).toBe(false);
   });
@@ -69,10 +72,7 @@ describe('EncryptionCodec', () => {
     const canary = `Canary-${randomBytes(8).toString('hex')}`;
     const encoded = await codec.encode([toPayload({ patient: { name: canary, birthDate: '1961-04-12' } })]);
     const wire = Buffer.concat(
-      encoded.flatMap((p) => [
-        ...Object.values(p.metadata ?? {}).map((v) => Buffer.from(v)),
-        Buffer.from(p.data ?? []),
-      ]),
+      encoded.flatMap((p) => [...Object.values(p.metadata ?? {}).map((v) => Buffer.from(v)), Buffer.from(p.data ?? [])]),
     );
     expect(wire.includes(canary)).toBe(false);
     expect(wire.toString('latin1')).not.toContain(canary);

@@ -59,9 +59,7 @@ export function assertUsableKeyring(keyring: PayloadKeyring): void {
       );
     }
     if (key.byteLength !== PAYLOAD_KEY_BYTES) {
-      throw new PayloadKeyringError(
-        `Payload key "${keyId}" has ${key.byteLength} bytes; AES-256 needs ${PAYLOAD_KEY_BYTES}`,
-      );
+      throw new PayloadKeyringError(`Payload key "${keyId}" has ${key.byteLength} bytes; AES-256 needs ${PAYLOAD_KEY_BYTES}`);
     }
   }
   if (!Object.hasOwn(keyring.keys, keyring.activeKeyId)) {

@@ -12,15 +12,17 @@ import {
   type ProviderType,
 } from './index';
 
-const linesArb: fc.Arbitrary<ChargeLineInput[]> = fc.array(
-  fc.record({
-    code: fc.constantFrom(...timedCodes, ...untimedCodes),
-    minutes: fc.integer({ min: 0, max: 90 }),
-    // Distinct region per code, so the 97124/97140 rule never refuses these days.
-    bodyRegions: fc.constant([] as string[]),
-  }),
-  { maxLength: 6 },
-).map((lines) => lines.map((line) => ({ ...line, bodyRegions: [`region-${line.code}`] })));
+const linesArb: fc.Arbitrary<ChargeLineInput[]> = fc
+  .array(
+    fc.record({
+      code: fc.constantFrom(...timedCodes, ...untimedCodes),
+      minutes: fc.integer({ min: 0, max: 90 }),
+      // Distinct region per code, so the 97124/97140 rule never refuses these days.
+      bodyRegions: fc.constant([] as string[]),
+    }),
+    { maxLength: 6 },
+  )
+  .map((lines) => lines.map((line) => ({ ...line, bodyRegions: [`region-${line.code}`] })));
 
 const providerArb = fc.constantFrom<ProviderType>(
   'physical-therapist',
@@ -48,19 +50,28 @@ describe('daily charge properties', () => {
 
   it('every documented code is kept, money is whole cents, and not-billable lines charge nothing', () => {
     fc.assert(
-      fc.property(linesArb, providerArb, fc.constantFrom(medicareLikePayerSettings, commercialPayerSettings), (lines, providerType, payer) => {
-        const day = buildDailyCharges({ serviceDate: '2025-06-10', providerType, underPlanOfCare: true, certificationStanding: 'certified', lines }, payer, {
-          year: 2025,
-          chargesCents: 0,
-        });
-        if (isDomainError(day)) throw day;
-        expect(day.lines.map((line) => line.code)).toEqual([...new Set(lines.map((line) => line.code))]);
-        for (const line of day.lines) {
-          expect(Number.isSafeInteger(line.amountCents)).toBe(true);
-          if (!line.billable) expect([line.units, line.amountCents, line.modifiers.length]).toEqual([0, 0, 0]);
-        }
-        expect(day.amountCents).toBe(day.lines.reduce((sum, line) => sum + line.amountCents, 0));
-      }),
+      fc.property(
+        linesArb,
+        providerArb,
+        fc.constantFrom(medicareLikePayerSettings, commercialPayerSettings),
+        (lines, providerType, payer) => {
+          const day = buildDailyCharges(
+            { serviceDate: '2025-06-10', providerType, underPlanOfCare: true, certificationStanding: 'certified', lines },
+            payer,
+            {
+              year: 2025,
+              chargesCents: 0,
+            },
+          );
+          if (isDomainError(day)) throw day;
+          expect(day.lines.map((line) => line.code)).toEqual([...new Set(lines.map((line) => line.code))]);
+          for (const line of day.lines) {
+            expect(Number.isSafeInteger(line.amountCents)).toBe(true);
+            if (!line.billable) expect([line.units, line.amountCents, line.modifiers.length]).toEqual([0, 0, 0]);
+          }
+          expect(day.amountCents).toBe(day.lines.reduce((sum, line) => sum + line.amountCents, 0));
+        },
+      ),
     );
   });
 
@@ -68,7 +79,13 @@ describe('daily charge properties', () => {
     fc.assert(
       fc.property(linesArb, fc.integer({ min: 200_000, max: 260_000 }), (lines, ytd) => {
         const day = buildDailyCharges(
-          { serviceDate: '2025-06-10', providerType: 'physical-therapist', underPlanOfCare: true, certificationStanding: 'certified', lines },
+          {
+            serviceDate: '2025-06-10',
+            providerType: 'physical-therapist',
+            underPlanOfCare: true,
+            certificationStanding: 'certified',
+            lines,
+          },
           medicareLikePayerSettings,
           { year: 2025, chargesCents: ytd },
         );

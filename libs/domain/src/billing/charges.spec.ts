@@ -271,7 +271,13 @@ describe('daily charges: KX threshold and targeted medical review', () => {
       chargesCents: 999_999,
     });
     expect(result.lines[0]?.modifiers).toEqual([]);
-    expect(result.yearToDate).toEqual({ year: 2031, beforeCents: 999_999, afterCents: 1_004_199, kxCrossed: false, medicalReviewCrossed: false });
+    expect(result.yearToDate).toEqual({
+      year: 2031,
+      beforeCents: 999_999,
+      afterCents: 1_004_199,
+      kxCrossed: false,
+      medicalReviewCrossed: false,
+    });
   });
 
   it('given charges that take the year past $3,000, when charged, then targeted medical review is flagged', () => {
@@ -298,10 +304,15 @@ describe('daily charges: certification standing', () => {
     }));
 
   it('given a day under a delinquent certification, when charged, then the charges carry it and are not held', () =>
-    expect(charges(day([manual(15)], { certificationStanding: 'delinquent' }))).toMatchObject({ certificationStanding: 'delinquent', held: false }));
+    expect(charges(day([manual(15)], { certificationStanding: 'delinquent' }))).toMatchObject({
+      certificationStanding: 'delinquent',
+      held: false,
+    }));
 
   it('given a standing billing does not know, when charged, then refused', () =>
-    expect(buildDailyCharges(day([manual(15)], { certificationStanding: 'pending' as never }), medicareLikePayerSettings, noChargesYet)).toMatchObject({
+    expect(
+      buildDailyCharges(day([manual(15)], { certificationStanding: 'pending' as never }), medicareLikePayerSettings, noChargesYet),
+    ).toMatchObject({
       code: 'INVALID_BILLING_INPUT',
       message: /certification standing/,
     }));

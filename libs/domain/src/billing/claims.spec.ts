@@ -1,8 +1,20 @@
 import { isDomainError } from '../errors';
 import type { CertificationStanding } from '../rules/certification';
-import { buildClaim, buildDailyCharges, medicareLikePayerSettings, type Claim, type ChargeLineInput, type ClaimInput, type DailyCharges } from './index';
+import {
+  buildClaim,
+  buildDailyCharges,
+  medicareLikePayerSettings,
+  type Claim,
+  type ChargeLineInput,
+  type ClaimInput,
+  type DailyCharges,
+} from './index';
 
-const chargesOf = (serviceDate: string, lines: ChargeLineInput[], certificationStanding: CertificationStanding = 'certified'): DailyCharges => {
+const chargesOf = (
+  serviceDate: string,
+  lines: ChargeLineInput[],
+  certificationStanding: CertificationStanding = 'certified',
+): DailyCharges => {
   const result = buildDailyCharges(
     { serviceDate, providerType: 'physical-therapist', underPlanOfCare: true, certificationStanding, lines },
     medicareLikePayerSettings,
@@ -84,8 +96,24 @@ describe('claims: lines and corrected claims', () => {
       frequencyCode: '1',
       diagnosisCodes: ['M54.50'],
       lines: [
-        { serviceDate: '2025-06-10', code: '97124', units: 2, modifiers: ['GP'], diagnosisPointers: [1], chargeCents: 6_324, certificationDelinquent: false },
-        { serviceDate: '2025-06-12', code: '97140', units: 2, modifiers: ['GP'], diagnosisPointers: [1], chargeCents: 5_674, certificationDelinquent: false },
+        {
+          serviceDate: '2025-06-10',
+          code: '97124',
+          units: 2,
+          modifiers: ['GP'],
+          diagnosisPointers: [1],
+          chargeCents: 6_324,
+          certificationDelinquent: false,
+        },
+        {
+          serviceDate: '2025-06-12',
+          code: '97140',
+          units: 2,
+          modifiers: ['GP'],
+          diagnosisPointers: [1],
+          chargeCents: 5_674,
+          certificationDelinquent: false,
+        },
       ],
       totalChargeCents: 11_998,
     });

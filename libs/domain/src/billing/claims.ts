@@ -49,17 +49,14 @@ const pointersFor = (
   const wanted = [...new Set(line.diagnosisCodes.map(normalizeIcd10Cm))];
   const missing = wanted.find((code) => !claimDiagnoses.includes(code));
   if (missing !== undefined) {
-    return new DomainError(
-      'INVALID_BILLING_INPUT',
-      `A ${line.code} line points at a diagnosis that is not on the claim.`,
-      { code: line.code },
-    );
+    return new DomainError('INVALID_BILLING_INPUT', `A ${line.code} line points at a diagnosis that is not on the claim.`, {
+      code: line.code,
+    });
   }
   if (wanted.length > maxDiagnosisPointersPerLine) {
     return new DomainError(
       'TOO_MANY_DIAGNOSIS_POINTERS',
-      `A claim line points at no more than ${maxDiagnosisPointersPerLine} diagnoses; ` +
-        `the ${line.code} line has ${wanted.length}.`,
+      `A claim line points at no more than ${maxDiagnosisPointersPerLine} diagnoses; ` + `the ${line.code} line has ${wanted.length}.`,
       { code: line.code, count: wanted.length },
     );
   }

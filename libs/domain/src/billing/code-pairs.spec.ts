@@ -24,8 +24,18 @@ describe('97124 / 97140 on the same day', () => {
   });
 
   it('given only one code of the pair, when checked, then allowed whatever the regions', () => {
-    expect(findCodePairConflict([{ code: '97140', bodyRegions: [] }, { code: '97530', bodyRegions: [] }])).toBeUndefined();
-    expect(findCodePairConflict([{ code: '97124', bodyRegions: ['lumbar'] }, { code: '97124', bodyRegions: ['lumbar'] }])).toBeUndefined();
+    expect(
+      findCodePairConflict([
+        { code: '97140', bodyRegions: [] },
+        { code: '97530', bodyRegions: [] },
+      ]),
+    ).toBeUndefined();
+    expect(
+      findCodePairConflict([
+        { code: '97124', bodyRegions: ['lumbar'] },
+        { code: '97124', bodyRegions: ['lumbar'] },
+      ]),
+    ).toBeUndefined();
   });
 
   it('given a line of the pair without a documented region, when checked, then refused because the regions cannot be shown to differ', () => {

@@ -6,10 +6,13 @@ describe('billing codes', () => {
     expect(billingCodes.filter(isUntimedCode)).toEqual(['97161', '97162', '97163', '97164']);
   });
 
-  it.each([['97140', true], ['97164', true], ['97110', false], [97140, false], [undefined, false]])(
-    'given %p, when checked, then billing code is %p',
-    (value, expected) => {
-      expect(isBillingCode(value)).toBe(expected);
-    },
-  );
+  it.each([
+    ['97140', true],
+    ['97164', true],
+    ['97110', false],
+    [97140, false],
+    [undefined, false],
+  ])('given %p, when checked, then billing code is %p', (value, expected) => {
+    expect(isBillingCode(value)).toBe(expected);
+  });
 });

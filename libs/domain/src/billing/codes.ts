@@ -12,8 +12,7 @@ export type TimedCode = (typeof timedCodes)[number];
 export type UntimedCode = (typeof untimedCodes)[number];
 export type BillingCode = TimedCode | UntimedCode;
 
-export const isBillingCode = (value: unknown): value is BillingCode =>
-  billingCodes.some((code) => code === value);
+export const isBillingCode = (value: unknown): value is BillingCode => billingCodes.some((code) => code === value);
 
 export const isTimedCode = (code: BillingCode): code is TimedCode => timedCodes.some((timed) => timed === code);
 

@@ -12,8 +12,7 @@ const billingRelevantLineFields = ['codes', 'minutes', 'bodyRegions', 'diagnoses
 export type BillingRelevantLineField = (typeof billingRelevantLineFields)[number];
 export type BillingRelevantField = 'serviceDate' | 'renderingTherapist' | BillingRelevantLineField;
 
-const sortedKey = (values: readonly string[]): string =>
-  [...new Set(values.map((value) => value.trim().toUpperCase()))].sort().join('|');
+const sortedKey = (values: readonly string[]): string => [...new Set(values.map((value) => value.trim().toUpperCase()))].sort().join('|');
 
 /**
  * What a correction changed in the lines a claim is built from: codes, minutes per code (they

@@ -24,13 +24,7 @@ export {
   type UntimedCode,
 } from './codes';
 export { findCodePairConflict, distinctServiceCode, type RegionedLine } from './code-pairs';
-export {
-  calculateUnits,
-  unitsForTimedMinutes,
-  type CodeMinutes,
-  type UnitAssignment,
-  type UnitRule,
-} from './units';
+export { calculateUnits, unitsForTimedMinutes, type CodeMinutes, type UnitAssignment, type UnitRule } from './units';
 export {
   defaultPayerSettings,
   medicareLikePayerSettings,
@@ -55,12 +49,7 @@ export {
   type Modifier,
   type NotBillableReason,
 } from './charges';
-export {
-  buildClaim,
-  type Claim,
-  type ClaimInput,
-  type ClaimLine,
-} from './claims';
+export { buildClaim, type Claim, type ClaimInput, type ClaimLine } from './claims';
 export {
   billingRelevantChanges,
   billingRelevantLineChanges,

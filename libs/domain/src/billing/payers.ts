@@ -3,11 +3,7 @@ import type { UnitRule } from './units';
 
 /** Who renders the service; payers decide which of them may bill which codes. */
 export type ProviderType =
-  | 'licensed-massage-therapist'
-  | 'physical-therapist'
-  | 'physical-therapist-assistant'
-  | 'occupational-therapist'
-  | 'physician';
+  'licensed-massage-therapist' | 'physical-therapist' | 'physical-therapist-assistant' | 'occupational-therapist' | 'physician';
 
 /** Medicare-type therapy thresholds, in integer cents. */
 export interface TherapyThresholds {

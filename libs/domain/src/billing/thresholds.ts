@@ -50,8 +50,7 @@ export const applyTherapyThresholds = (
   if (kxThresholdCents === undefined) {
     return new DomainError(
       'KX_THRESHOLD_MISSING',
-      `The payer's KX threshold for ${yearToDate.year} is not configured, ` +
-        'so therapy charges for that year cannot be billed.',
+      `The payer's KX threshold for ${yearToDate.year} is not configured, ` + 'so therapy charges for that year cannot be billed.',
       { year: yearToDate.year },
     );
   }

@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { isDomainError } from '../errors';
-import { calculateUnits, timedCodes, unitsForTimedMinutes, type CodeMinutes, type TimedCode, type UnitAssignment, type UnitRule } from './index';
+import {
+  calculateUnits,
+  timedCodes,
+  unitsForTimedMinutes,
+  type CodeMinutes,
+  type TimedCode,
+  type UnitAssignment,
+  type UnitRule,
+} from './index';
 
 const timedLinesArb: fc.Arbitrary<CodeMinutes[]> = fc
   .uniqueArray(fc.constantFrom<TimedCode>(...timedCodes), { maxLength: 4 })

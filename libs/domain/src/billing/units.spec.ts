@@ -37,11 +37,21 @@ describe('8-minute rule: units by total timed minutes', () => {
 
 describe('8-minute rule: units assigned to codes', () => {
   it('given 33 minutes of 97530 and 7 of 97140, when assigned, then 2 units 97530 and the third to 97140 (more minutes left over)', () => {
-    expect(unitsByCode([{ code: '97530', minutes: 33 }, { code: '97140', minutes: 7 }])).toEqual({ '97530': 2, '97140': 1 });
+    expect(
+      unitsByCode([
+        { code: '97530', minutes: 33 },
+        { code: '97140', minutes: 7 },
+      ]),
+    ).toEqual({ '97530': 2, '97140': 1 });
   });
 
   it('given 24 minutes of 97112 and 23 of 97530, when assigned, then the third unit goes to 97112', () => {
-    expect(unitsByCode([{ code: '97530', minutes: 23 }, { code: '97112', minutes: 24 }])).toEqual({ '97530': 1, '97112': 2 });
+    expect(
+      unitsByCode([
+        { code: '97530', minutes: 23 },
+        { code: '97112', minutes: 24 },
+      ]),
+    ).toEqual({ '97530': 1, '97112': 2 });
   });
 
   it('given 7 minutes each of three codes, when assigned, then the single unit goes to one code only (lowest code number on a tie)', () => {
@@ -55,7 +65,12 @@ describe('8-minute rule: units assigned to codes', () => {
   });
 
   it('given equal minutes left over, when assigned, then the code with more minutes in all gets the unit', () => {
-    expect(unitsByCode([{ code: '97124', minutes: 5 }, { code: '97140', minutes: 20 }])).toEqual({ '97124': 0, '97140': 2 });
+    expect(
+      unitsByCode([
+        { code: '97124', minutes: 5 },
+        { code: '97140', minutes: 20 },
+      ]),
+    ).toEqual({ '97124': 0, '97140': 2 });
   });
 
   it('given 16 minutes of one code and 7 each of two others, when assigned, then the code with 15 or more keeps its unit', () => {
@@ -79,11 +94,22 @@ describe('8-minute rule: units assigned to codes', () => {
   });
 
   it('given two codes below 8 minutes that add up to 8, when assigned, then one unit goes to the code with more minutes', () => {
-    expect(unitsByCode([{ code: '97124', minutes: 3 }, { code: '97140', minutes: 5 }])).toEqual({ '97124': 0, '97140': 1 });
+    expect(
+      unitsByCode([
+        { code: '97124', minutes: 3 },
+        { code: '97140', minutes: 5 },
+      ]),
+    ).toEqual({ '97124': 0, '97140': 1 });
   });
 
   it('given repeated lines of one code, when assigned, then their minutes are added up first', () => {
-    expect(units([{ code: '97140', minutes: 5 }, { code: '97124', minutes: 10 }, { code: '97140', minutes: 6 }])).toEqual([
+    expect(
+      units([
+        { code: '97140', minutes: 5 },
+        { code: '97124', minutes: 10 },
+        { code: '97140', minutes: 6 },
+      ]),
+    ).toEqual([
       { code: '97140', minutes: 11, units: 1 },
       { code: '97124', minutes: 10, units: 0 },
     ]);
@@ -94,7 +120,12 @@ describe('untimed evaluation codes', () => {
   it.each(['97161', '97162', '97163', '97164'] as const)(
     'given %s with 45 minutes beside 7 minutes of 97140, when assigned, then the evaluation is 1 unit and its minutes do not lift 97140',
     (evaluation) => {
-      expect(unitsByCode([{ code: evaluation, minutes: 45 }, { code: '97140', minutes: 7 }])).toEqual({ [evaluation]: 1, '97140': 0 });
+      expect(
+        unitsByCode([
+          { code: evaluation, minutes: 45 },
+          { code: '97140', minutes: 7 },
+        ]),
+      ).toEqual({ [evaluation]: 1, '97140': 0 });
     },
   );
 
@@ -105,7 +136,15 @@ describe('untimed evaluation codes', () => {
 
 describe('per-code midpoint rule', () => {
   it('given 10 minutes each of two codes, when assigned, then each earns its own unit', () => {
-    expect(unitsByCode([{ code: '97124', minutes: 10 }, { code: '97140', minutes: 10 }], 'per-code-midpoint')).toEqual({
+    expect(
+      unitsByCode(
+        [
+          { code: '97124', minutes: 10 },
+          { code: '97140', minutes: 10 },
+        ],
+        'per-code-midpoint',
+      ),
+    ).toEqual({
       '97124': 1,
       '97140': 1,
     });
@@ -119,7 +158,15 @@ describe('per-code midpoint rule', () => {
     [37, 2],
     [38, 3],
   ])('given %i minutes of one code, when assigned, then %i units', (minutes, expected) => {
-    expect(unitsByCode([{ code: '97112', minutes }, { code: '97140', minutes: 7 }], 'per-code-midpoint')).toEqual({
+    expect(
+      unitsByCode(
+        [
+          { code: '97112', minutes },
+          { code: '97140', minutes: 7 },
+        ],
+        'per-code-midpoint',
+      ),
+    ).toEqual({
       '97112': expected,
       '97140': 0,
     });

@@ -67,8 +67,7 @@ const cmsUnits = (timed: readonly CodeMinutes[]): ((line: CodeMinutes) => number
   const fullUnits = (line: CodeMinutes) => Math.floor(line.minutes / unitMinutes);
   const leftoverUnits = totalUnits - timed.reduce((sum, line) => sum + fullUnits(line), 0);
   const byLeftover = [...timed].sort(
-    (a, b) =>
-      (b.minutes % unitMinutes) - (a.minutes % unitMinutes) || b.minutes - a.minutes || a.code.localeCompare(b.code),
+    (a, b) => (b.minutes % unitMinutes) - (a.minutes % unitMinutes) || b.minutes - a.minutes || a.code.localeCompare(b.code),
   );
   const withLeftoverUnit = new Set(byLeftover.slice(0, leftoverUnits).map((line) => line.code));
   return (line) => fullUnits(line) + (withLeftoverUnit.has(line.code) ? 1 : 0);

@@ -1,233 +1,47 @@
 /**
- * Commands: what someone asks the episode to do. Each carries `at` (the instant it happened, from the
- * caller's clock, never the domain's) and `actor`; ids (session, report, finding …) come from the caller.
+ * Commands: what someone asks the episode to do, each a zod schema with its type inferred from it. Each
+ * carries `at` (the instant it happened, from the caller's clock, never the domain's) and `actor`; ids
+ * (session, report, finding …) come from the caller. Objects are strict and every text and list is
+ * bounded, so whatever is accepted can be stored as events.
  */
-import type { TherapyThresholdKind } from '../billing';
-import type { IsoDate, IsoInstant } from '../calendar';
-import type { DomainErrorCode } from '../errors';
-import type { TherapistProfile } from '../routing';
-import type { ScreeningFinding } from '../rules/contraindications';
-import type { DischargeReason } from '../rules/discharge';
-import type { SessionLine } from '../rules/notes';
-import type { Measurement } from '../rules/outcome-measures';
-import type { PlateauDecision } from '../rules/plateau';
-import type {
-  Actor,
-  Assessment,
-  Intake,
-  PlanOfCare,
-  Practitioner,
-  Referral,
-  SessionContinuation,
-  SessionDocumentation,
+import { z } from 'zod';
+import { therapyThresholdKinds } from '../billing/thresholds';
+import { domainErrorCodes } from '../errors';
+import { therapistProfileSchema } from '../routing/types';
+import { screeningFindingSchema } from '../rules/contraindications';
+import { dischargeReasons } from '../rules/discharge';
+import { measurementsSchema } from '../rules/outcome-measures';
+import { plateauDecisions } from '../rules/plateau';
+import {
+  boolean,
+  identifier,
+  integer,
+  isoDate,
+  isoInstant,
+  list,
+  longText,
+  maxCommandBytes,
+  oneOf,
+  record,
+  shortText,
+  uniqueBy,
+  withinBytes,
+} from '../validation';
+import {
+  actorSchema,
+  assessmentSchema,
+  intakeSchema,
+  planOfCareSchema,
+  practitionerSchema,
+  referralSchema,
+  sessionContinuationSchema,
+  sessionDocumentationSchema,
+  sessionLinesSchema,
 } from './records';
-import type { CareRole } from './roles';
-
-interface CommandBase<T extends string> {
-  readonly type: T;
-  readonly at: IsoInstant;
-  readonly actor: Actor;
-}
-
-export interface ReceiveReferral extends CommandBase<'ReceiveReferral'> {
-  readonly episodeId: string;
-  readonly referral: Referral;
-}
-
-/**
- * Routes with the department's routing settings; the caller supplies today's therapist profiles.
- * What the patient needs (diagnoses, cancer history) is read from the referral, never from here.
- */
-export interface RouteReferral extends CommandBase<'RouteReferral'> {
-  readonly therapists: readonly TherapistProfile[];
-  readonly previousTherapistIds: readonly string[];
-  /** Defaults to the longest certified period from today. */
-  readonly expectedPlanEnd?: IsoDate;
-}
-
-/** The department lead offers the referral to a therapist of their choice (e.g. after an escalation). */
-export interface OfferToTherapist extends CommandBase<'OfferToTherapist'> {
-  readonly therapistId: string;
-}
-
-export interface AcceptOffer extends CommandBase<'AcceptOffer'> {
-  readonly therapistId: string;
-}
-
-export interface DeclineOffer extends CommandBase<'DeclineOffer'> {
-  readonly therapistId: string;
-  readonly reason?: string;
-}
-
-export interface EscalateReferral extends CommandBase<'EscalateReferral'> {
-  readonly reason: string;
-}
-
-/** The department will not take the referral; the referring provider is told. */
-export interface DeclineReferral extends CommandBase<'DeclineReferral'> {
-  readonly reason: string;
-}
-
-export interface RecordIntake extends CommandBase<'RecordIntake'> {
-  readonly intake: Intake;
-}
-
-export interface FlagContraindication extends CommandBase<'FlagContraindication'> {
-  readonly finding: ScreeningFinding;
-}
-
-export interface RequestClearance extends CommandBase<'RequestClearance'> {
-  readonly findingId: string;
-}
-
-export interface GrantClearance extends CommandBase<'GrantClearance'> {
-  readonly findingId: string;
-  readonly clearedBy: Practitioner;
-  readonly clearedOn: IsoDate;
-}
-
-export interface PlaceOnHold extends CommandBase<'PlaceOnHold'> {
-  readonly reason: string;
-}
-
-export type ResumeEpisode = CommandBase<'ResumeEpisode'>;
-
-export interface RecordAssessment extends CommandBase<'RecordAssessment'> {
-  readonly assessment: Assessment;
-}
-
-export interface EstablishPlanOfCare extends CommandBase<'EstablishPlanOfCare'> {
-  readonly plan: PlanOfCare;
-}
-
-export interface RevisePlanOfCare extends CommandBase<'RevisePlanOfCare'> {
-  readonly plan: PlanOfCare;
-  readonly reason: string;
-}
-
-/** `certifiedOn`: the signature date of a written certification, or the date a verbal order was given. */
-export interface CertifyPlanOfCare extends CommandBase<'CertifyPlanOfCare'> {
-  readonly kind: 'written' | 'verbal';
-  readonly certifier: Practitioner;
-  readonly certifiedOn: IsoDate;
-}
-
-export interface SignVerbalOrder extends CommandBase<'SignVerbalOrder'> {
-  readonly signedOn: IsoDate;
-}
-
-export interface RecertifyPlanOfCare extends CommandBase<'RecertifyPlanOfCare'> {
-  readonly certifier: Practitioner;
-  readonly signedOn: IsoDate;
-}
-
-/** A renewed physician's order for this care (docs/clinical-rules.md §2); it restarts the order's validity. */
-export interface RenewOrder extends CommandBase<'RenewOrder'> {
-  readonly orderedBy: Practitioner;
-  /** The date the provider gave or signed the renewed order. */
-  readonly orderedOn: IsoDate;
-}
-
-/** A new or extended payer authorization: visits added to the episode's, a later end date, or both. */
-export interface RecordAuthorization extends CommandBase<'RecordAuthorization'> {
-  readonly addedVisits?: number;
-  readonly endDate?: IsoDate;
-}
-
-export interface RecordSession extends CommandBase<'RecordSession'> {
-  readonly sessionId: string;
-  readonly session: SessionDocumentation;
-}
-
-export interface PauseSession extends CommandBase<'PauseSession'> {
-  readonly sessionId: string;
-  readonly reason: string;
-}
-
-export interface ResumeSession extends CommandBase<'ResumeSession'> {
-  readonly sessionId: string;
-  readonly continuation: SessionContinuation;
-}
-
-/** Records a cancelled appointment (a visit that did not take place). */
-export interface CancelSession extends CommandBase<'CancelSession'> {
-  readonly sessionId: string;
-  readonly date: IsoDate;
-  readonly cancelledBy: 'patient' | 'clinic';
-  readonly reason?: string;
-}
-
-export interface RecordNoShow extends CommandBase<'RecordNoShow'> {
-  readonly sessionId: string;
-  readonly date: IsoDate;
-}
-
-export interface SignNote extends CommandBase<'SignNote'> {
-  readonly sessionId: string;
-}
-
-/** A correction or addition to a session note; `correctedLines` replaces the billed lines. */
-export interface AddAddendum extends CommandBase<'AddAddendum'> {
-  readonly sessionId: string;
-  readonly addendumId: string;
-  readonly text: string;
-  readonly correctedLines?: readonly SessionLine[];
-}
-
-export interface RecordProgressReport extends CommandBase<'RecordProgressReport'> {
-  readonly reportId: string;
-  readonly reportedOn: IsoDate;
-  readonly measures: readonly Measurement[];
-  readonly narrative: string;
-  readonly planChange?: string;
-}
+import { careRoles } from './roles';
 
 export const reevaluationReasons = ['new-clinical-findings', 'significant-change', 'no-response-to-treatment'] as const;
 export type ReevaluationReason = (typeof reevaluationReasons)[number];
-
-export interface RecordReevaluation extends CommandBase<'RecordReevaluation'> {
-  readonly reevaluationId: string;
-  readonly reevaluatedOn: IsoDate;
-  readonly reason: ReevaluationReason;
-  readonly findings: string;
-  readonly measures: readonly Measurement[];
-  /** Billed as the untimed re-evaluation code 97164 when present. */
-  readonly billAsReevaluation: boolean;
-}
-
-export interface DecideAfterPlateau extends CommandBase<'DecideAfterPlateau'> {
-  readonly decision: PlateauDecision;
-  /** Required to continue as maintenance. */
-  readonly justification?: string;
-}
-
-export interface DischargeEpisode extends CommandBase<'DischargeEpisode'> {
-  readonly dischargedOn: IsoDate;
-  readonly reason: DischargeReason;
-  readonly reasonText?: string;
-  readonly measures: readonly Measurement[];
-  readonly narrative?: string;
-}
-
-export interface CancelEpisode extends CommandBase<'CancelEpisode'> {
-  readonly reason: string;
-}
-
-/**
- * From billing: the charges of one session's day took the patient's year-to-date therapy charges with
- * a payer above the KX or the targeted-medical-review threshold (docs/clinical-rules.md §10).
- */
-export interface RecordTherapyThresholdCrossing extends CommandBase<'RecordTherapyThresholdCrossing'> {
-  readonly payerId: string;
-  readonly year: number;
-  readonly threshold: TherapyThresholdKind;
-  /** The session whose charges crossed it. */
-  readonly sessionId: string;
-  /** The payer's threshold that year and the year-to-date charges before and after that day, as charged. */
-  readonly thresholdCents: number;
-  readonly yearToDateBeforeCents: number;
-  readonly yearToDateAfterCents: number;
-}
 
 export const deadlineKinds = [
   'offer-expiry',
@@ -240,63 +54,191 @@ export const deadlineKinds = [
 ] as const;
 export type DeadlineKind = (typeof deadlineKinds)[number];
 
-/** Sent by the workflow when a timer armed from `dueDates` fires; `sessionId` for an unsigned note. */
-export interface MarkDeadlinePassed extends CommandBase<'MarkDeadlinePassed'> {
-  readonly deadline: DeadlineKind;
-  readonly sessionId?: string;
-}
-
 export const clearanceSignalRefusalReasons = ['not-from-ehr-feed', 'not-a-clearance', 'implausible-time', 'refused-by-rules'] as const;
 export type ClearanceSignalRefusalReason = (typeof clearanceSignalRefusalReasons)[number];
 
-/**
- * Sent by the workflow when a clearance Signal cannot be applied, so the refusal stays on the record.
- * Nothing the sender wrote is kept but the role it claimed (only when it is a role Careflow knows).
- */
-export interface RecordRefusedClearanceSignal extends CommandBase<'RecordRefusedClearanceSignal'> {
-  readonly claimedRole: CareRole | 'unknown';
-  readonly reason: ClearanceSignalRefusalReason;
-  /** The rule's code when the clearance came from the EHR feed but a rule refused it. */
-  readonly refusalCode?: DomainErrorCode;
-}
+const id = identifier();
+const cents = integer(0, Number.MAX_SAFE_INTEGER);
 
-export type CareEpisodeCommand =
-  | ReceiveReferral
-  | RouteReferral
-  | OfferToTherapist
-  | AcceptOffer
-  | DeclineOffer
-  | EscalateReferral
-  | DeclineReferral
-  | RecordIntake
-  | FlagContraindication
-  | RequestClearance
-  | GrantClearance
-  | PlaceOnHold
-  | ResumeEpisode
-  | RecordAssessment
-  | EstablishPlanOfCare
-  | RevisePlanOfCare
-  | CertifyPlanOfCare
-  | SignVerbalOrder
-  | RecertifyPlanOfCare
-  | RenewOrder
-  | RecordAuthorization
-  | RecordSession
-  | PauseSession
-  | ResumeSession
-  | CancelSession
-  | RecordNoShow
-  | SignNote
-  | AddAddendum
-  | RecordProgressReport
-  | RecordReevaluation
-  | DecideAfterPlateau
-  | DischargeEpisode
-  | CancelEpisode
-  | RecordTherapyThresholdCrossing
-  | MarkDeadlinePassed
-  | RecordRefusedClearanceSignal;
+/** A command: its type, when and by whom, its own fields, and no more than maxCommandBytes in all. */
+const command = <T extends string, S extends z.ZodRawShape>(type: T, shape: S, description?: string) => {
+  const schema = withinBytes(record({ type: z.literal(type), at: isoInstant, actor: actorSchema, ...shape }), maxCommandBytes);
+  return description === undefined ? schema : schema.meta({ description });
+};
 
-export type CareEpisodeCommandType = CareEpisodeCommand['type'];
-export type CommandOf<T extends CareEpisodeCommandType> = Extract<CareEpisodeCommand, { type: T }>;
+export const commandSchemas = {
+  ReceiveReferral: command('ReceiveReferral', { episodeId: id, referral: referralSchema }),
+  RouteReferral: command(
+    'RouteReferral',
+    {
+      // A department's roster, bounded so the routing decision (an assessment of each) fits in one event.
+      therapists: uniqueBy(list(therapistProfileSchema, { max: 200 }), 'therapistId'),
+      previousTherapistIds: list(id, { max: 100 }),
+      expectedPlanEnd: isoDate.optional().meta({ description: 'Defaults to the longest certified period from today.' }),
+    },
+    "Routes with the department's routing settings; the caller supplies today's therapist profiles. " +
+      'What the patient needs (diagnoses, cancer history) is read from the referral, never from here.',
+  ),
+  OfferToTherapist: command(
+    'OfferToTherapist',
+    { therapistId: id },
+    'The department lead offers the referral to a therapist of their choice (e.g. after an escalation).',
+  ),
+  AcceptOffer: command('AcceptOffer', { therapistId: id }),
+  DeclineOffer: command('DeclineOffer', { therapistId: id, reason: shortText.optional() }),
+  EscalateReferral: command('EscalateReferral', { reason: shortText }),
+  DeclineReferral: command(
+    'DeclineReferral',
+    { reason: shortText },
+    'The department will not take the referral; the referring provider is told.',
+  ),
+  RecordIntake: command('RecordIntake', { intake: intakeSchema }),
+  FlagContraindication: command('FlagContraindication', { finding: screeningFindingSchema }),
+  RequestClearance: command('RequestClearance', { findingId: id }),
+  GrantClearance: command('GrantClearance', { findingId: id, clearedBy: practitionerSchema, clearedOn: isoDate }),
+  PlaceOnHold: command('PlaceOnHold', { reason: shortText }),
+  ResumeEpisode: command('ResumeEpisode', {}),
+  RecordAssessment: command('RecordAssessment', { assessment: assessmentSchema }),
+  EstablishPlanOfCare: command('EstablishPlanOfCare', { plan: planOfCareSchema }),
+  RevisePlanOfCare: command('RevisePlanOfCare', { plan: planOfCareSchema, reason: shortText }),
+  CertifyPlanOfCare: command('CertifyPlanOfCare', {
+    kind: oneOf(['written', 'verbal']),
+    certifier: practitionerSchema,
+    certifiedOn: isoDate.meta({ description: 'The signature date of a written certification, or the date a verbal order was given.' }),
+  }),
+  SignVerbalOrder: command('SignVerbalOrder', { signedOn: isoDate }),
+  RecertifyPlanOfCare: command('RecertifyPlanOfCare', { certifier: practitionerSchema, signedOn: isoDate }),
+  RenewOrder: command(
+    'RenewOrder',
+    {
+      orderedBy: practitionerSchema,
+      orderedOn: isoDate.meta({ description: 'The date the provider gave or signed the renewed order.' }),
+    },
+    "A renewed physician's order for this care (docs/clinical-rules.md §2); it restarts the order's validity.",
+  ),
+  RecordAuthorization: command(
+    'RecordAuthorization',
+    { addedVisits: integer(1, 1000).optional(), endDate: isoDate.optional() },
+    "A new or extended payer authorization: visits added to the episode's, a later end date, or both.",
+  ),
+  RecordSession: command('RecordSession', { sessionId: id, session: sessionDocumentationSchema }),
+  PauseSession: command('PauseSession', { sessionId: id, reason: shortText }),
+  ResumeSession: command('ResumeSession', { sessionId: id, continuation: sessionContinuationSchema }),
+  CancelSession: command(
+    'CancelSession',
+    { sessionId: id, date: isoDate, cancelledBy: oneOf(['patient', 'clinic']), reason: shortText.optional() },
+    'Records a cancelled appointment (a visit that did not take place).',
+  ),
+  RecordNoShow: command('RecordNoShow', { sessionId: id, date: isoDate }),
+  SignNote: command('SignNote', { sessionId: id }),
+  AddAddendum: command(
+    'AddAddendum',
+    {
+      sessionId: id,
+      addendumId: id,
+      text: longText,
+      correctedLines: sessionLinesSchema.optional().meta({ description: 'Replaces the billed lines.' }),
+    },
+    'A correction or addition to a session note.',
+  ),
+  RecordProgressReport: command('RecordProgressReport', {
+    reportId: id,
+    reportedOn: isoDate,
+    measures: measurementsSchema,
+    narrative: longText,
+    planChange: longText.optional(),
+  }),
+  RecordReevaluation: command('RecordReevaluation', {
+    reevaluationId: id,
+    reevaluatedOn: isoDate,
+    reason: oneOf(reevaluationReasons),
+    findings: longText,
+    measures: measurementsSchema,
+    billAsReevaluation: boolean.meta({ description: 'Billed as the untimed re-evaluation code 97164 when present.' }),
+  }),
+  DecideAfterPlateau: command('DecideAfterPlateau', {
+    decision: oneOf(plateauDecisions),
+    justification: longText.optional().meta({ description: 'Required to continue as maintenance.' }),
+  }),
+  DischargeEpisode: command('DischargeEpisode', {
+    dischargedOn: isoDate,
+    reason: oneOf(dischargeReasons),
+    reasonText: shortText.optional(),
+    measures: measurementsSchema,
+    narrative: longText.optional(),
+  }),
+  CancelEpisode: command('CancelEpisode', { reason: shortText }),
+  RecordTherapyThresholdCrossing: command(
+    'RecordTherapyThresholdCrossing',
+    {
+      payerId: id,
+      year: integer(1900, 9999),
+      threshold: oneOf(therapyThresholdKinds),
+      sessionId: id.meta({ description: 'The session whose charges crossed it.' }),
+      thresholdCents: cents.meta({ description: "The payer's threshold that year, as charged." }),
+      yearToDateBeforeCents: cents.meta({ description: 'The year-to-date charges before that day.' }),
+      yearToDateAfterCents: cents.meta({ description: 'The year-to-date charges after that day.' }),
+    },
+    "From billing: the charges of one session's day took the patient's year-to-date therapy charges with " +
+      'a payer above the KX or the targeted-medical-review threshold (docs/clinical-rules.md §10).',
+  ),
+  MarkDeadlinePassed: command(
+    'MarkDeadlinePassed',
+    { deadline: oneOf(deadlineKinds), sessionId: id.optional() },
+    'Sent by the workflow when a timer armed from `dueDates` fires; `sessionId` for an unsigned note.',
+  ),
+  RecordRefusedClearanceSignal: command(
+    'RecordRefusedClearanceSignal',
+    {
+      claimedRole: oneOf([...careRoles, 'unknown']),
+      reason: oneOf(clearanceSignalRefusalReasons),
+      refusalCode: oneOf(domainErrorCodes)
+        .optional()
+        .meta({ description: "The rule's code when the clearance came from the EHR feed but a rule refused it." }),
+    },
+    'Sent by the workflow when a clearance Signal cannot be applied, so the refusal stays on the record. ' +
+      'Nothing the sender wrote is kept but the role it claimed (only when it is a role Careflow knows).',
+  ),
+};
+
+type CommandSchemas = typeof commandSchemas;
+export type CareEpisodeCommandType = keyof CommandSchemas;
+export type CommandOf<T extends CareEpisodeCommandType> = z.infer<CommandSchemas[T]>;
+export type CareEpisodeCommand = { [T in CareEpisodeCommandType]: CommandOf<T> }[CareEpisodeCommandType];
+
+export type ReceiveReferral = CommandOf<'ReceiveReferral'>;
+export type RouteReferral = CommandOf<'RouteReferral'>;
+export type OfferToTherapist = CommandOf<'OfferToTherapist'>;
+export type AcceptOffer = CommandOf<'AcceptOffer'>;
+export type DeclineOffer = CommandOf<'DeclineOffer'>;
+export type EscalateReferral = CommandOf<'EscalateReferral'>;
+export type DeclineReferral = CommandOf<'DeclineReferral'>;
+export type RecordIntake = CommandOf<'RecordIntake'>;
+export type FlagContraindication = CommandOf<'FlagContraindication'>;
+export type RequestClearance = CommandOf<'RequestClearance'>;
+export type GrantClearance = CommandOf<'GrantClearance'>;
+export type PlaceOnHold = CommandOf<'PlaceOnHold'>;
+export type ResumeEpisode = CommandOf<'ResumeEpisode'>;
+export type RecordAssessment = CommandOf<'RecordAssessment'>;
+export type EstablishPlanOfCare = CommandOf<'EstablishPlanOfCare'>;
+export type RevisePlanOfCare = CommandOf<'RevisePlanOfCare'>;
+export type CertifyPlanOfCare = CommandOf<'CertifyPlanOfCare'>;
+export type SignVerbalOrder = CommandOf<'SignVerbalOrder'>;
+export type RecertifyPlanOfCare = CommandOf<'RecertifyPlanOfCare'>;
+export type RenewOrder = CommandOf<'RenewOrder'>;
+export type RecordAuthorization = CommandOf<'RecordAuthorization'>;
+export type RecordSession = CommandOf<'RecordSession'>;
+export type PauseSession = CommandOf<'PauseSession'>;
+export type ResumeSession = CommandOf<'ResumeSession'>;
+export type CancelSession = CommandOf<'CancelSession'>;
+export type RecordNoShow = CommandOf<'RecordNoShow'>;
+export type SignNote = CommandOf<'SignNote'>;
+export type AddAddendum = CommandOf<'AddAddendum'>;
+export type RecordProgressReport = CommandOf<'RecordProgressReport'>;
+export type RecordReevaluation = CommandOf<'RecordReevaluation'>;
+export type DecideAfterPlateau = CommandOf<'DecideAfterPlateau'>;
+export type DischargeEpisode = CommandOf<'DischargeEpisode'>;
+export type CancelEpisode = CommandOf<'CancelEpisode'>;
+export type RecordTherapyThresholdCrossing = CommandOf<'RecordTherapyThresholdCrossing'>;
+export type MarkDeadlinePassed = CommandOf<'MarkDeadlinePassed'>;
+export type RecordRefusedClearanceSignal = CommandOf<'RecordRefusedClearanceSignal'>;

@@ -26,7 +26,8 @@ export const recordAssessment: Handler<'RecordAssessment'> = (command, state, se
   if (episode instanceof DomainError) return episode;
   const refusal = firstRefusal(
     () => (state.intake ? undefined : new DomainError('INTAKE_REQUIRED', 'Record the intake and screening before the initial assessment.')),
-    () => (state.assessment ? new DomainError('OUT_OF_ORDER', 'The initial assessment is recorded; record a re-evaluation instead.') : undefined),
+    () =>
+      state.assessment ? new DomainError('OUT_OF_ORDER', 'The initial assessment is recorded; record a re-evaluation instead.') : undefined,
     () => notAfterToday(assessment.assessedOn, command.at, settings, 'An assessment'),
     () => orderExpiredRefusal(episode.order.validThrough, assessment.assessedOn, settings),
     () => measurementsRefusal(assessment.measures),
@@ -44,13 +45,19 @@ const planRefusal = (plan: PlanOfCare, state: AssessedEpisode): Refusal => {
         { goalId: goal.goalId },
       );
     }
-    const outOfRange = measurementRefusal({ measure: goal.measure, value: goal.baseline }) ?? measurementRefusal({ measure: goal.measure, value: goal.target });
+    const outOfRange =
+      measurementRefusal({ measure: goal.measure, value: goal.baseline }) ??
+      measurementRefusal({ measure: goal.measure, value: goal.target });
     if (outOfRange) return outOfRange;
     if (!isTargetBetterThanBaseline(goal.measure, goal.baseline, goal.target)) {
-      return new DomainError('INVALID_PLAN_OF_CARE', `Goal ${goal.goalId} needs a target better than its baseline.`, { goalId: goal.goalId });
+      return new DomainError('INVALID_PLAN_OF_CARE', `Goal ${goal.goalId} needs a target better than its baseline.`, {
+        goalId: goal.goalId,
+      });
     }
     if (daysBetween(state.assessment.assessedOn, goal.targetDate) < 0) {
-      return new DomainError('INVALID_PLAN_OF_CARE', `Goal ${goal.goalId} has a target date before the evaluation.`, { goalId: goal.goalId });
+      return new DomainError('INVALID_PLAN_OF_CARE', `Goal ${goal.goalId} has a target date before the evaluation.`, {
+        goalId: goal.goalId,
+      });
     }
   }
   if (!plan.goals.some((goal) => goal.measure === plan.primaryMeasure)) {

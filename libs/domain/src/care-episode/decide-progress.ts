@@ -49,7 +49,10 @@ export const recordProgressReport: Handler<'RecordProgressReport'> = (command, s
     status: goalStatus(goal, value, settings),
   }));
   // The primary measure is a goal's measure (the plan requires it) and a report has one score per measure: one value.
-  const primaryScore = goals.filter((goal) => goal.measure === plan.primaryMeasure).map((goal) => goal.value).slice(0, 1);
+  const primaryScore = goals
+    .filter((goal) => goal.measure === plan.primaryMeasure)
+    .map((goal) => goal.value)
+    .slice(0, 1);
   const watch = [...state.plateauWatch, ...primaryScore];
   // A stream recorded before sessions waited for the decision can reach a report while one is pending.
   const plateau =
@@ -114,5 +117,14 @@ export const decideAfterPlateau: Handler<'DecideAfterPlateau'> = (command, state
         ? new DomainError('JUSTIFICATION_REQUIRED', 'Continuing as maintenance after a plateau needs a written justification.')
         : undefined,
   );
-  return refusal ?? [{ type: 'PlateauDecisionRecorded', ...stamp(command), decision: command.decision, ...present('justification', command.justification) }];
+  return (
+    refusal ?? [
+      {
+        type: 'PlateauDecisionRecorded',
+        ...stamp(command),
+        decision: command.decision,
+        ...present('justification', command.justification),
+      },
+    ]
+  );
 };

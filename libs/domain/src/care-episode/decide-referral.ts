@@ -139,13 +139,8 @@ export const offerToTherapist: Handler<'OfferToTherapist'> = (command, state, se
   if (episode instanceof DomainError) return episode;
   const refusal = firstRefusal(
     () =>
-      state.routing === undefined
-        ? new DomainError('OUT_OF_ORDER', 'Route the referral before offering it to a therapist.')
-        : undefined,
-    () =>
-      pendingOffer(state) === undefined
-        ? undefined
-        : new DomainError('OUT_OF_ORDER', 'An offer is already waiting for an answer.'),
+      state.routing === undefined ? new DomainError('OUT_OF_ORDER', 'Route the referral before offering it to a therapist.') : undefined,
+    () => (pendingOffer(state) === undefined ? undefined : new DomainError('OUT_OF_ORDER', 'An offer is already waiting for an answer.')),
   );
   if (refusal) return refusal;
   return [

@@ -16,7 +16,13 @@ import { firstRefusal, type Decision, type Handler } from './decision';
 import type { CareEpisodeEvent } from './events';
 import { careStarted, duplicate, localToday, notAfterToday, present, stamp } from './guards';
 import type { PlanOfCare } from './records';
-import { treatedRegions, unclearedContraindications, type CareEpisodeState, type ContraindicationState, type ReferredEpisode } from './state';
+import {
+  treatedRegions,
+  unclearedContraindications,
+  type CareEpisodeState,
+  type ContraindicationState,
+  type ReferredEpisode,
+} from './state';
 
 type Stamped = CommandOf<'RecordIntake' | 'FlagContraindication' | 'EstablishPlanOfCare' | 'RevisePlanOfCare'>;
 
@@ -29,22 +35,27 @@ const screeningEvents = (command: Stamped, state: ReferredEpisode, found: readon
     ...(absolute.length > 0 && state.status !== 'onhold'
       ? [{ type: 'EpisodePutOnHold', ...stamp(command), reason: 'contraindication' } as const]
       : []),
-    ...absolute.map(
-      (c): CareEpisodeEvent => ({ type: 'ClearanceRequested', ...stamp(command), findingId: c.findingId, referringProviderNpi: npi }),
-    ),
+    ...absolute.map((c): CareEpisodeEvent => ({
+      type: 'ClearanceRequested',
+      ...stamp(command),
+      findingId: c.findingId,
+      referringProviderNpi: npi,
+    })),
   ];
 };
 
 const findingIdTaken = (state: CareEpisodeState, findingId: string): boolean =>
-  state.contraindications.some((c) => c.findingId === findingId) ||
-  (state.intake?.findings ?? []).some((f) => f.findingId === findingId);
+  state.contraindications.some((c) => c.findingId === findingId) || (state.intake?.findings ?? []).some((f) => f.findingId === findingId);
 
 const findingsRefusal = (findings: readonly ScreeningFinding[]) => () =>
   findings.map(findingRefusal).find((refusal) => refusal !== undefined);
 
 const reservedFindingIds = (findings: readonly ScreeningFinding[]) => () =>
   findings.some((finding) => finding.findingId.startsWith(derivedFindingIdPrefix))
-    ? new DomainError('INVALID_COMMAND', `Finding ids starting with "${derivedFindingIdPrefix}" are reserved for findings derived from the intake.`)
+    ? new DomainError(
+        'INVALID_COMMAND',
+        `Finding ids starting with "${derivedFindingIdPrefix}" are reserved for findings derived from the intake.`,
+      )
     : undefined;
 
 export const recordIntake: Handler<'RecordIntake'> = (command, state, settings): Decision => {
@@ -62,7 +73,10 @@ export const recordIntake: Handler<'RecordIntake'> = (command, state, settings):
   const found = findings
     .map((finding) => screen(finding, screenedOn, treatedRegions(state)))
     .filter((c): c is Contraindication => c !== undefined);
-  return [{ type: 'IntakeRecorded', ...stamp(command), intake: { ...command.intake, findings } }, ...screeningEvents(command, episode, found)];
+  return [
+    { type: 'IntakeRecorded', ...stamp(command), intake: { ...command.intake, findings } },
+    ...screeningEvents(command, episode, found),
+  ];
 };
 
 export const flagContraindication: Handler<'FlagContraindication'> = (command, state, settings) => {
@@ -91,14 +105,18 @@ export const flagContraindication: Handler<'FlagContraindication'> = (command, s
 export const fractureAtPlannedSiteEvents = (command: Stamped, state: ReferredEpisode, plan: PlanOfCare): CareEpisodeEvent[] => {
   const regions: BodyRegion[] = [...treatedRegions(state), ...(plan.bodyRegions ?? [])];
   const nowAbsolute = fracturesAtTreatedRegions(unclearedContraindications(state, 'relative'), regions).map(
-    ({ clearanceRequested: _requested, cleared: _cleared, ...contraindication }): Contraindication => ({ ...contraindication, severity: 'absolute' }),
+    ({ clearanceRequested: _requested, cleared: _cleared, ...contraindication }): Contraindication => ({
+      ...contraindication,
+      severity: 'absolute',
+    }),
   );
   return screeningEvents(command, state, nowAbsolute);
 };
 
 const findContraindication = (state: CareEpisodeState, findingId: string): ContraindicationState | DomainError => {
   const found = state.contraindications.find((c) => c.findingId === findingId);
-  if (found === undefined) return new DomainError('CONTRAINDICATION_NOT_FOUND', `No contraindication ${findingId} was flagged in this episode.`);
+  if (found === undefined)
+    return new DomainError('CONTRAINDICATION_NOT_FOUND', `No contraindication ${findingId} was flagged in this episode.`);
   if (found.cleared) return new DomainError('INVALID_STATUS_TRANSITION', `Contraindication ${findingId} is already cleared.`);
   return found;
 };
@@ -140,7 +158,13 @@ export const grantClearance: Handler<'GrantClearance'> = (command, state, settin
     !state.heldOnRequest &&
     unclearedContraindications(state, 'absolute').length === 1;
   return [
-    { type: 'ClearanceGranted', ...stamp(command), findingId: found.findingId, clearedBy: withCanonicalCredential(command.clearedBy), clearedOn: command.clearedOn },
+    {
+      type: 'ClearanceGranted',
+      ...stamp(command),
+      findingId: found.findingId,
+      clearedBy: withCanonicalCredential(command.clearedBy),
+      clearedOn: command.clearedOn,
+    },
     ...(lastAbsoluteHold ? [{ type: 'EpisodeResumed', ...stamp(command) } as const] : []),
   ];
 };

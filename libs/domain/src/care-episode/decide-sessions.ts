@@ -34,7 +34,9 @@ const treatmentRefusal = (
   use: { techniques: readonly Technique[]; pressure: readonly RegionPressure[]; lines: readonly SessionLine[] },
 ): Refusal => {
   const { plan } = state;
-  const techniques = [...new Set([...use.techniques, ...use.pressure.flatMap((entry) => (entry.technique === undefined ? [] : [entry.technique]))])];
+  const techniques = [
+    ...new Set([...use.techniques, ...use.pressure.flatMap((entry) => (entry.technique === undefined ? [] : [entry.technique]))]),
+  ];
   const outside = techniques.find((technique) => !plan.techniques.includes(technique));
   if (outside !== undefined) {
     return new DomainError('TECHNIQUE_NOT_IN_PLAN', `${outside} is not among the plan of care's techniques; revise the plan first.`, {

@@ -12,7 +12,14 @@ import { recordTherapyThresholdCrossing } from './decide-billing';
 import { cancelEpisode, dischargeEpisode } from './decide-closing';
 import { markDeadlinePassed } from './decide-deadlines';
 import { recordAuthorization, renewOrder } from './decide-orders';
-import { certifyPlanOfCare, establishPlanOfCare, recertifyPlanOfCare, recordAssessment, revisePlanOfCare, signVerbalOrder } from './decide-plan';
+import {
+  certifyPlanOfCare,
+  establishPlanOfCare,
+  recertifyPlanOfCare,
+  recordAssessment,
+  revisePlanOfCare,
+  signVerbalOrder,
+} from './decide-plan';
 import { decideAfterPlateau, recordProgressReport, recordReevaluation } from './decide-progress';
 import {
   acceptOffer,
@@ -32,15 +39,7 @@ import {
   requestClearance,
   resumeEpisode,
 } from './decide-screening';
-import {
-  addAddendum,
-  cancelSession,
-  pauseSession,
-  recordNoShow,
-  recordSession,
-  resumeSession,
-  signNote,
-} from './decide-sessions';
+import { addAddendum, cancelSession, pauseSession, recordNoShow, recordSession, resumeSession, signNote } from './decide-sessions';
 import type { Decision, Handler } from './decision';
 import type { CareEpisodeEvent } from './events';
 import { evolve } from './evolve';

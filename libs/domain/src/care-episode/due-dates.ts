@@ -47,8 +47,7 @@ export const openDeadlines = (state: CareEpisodeState, settings: DepartmentSetti
   if (!isReferred(state) || isClosed(state)) return [];
   const { certification, progress } = state;
   const waiting = offerInWaiting(state);
-  const calendarReportDue =
-    progress.periodStart === undefined ? undefined : progressReportCalendarDueOn(progress.periodStart, settings);
+  const calendarReportDue = progress.periodStart === undefined ? undefined : progressReportCalendarDueOn(progress.periodStart, settings);
   const authorizationEnd = state.authorization?.endDate;
   const careStarted = state.status === 'active' || state.status === 'onhold';
   const passedAfterLastDay = passedAfter(timeZoneOf(settings));
@@ -87,7 +86,11 @@ export const openDeadlines = (state: CareEpisodeState, settings: DepartmentSetti
         ]
       : []),
     ...(calendarReportDue !== undefined && !progress.calendarDeadlinePassed
-      ? [passedAfterLastDay('progress-report', calendarReportDue, (command) => [{ type: 'ProgressReportDue', ...stamp(command), basis: 'calendar-days' }])]
+      ? [
+          passedAfterLastDay('progress-report', calendarReportDue, (command) => [
+            { type: 'ProgressReportDue', ...stamp(command), basis: 'calendar-days' },
+          ]),
+        ]
       : []),
     ...(careStarted && authorizationEnd !== undefined && !state.authorizationEndPassed
       ? [

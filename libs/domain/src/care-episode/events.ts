@@ -15,16 +15,7 @@ import type { GoalStatus, Measurement, OutcomeMeasure } from '../rules/outcome-m
 import type { PlateauDecision } from '../rules/plateau';
 import type { DomainErrorCode } from '../errors';
 import type { ClearanceSignalRefusalReason, ReevaluationReason } from './commands';
-import type {
-  Actor,
-  Assessment,
-  Intake,
-  PlanOfCare,
-  Practitioner,
-  Referral,
-  SessionContinuation,
-  SessionDocumentation,
-} from './records';
+import type { Actor, Assessment, Intake, PlanOfCare, Practitioner, Referral, SessionContinuation, SessionDocumentation } from './records';
 import type { CareRole } from './roles';
 
 export const careEpisodeEventSchemaVersion = 1;

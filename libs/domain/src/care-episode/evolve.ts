@@ -49,7 +49,12 @@ export const evolve = (state: CareEpisodeState, event: CareEpisodeEvent): CareEp
     case 'ReferralRouted':
       return { ...state, status: 'waitlist', routing: { request: event.request, decision: event.decision, offers: [], escalated: false } };
     case 'TherapistOffered': {
-      const offer: OfferRecord = { therapistId: event.therapistId, offeredAt: event.occurredAt, expiresAt: event.expiresAt, outcome: 'pending' };
+      const offer: OfferRecord = {
+        therapistId: event.therapistId,
+        offeredAt: event.occurredAt,
+        expiresAt: event.expiresAt,
+        outcome: 'pending',
+      };
       return withOffers(state, (offers) => [...offers, offer]);
     }
     case 'OfferAccepted':
@@ -261,7 +266,9 @@ export const evolve = (state: CareEpisodeState, event: CareEpisodeEvent): CareEp
       return {
         ...state,
         visits: state.visits.map((visit) =>
-          visit.kind === 'session' && event.sessionIds.includes(visit.sessionId) ? { ...visit, certificationStanding: 'delinquent' } : visit,
+          visit.kind === 'session' && event.sessionIds.includes(visit.sessionId)
+            ? { ...visit, certificationStanding: 'delinquent' }
+            : visit,
         ),
       };
     case 'VerbalOrderDelinquent':

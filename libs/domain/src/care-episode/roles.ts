@@ -66,8 +66,7 @@ export const rolesPermittedTo: { readonly [T in CareEpisodeCommandType]: readonl
 };
 
 /** Commands only the episode's own workflow sends; refused whenever they arrive from outside. */
-export const isSystemOnlyCommand = (type: CareEpisodeCommandType): boolean =>
-  rolesPermittedTo[type].every((role) => role === systemRole);
+export const isSystemOnlyCommand = (type: CareEpisodeCommandType): boolean => rolesPermittedTo[type].every((role) => role === systemRole);
 
 /**
  * A command that reached the episode from outside (an Update) may neither be one only the workflow

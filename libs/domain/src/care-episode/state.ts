@@ -50,10 +50,7 @@ interface CertificationCommon {
 
 /** Once the physician certifies (in writing or by a verbal order), the certification has a date. */
 export type CertificationState = CertificationCommon &
-  (
-    | { readonly kind: 'none'; readonly certifiedOn?: undefined }
-    | { readonly kind: 'written' | 'verbal'; readonly certifiedOn: IsoDate }
-  );
+  ({ readonly kind: 'none'; readonly certifiedOn?: undefined } | { readonly kind: 'written' | 'verbal'; readonly certifiedOn: IsoDate });
 
 export interface SessionVisit {
   readonly kind: 'session';
@@ -180,7 +177,10 @@ export const isAssessed = (state: CareEpisodeState): state is AssessedEpisode =>
   isReferred(state) && state.assessment !== undefined && state.progress.periodStart !== undefined;
 
 export const isPlanned = (state: CareEpisodeState): state is PlannedEpisode =>
-  isAssessed(state) && state.plan !== undefined && state.certification.periodStart !== undefined && state.certification.periodEnd !== undefined;
+  isAssessed(state) &&
+  state.plan !== undefined &&
+  state.certification.periodStart !== undefined &&
+  state.certification.periodEnd !== undefined;
 
 export const isClosed = (state: CareEpisodeState): boolean => state.status === 'finished' || state.status === 'cancelled';
 
@@ -222,8 +222,7 @@ export const certificationStanding = (state: CareEpisodeState, date: IsoDate): C
     case 'written':
       return 'certified';
     case 'verbal':
-      return certification.verbalSignedOn !== undefined ||
-        isOnOrBefore(date, verbalOrderSignatureDueOn(certification.certifiedOn))
+      return certification.verbalSignedOn !== undefined || isOnOrBefore(date, verbalOrderSignatureDueOn(certification.certifiedOn))
         ? 'certified'
         : 'delinquent';
     case 'none': {

@@ -214,9 +214,7 @@ describe('routing score and explanation', () => {
       defaultRoutingSettings,
     );
     expect(decision.preferredCertificates).toEqual(['orthopedic']);
-    expect(decision.ranked[0]?.reasons).toContain(
-      'specialty fit +30: preferred for fibromyalgia, temporomandibular disorder',
-    );
+    expect(decision.ranked[0]?.reasons).toContain('specialty fit +30: preferred for fibromyalgia, temporomandibular disorder');
   });
 
   it('given no preferred specialty, when routed, then the explanation has no specialty part', () => {
@@ -264,7 +262,11 @@ describe('routing score and explanation', () => {
   });
 
   it('given equal scores, when routed, then the therapist id decides and the explanation says so', () => {
-    const decision = rankTherapists(request(), [therapist('t-2'), therapist('t-1'), therapist('t-3', { availability: 0.9 })], defaultRoutingSettings);
+    const decision = rankTherapists(
+      request(),
+      [therapist('t-2'), therapist('t-1'), therapist('t-3', { availability: 0.9 })],
+      defaultRoutingSettings,
+    );
     expect(decision.ranked.map((c) => c.therapistId)).toEqual(['t-3', 't-1', 't-2']);
     expect(decision.ranked[1]?.reasons[0]).toBe('ranked 2 of 3 with score 30 (equal scores ordered by therapist id)');
     expect(decision.ranked[0]?.reasons[0]).toBe('ranked 1 of 3 with score 38');

@@ -1,13 +1,6 @@
 import { compareDates } from '../calendar';
 import { certificatesOf, preferredSpecialtyNeeds, requiredSpecialtyNeeds, type SpecialtyNeed } from './specialties';
-import type {
-  CandidateAssessment,
-  ExclusionRule,
-  RoutingDecision,
-  RoutingRequest,
-  RoutingSettings,
-  TherapistProfile,
-} from './types';
+import type { CandidateAssessment, ExclusionRule, RoutingDecision, RoutingRequest, RoutingSettings, TherapistProfile } from './types';
 
 /** Points each part of the score can earn; together 100. */
 const routingScoreWeights = { specialtyFit: 30, continuity: 25, load: 25, availability: 20 } as const;
@@ -45,9 +38,7 @@ const licenseExclusion = (therapist: TherapistProfile, request: RoutingRequest):
 };
 
 const holdsCertificateFor = (therapist: TherapistProfile, need: SpecialtyNeed, validOn: string): boolean =>
-  therapist.specialtyCertificates.some(
-    (held) => need.anyOf.includes(held.certificate) && compareDates(held.expiresOn, validOn) >= 0,
-  );
+  therapist.specialtyCertificates.some((held) => need.anyOf.includes(held.certificate) && compareDates(held.expiresOn, validOn) >= 0);
 
 /**
  * A required certificate, like a license, must be valid on the referral date and through the expected
@@ -92,8 +83,7 @@ const assess = (
   const treatedBefore = request.previousTherapistIds.includes(therapist.therapistId);
 
   const parts = {
-    specialtyFit:
-      preferred.length === 0 ? 0 : roundPoints((routingScoreWeights.specialtyFit * met.length) / preferred.length),
+    specialtyFit: preferred.length === 0 ? 0 : roundPoints((routingScoreWeights.specialtyFit * met.length) / preferred.length),
     continuity: treatedBefore ? routingScoreWeights.continuity : 0,
     load: roundPoints(routingScoreWeights.load * freeShare),
     availability: roundPoints(routingScoreWeights.availability * clamp01(therapist.availability)),
@@ -127,11 +117,7 @@ const byId = (a: CandidateAssessment, b: CandidateAssessment): number =>
   Number(a.therapistId > b.therapistId) - Number(a.therapistId < b.therapistId);
 
 /** Says where an eligible candidate stands, and when a tie decided it. */
-const withRank = (
-  candidate: CandidateAssessment,
-  index: number,
-  ranked: readonly CandidateAssessment[],
-): CandidateAssessment => {
+const withRank = (candidate: CandidateAssessment, index: number, ranked: readonly CandidateAssessment[]): CandidateAssessment => {
   const tied = ranked.some((other) => other !== candidate && other.score === candidate.score);
   const standing = `ranked ${index + 1} of ${ranked.length} with score ${candidate.score}`;
   const rankReason = tied ? `${standing} (equal scores ordered by therapist id)` : standing;

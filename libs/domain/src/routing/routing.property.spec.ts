@@ -23,30 +23,28 @@ const requestArb: fc.Arbitrary<RoutingRequest> = fc.record({
   previousTherapistIds: fc.array(fc.constantFrom('t-0', 't-1', 't-2', 't-3'), { maxLength: 2 }),
 });
 
-const therapistsArb: fc.Arbitrary<TherapistProfile[]> = fc
-  .uniqueArray(fc.integer({ min: 0, max: 9 }), { maxLength: 8 })
-  .chain((ids) =>
-    fc.tuple(
-      ...ids.map((id) =>
-        fc.record({
-          therapistId: fc.constant(`t-${id}`),
-          departmentId: fc.constant('dept-1'),
-          licenses: fc.array(
-            fc.record({ state: fc.constantFrom(...states), number: fc.constant('L'), expiresOn: fc.constantFrom(...dates) }),
-            { maxLength: 2 },
-          ),
-          boardCertifications: fc.constant(['NCBTMB']),
-          specialtyCertificates: fc.array(
-            fc.record({ certificate: fc.constantFrom(...certificates), expiresOn: fc.constantFrom(...dates) }),
-            { maxLength: 3 },
-          ),
-          activeEpisodeCount: fc.integer({ min: 0, max: 30 }),
-          caseloadLimit: fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }),
-          availability: fc.double({ min: 0, max: 1, noNaN: true }),
-        }),
-      ),
+const therapistsArb: fc.Arbitrary<TherapistProfile[]> = fc.uniqueArray(fc.integer({ min: 0, max: 9 }), { maxLength: 8 }).chain((ids) =>
+  fc.tuple(
+    ...ids.map((id) =>
+      fc.record({
+        therapistId: fc.constant(`t-${id}`),
+        departmentId: fc.constant('dept-1'),
+        licenses: fc.array(
+          fc.record({ state: fc.constantFrom(...states), number: fc.constant('L'), expiresOn: fc.constantFrom(...dates) }),
+          { maxLength: 2 },
+        ),
+        boardCertifications: fc.constant(['NCBTMB']),
+        specialtyCertificates: fc.array(
+          fc.record({ certificate: fc.constantFrom(...certificates), expiresOn: fc.constantFrom(...dates) }),
+          { maxLength: 3 },
+        ),
+        activeEpisodeCount: fc.integer({ min: 0, max: 30 }),
+        caseloadLimit: fc.option(fc.integer({ min: 0, max: 30 }), { nil: undefined }),
+        availability: fc.double({ min: 0, max: 1, noNaN: true }),
+      }),
     ),
-  );
+  ),
+);
 
 const settingsArb: fc.Arbitrary<RoutingSettings> = fc.record({
   caseloadLimit: fc.integer({ min: 1, max: 30 }),
@@ -57,7 +55,8 @@ const settingsArb: fc.Arbitrary<RoutingSettings> = fc.record({
 /** An oracle written from the rule page, independent of the implementation. */
 const isEligible = (therapist: TherapistProfile, request: RoutingRequest, settings: RoutingSettings): boolean => {
   const licensed = therapist.licenses.some(
-    (license) => license.state === request.patientState && license.expiresOn >= request.expectedPlanEnd && license.expiresOn >= request.referralDate,
+    (license) =>
+      license.state === request.patientState && license.expiresOn >= request.expectedPlanEnd && license.expiresOn >= request.referralDate,
   );
   const codes = request.diagnosisCodes;
   const needs: SpecialtyCertificate[] = [
@@ -76,14 +75,20 @@ const isEligible = (therapist: TherapistProfile, request: RoutingRequest, settin
 describe('routing properties', () => {
   it('never offers an ineligible therapist, whoever has already declined', () => {
     fc.assert(
-      fc.property(requestArb, therapistsArb, settingsArb, fc.array(fc.constantFrom('t-0', 't-1', 't-2', 't-3', 't-4')), (request, therapists, settings, attempted) => {
-        const step = nextRoutingStep(rankTherapists(request, therapists, settings), attempted, settings);
-        if (step.kind === 'offer') {
-          const offered = therapists.find((t) => t.therapistId === step.therapistId);
-          expect(offered && isEligible(offered, request, settings)).toBe(true);
-          expect(attempted).not.toContain(step.therapistId);
-        }
-      }),
+      fc.property(
+        requestArb,
+        therapistsArb,
+        settingsArb,
+        fc.array(fc.constantFrom('t-0', 't-1', 't-2', 't-3', 't-4')),
+        (request, therapists, settings, attempted) => {
+          const step = nextRoutingStep(rankTherapists(request, therapists, settings), attempted, settings);
+          if (step.kind === 'offer') {
+            const offered = therapists.find((t) => t.therapistId === step.therapistId);
+            expect(offered && isEligible(offered, request, settings)).toBe(true);
+            expect(attempted).not.toContain(step.therapistId);
+          }
+        },
+      ),
     );
   });
 
@@ -94,7 +99,9 @@ describe('routing properties', () => {
         expect(decision.ranked.length + decision.excluded.length).toBe(therapists.length);
         for (const candidate of decision.ranked) {
           expect(candidate.exclusions).toEqual([]);
-          expect(isEligible(therapists.find((t) => t.therapistId === candidate.therapistId) as TherapistProfile, request, settings)).toBe(true);
+          expect(isEligible(therapists.find((t) => t.therapistId === candidate.therapistId) as TherapistProfile, request, settings)).toBe(
+            true,
+          );
         }
         for (const candidate of decision.excluded) expect(candidate.exclusions.length).toBeGreaterThan(0);
       }),
@@ -105,7 +112,9 @@ describe('routing properties', () => {
     fc.assert(
       fc.property(
         requestArb,
-        therapistsArb.chain((therapists) => fc.tuple(fc.constant(therapists), fc.shuffledSubarray(therapists, { minLength: therapists.length }))),
+        therapistsArb.chain((therapists) =>
+          fc.tuple(fc.constant(therapists), fc.shuffledSubarray(therapists, { minLength: therapists.length })),
+        ),
         settingsArb,
         (request, [therapists, shuffled], settings) => {
           expect(rankTherapists(request, shuffled, settings)).toEqual(rankTherapists(request, therapists, settings));
@@ -120,7 +129,9 @@ describe('routing properties', () => {
         const { ranked } = rankTherapists(request, therapists, settings);
         ranked.slice(1).forEach((candidate, index) => {
           const before = ranked[index] as (typeof ranked)[number];
-          expect(before.score > candidate.score || (before.score === candidate.score && before.therapistId < candidate.therapistId)).toBe(true);
+          expect(before.score > candidate.score || (before.score === candidate.score && before.therapistId < candidate.therapistId)).toBe(
+            true,
+          );
         });
       }),
     );

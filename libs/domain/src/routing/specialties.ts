@@ -35,9 +35,7 @@ export const requiredSpecialtyNeeds = (diagnosisCodes: readonly string[], cancer
 /** Certificates that make a therapist a better fit but are not required: they only add to the score. */
 export const preferredSpecialtyNeeds = (diagnosisCodes: readonly string[]): SpecialtyNeed[] => [
   ...(diagnosisCodes.some(isFibromyalgia) ? [{ reason: 'fibromyalgia', anyOf: ['orthopedic'] } as const] : []),
-  ...(diagnosisCodes.some(isTemporomandibular)
-    ? [{ reason: 'temporomandibular disorder', anyOf: ['orthopedic'] } as const]
-    : []),
+  ...(diagnosisCodes.some(isTemporomandibular) ? [{ reason: 'temporomandibular disorder', anyOf: ['orthopedic'] } as const] : []),
   ...(diagnosisCodes.some(isInjury) ? [{ reason: 'sports injury', anyOf: ['sports', 'orthopedic'] } as const] : []),
 ];
 

@@ -1,4 +1,6 @@
+import type { z } from 'zod';
 import type { IsoDate } from '../calendar';
+import { decimal, identifier, integer, isoDate, list, oneOf, record, shortText } from '../validation';
 
 /** Department settings for routing (docs/clinical-rules.md §3). */
 export interface RoutingSettings {
@@ -12,40 +14,36 @@ export interface RoutingSettings {
 
 export const defaultRoutingSettings: RoutingSettings = { caseloadLimit: 25, offerTimeoutHours: 24, maxOffers: 3 };
 
-export type SpecialtyCertificate =
-  | 'oncology-massage'
-  | 'manual-lymph-drainage'
-  | 'prenatal'
-  | 'geriatric'
-  | 'sports'
-  | 'orthopedic';
+export const specialtyCertificates = [
+  'oncology-massage',
+  'manual-lymph-drainage',
+  'prenatal',
+  'geriatric',
+  'sports',
+  'orthopedic',
+] as const;
+export type SpecialtyCertificate = (typeof specialtyCertificates)[number];
+
+const stateCode = identifier(2).meta({ description: 'Two-letter state code.' });
 
 /** A specialty certificate as the therapist holds it; it counts only while valid. */
-export interface HeldCertificate {
-  readonly certificate: SpecialtyCertificate;
-  readonly expiresOn: IsoDate;
-}
+export const heldCertificateSchema = record({ certificate: oneOf(specialtyCertificates), expiresOn: isoDate });
+export type HeldCertificate = z.infer<typeof heldCertificateSchema>;
 
-export interface TherapistLicense {
-  /** Two-letter state code. */
-  readonly state: string;
-  readonly number: string;
-  readonly expiresOn: IsoDate;
-}
+export const therapistLicenseSchema = record({ state: stateCode, number: identifier(), expiresOn: isoDate });
+export type TherapistLicense = z.infer<typeof therapistLicenseSchema>;
 
-export interface TherapistProfile {
-  readonly therapistId: string;
-  readonly departmentId: string;
-  readonly licenses: readonly TherapistLicense[];
-  /** e.g. NCBTMB. */
-  readonly boardCertifications: readonly string[];
-  readonly specialtyCertificates: readonly HeldCertificate[];
-  readonly activeEpisodeCount: number;
-  /** Overrides the department's caseload limit for this therapist. */
-  readonly caseloadLimit?: number;
-  /** Share of open schedule, 0 (fully booked) to 1 (free). */
-  readonly availability: number;
-}
+export const therapistProfileSchema = record({
+  therapistId: identifier(),
+  departmentId: identifier(),
+  licenses: list(therapistLicenseSchema, { max: 60 }),
+  boardCertifications: list(shortText, { max: 20 }).meta({ description: 'e.g. NCBTMB.' }),
+  specialtyCertificates: list(heldCertificateSchema, { max: 60 }),
+  activeEpisodeCount: integer(0, 10_000),
+  caseloadLimit: integer(0, 10_000).optional().meta({ description: "Overrides the department's caseload limit for this therapist." }),
+  availability: decimal(0, 1).meta({ description: 'Share of open schedule, 0 (fully booked) to 1 (free).' }),
+});
+export type TherapistProfile = z.infer<typeof therapistProfileSchema>;
 
 /** What routing needs to know about a referral; no patient identity. */
 export interface RoutingRequest {
@@ -91,5 +89,4 @@ export interface RoutingDecision {
 export type EscalationReason = 'no-eligible-therapist' | 'offer-limit-reached' | 'candidates-exhausted';
 
 export type RoutingStep =
-  | { readonly kind: 'offer'; readonly therapistId: string }
-  | { readonly kind: 'escalate'; readonly reason: EscalationReason };
+  { readonly kind: 'offer'; readonly therapistId: string } | { readonly kind: 'escalate'; readonly reason: EscalationReason };

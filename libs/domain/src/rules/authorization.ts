@@ -3,12 +3,12 @@
  * never per patient; a self-pay visit is outside the authorization and does not use it up.
  */
 import { daysBetween, type IsoDate } from '../calendar';
+import type { z } from 'zod';
 import { DomainError, type Refusal } from '../errors';
+import { integer, isoDate, record } from '../validation';
 
-export interface Authorization {
-  readonly visits?: number;
-  readonly endDate?: IsoDate;
-}
+export const authorizationSchema = record({ visits: integer(0, 1000).optional(), endDate: isoDate.optional() });
+export type Authorization = z.infer<typeof authorizationSchema>;
 
 export const authorizationRefusal = (
   authorization: Authorization | undefined,
@@ -45,7 +45,7 @@ export const authorizationChangeRefusal = (current: Authorization | undefined, c
   if (change.endDate !== undefined && current?.endDate !== undefined && daysBetween(current.endDate, change.endDate) <= 0) {
     return new DomainError(
       'INVALID_COMMAND',
-      "A new authorization end date must be later than the current one; when only visits are added, leave the end date out.",
+      'A new authorization end date must be later than the current one; when only visits are added, leave the end date out.',
     );
   }
   return undefined;
@@ -55,7 +55,11 @@ export const authorizationChangeRefusal = (current: Authorization | undefined, c
  * The authorization in force after a change. Added visits add to the episode's authorized visits;
  * where no visit limit applied so far, they are counted from the visits already used.
  */
-export const extendedAuthorization = (current: Authorization | undefined, visitsUsed: number, change: AuthorizationChange): Authorization => {
+export const extendedAuthorization = (
+  current: Authorization | undefined,
+  visitsUsed: number,
+  change: AuthorizationChange,
+): Authorization => {
   const visits = change.addedVisits === undefined ? current?.visits : (current?.visits ?? visitsUsed) + change.addedVisits;
   const endDate = change.endDate ?? current?.endDate;
   return { ...(visits === undefined ? {} : { visits }), ...(endDate === undefined ? {} : { endDate }) };

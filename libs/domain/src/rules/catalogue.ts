@@ -3,6 +3,7 @@
  * the department's catalogue, body regions and pressure levels. Closed lists, so rules about
  * "the legs" or "deep tissue" can be checked rather than guessed from free text.
  */
+import { list, oneOf } from '../validation';
 
 export const techniques = [
   'myofascial-release',
@@ -40,6 +41,9 @@ export const bodyRegions = [
   'foot-right',
 ] as const;
 export type BodyRegion = (typeof bodyRegions)[number];
+export const bodyRegionSchema = oneOf(bodyRegions);
+/** Regions, each at most once. */
+export const bodyRegionsSchema = list(bodyRegionSchema, { max: bodyRegions.length });
 
 export const legRegions: readonly BodyRegion[] = ['leg-left', 'leg-right', 'foot-left', 'foot-right'];
 export const extremityRegions: readonly BodyRegion[] = ['arm-left', 'arm-right', 'hand-left', 'hand-right', ...legRegions];

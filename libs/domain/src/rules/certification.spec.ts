@@ -10,8 +10,9 @@ import {
 } from './certification';
 
 describe('certification rules', () => {
-  it.each(['MD', 'DO', 'NP', 'PA', 'md', 'M.D.', 'MD, PhD', 'D.O.', 'N.P.', 'PA-C', ' pa-c ', 'MD/MPH', 'DC, MD'])('lets an %s certify', (credential) =>
-    expect(certifierRefusal(credential)).toBeUndefined(),
+  it.each(['MD', 'DO', 'NP', 'PA', 'md', 'M.D.', 'MD, PhD', 'D.O.', 'N.P.', 'PA-C', ' pa-c ', 'MD/MPH', 'DC, MD'])(
+    'lets an %s certify',
+    (credential) => expect(certifierRefusal(credential)).toBeUndefined(),
   );
   it.each(['DC', 'D.C.', 'dc', 'LMT', 'RN', 'PhD', 'MDX', ''])('refuses a "%s" without echoing it', (credential) => {
     const refusal = certifierRefusal(credential);
@@ -32,7 +33,10 @@ describe('certification rules', () => {
 
   it('needs a valid NPI of whoever signs', () => {
     expect(signingPractitionerRefusal({ npi: '1234567893', credential: 'M.D.' })).toBeUndefined();
-    expect(signingPractitionerRefusal({ npi: '1234567890', credential: 'MD' })).toMatchObject({ code: 'INVALID_NPI', message: /signing practitioner/ });
+    expect(signingPractitionerRefusal({ npi: '1234567890', credential: 'MD' })).toMatchObject({
+      code: 'INVALID_NPI',
+      message: /signing practitioner/,
+    });
     expect(signingPractitionerRefusal({ npi: '1234567893', credential: 'D.C.' })?.code).toBe('CERTIFIER_NOT_QUALIFIED');
   });
 

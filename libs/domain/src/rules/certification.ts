@@ -52,7 +52,10 @@ export const isQualifiedCertifier = (credential: string): boolean =>
 export const certifierRefusal = (credential: string): Refusal =>
   isQualifiedCertifier(credential)
     ? undefined
-    : new DomainError('CERTIFIER_NOT_QUALIFIED', 'A plan of care or an order is signed by an MD, DO, NP or PA; a chiropractor or another practitioner cannot sign it.');
+    : new DomainError(
+        'CERTIFIER_NOT_QUALIFIED',
+        'A plan of care or an order is signed by an MD, DO, NP or PA; a chiropractor or another practitioner cannot sign it.',
+      );
 
 /** Who signs a certification or renews an order: a qualified credential and a valid NPI. */
 export const signingPractitionerRefusal = (practitioner: { readonly npi: string; readonly credential: string }): Refusal =>

@@ -34,9 +34,15 @@ describe('contraindication screening', () => {
   });
 
   it('counts surgery within 6 weeks and restricts its site', () => {
-    const surgery = screen({ findingId: 'f', condition: 'recent-surgery', occurredOn: '2025-01-21', bodyRegions: ['shoulder-left'] }, '2025-03-04', []);
+    const surgery = screen(
+      { findingId: 'f', condition: 'recent-surgery', occurredOn: '2025-01-21', bodyRegions: ['shoulder-left'] },
+      '2025-03-04',
+      [],
+    );
     expect(surgery).toMatchObject({ severity: 'relative', restrictions: [{ kind: 'site', regions: ['shoulder-left'] }] });
-    expect(screen({ findingId: 'f', condition: 'recent-surgery', occurredOn: '2025-01-20', bodyRegions: ['shoulder-left'] }, '2025-03-04', [])).toBeUndefined();
+    expect(
+      screen({ findingId: 'f', condition: 'recent-surgery', occurredOn: '2025-01-20', bodyRegions: ['shoulder-left'] }, '2025-03-04', []),
+    ).toBeUndefined();
   });
 
   it('needs the site of a fracture or a surgery', () => {
@@ -61,7 +67,10 @@ describe('technique restrictions of uncleared relative contraindications', () =>
     expect(restrictedTechniqueRefusal([anticoagulant], firmTriggerPoint)?.code).toBe('TECHNIQUE_RESTRICTED');
     const moderateTriggerPoint = use({ techniques: ['trigger-point-therapy'], pressure: [{ bodyRegion: 'neck', pressure: 'moderate' }] });
     expect(restrictedTechniqueRefusal([anticoagulant], moderateTriggerPoint)).toBeUndefined();
-    const firmSwedish = use({ techniques: ['swedish', 'trigger-point-therapy'], pressure: [{ bodyRegion: 'neck', pressure: 'firm', technique: 'swedish' }] });
+    const firmSwedish = use({
+      techniques: ['swedish', 'trigger-point-therapy'],
+      pressure: [{ bodyRegion: 'neck', pressure: 'firm', technique: 'swedish' }],
+    });
     expect(restrictedTechniqueRefusal([anticoagulant], firmSwedish)).toBeUndefined();
     const swedishDeep = use({ techniques: ['swedish'], pressure: [{ bodyRegion: 'neck', pressure: 'deep' }] });
     expect(restrictedTechniqueRefusal([anticoagulant], swedishDeep)?.code).toBe('TECHNIQUE_RESTRICTED');
@@ -89,7 +98,9 @@ describe('technique restrictions of uncleared relative contraindications', () =>
   it('refuses deep tissue and deep pressure with controlled cardiovascular disease, allows firm', () => {
     const heart = screened('controlled-cardiovascular-disease');
     expect(restrictedTechniqueRefusal([heart], use({ techniques: ['deep-tissue'] }))?.code).toBe('TECHNIQUE_RESTRICTED');
-    expect(restrictedTechniqueRefusal([heart], use({ pressure: [{ bodyRegion: 'abdomen', pressure: 'deep' }] }))?.code).toBe('TECHNIQUE_RESTRICTED');
+    expect(restrictedTechniqueRefusal([heart], use({ pressure: [{ bodyRegion: 'abdomen', pressure: 'deep' }] }))?.code).toBe(
+      'TECHNIQUE_RESTRICTED',
+    );
     expect(restrictedTechniqueRefusal([heart], use({ pressure: [{ bodyRegion: 'abdomen', pressure: 'firm' }] }))).toBeUndefined();
   });
 
@@ -102,10 +113,12 @@ describe('technique restrictions of uncleared relative contraindications', () =>
 
 describe('regions over bone', () => {
   it('counts the spine, ribs, pelvis, hands and feet as over bone and the abdomen, arms and legs as soft tissue', () => {
-    expect(regionsOverBone).toEqual(expect.arrayContaining(['upper-back', 'lower-back', 'chest', 'pelvis', 'hand-left', 'foot-right', 'hip-left']));
-    expect(['abdomen', 'arm-left', 'arm-right', 'leg-left', 'leg-right'].map((region) => tissueUnder[region as keyof typeof tissueUnder])).toEqual(
-      Array(5).fill('soft-tissue'),
+    expect(regionsOverBone).toEqual(
+      expect.arrayContaining(['upper-back', 'lower-back', 'chest', 'pelvis', 'hand-left', 'foot-right', 'hip-left']),
     );
+    expect(
+      ['abdomen', 'arm-left', 'arm-right', 'leg-left', 'leg-right'].map((region) => tissueUnder[region as keyof typeof tissueUnder]),
+    ).toEqual(Array(5).fill('soft-tissue'));
   });
 });
 
@@ -115,6 +128,10 @@ describe('an acute fracture and the regions to be treated', () => {
   it('is absolute at a treated region or when no region is known, relative elsewhere', () => {
     expect(screen(fracture, '2025-03-04', ['arm-left', 'neck'])?.severity).toBe('absolute');
     expect(screen(fracture, '2025-03-04', [])?.severity).toBe('absolute');
-    expect(screen(fracture, '2025-03-04', ['neck'])).toMatchObject({ severity: 'relative', site: ['arm-left'], restrictions: [{ kind: 'site', regions: ['arm-left'] }] });
+    expect(screen(fracture, '2025-03-04', ['neck'])).toMatchObject({
+      severity: 'relative',
+      site: ['arm-left'],
+      restrictions: [{ kind: 'site', regions: ['arm-left'] }],
+    });
   });
 });

@@ -2,9 +2,22 @@
  * Contraindication screening (docs/clinical-rules.md §4). An absolute finding puts the episode on hold and
  * asks the referring physician for clearance; a relative one restricts techniques until cleared.
  */
+import type { z } from 'zod';
 import { daysBetween, type IsoDate } from '../calendar';
 import { DomainError, type Refusal } from '../errors';
-import { extremityRegions, isPressureAbove, legRegions, bodyRegions, regionsOverBone, type BodyRegion, type Pressure, type Technique } from './catalogue';
+import { identifier, isoDate, list, oneOf, record, shortText } from '../validation';
+import {
+  extremityRegions,
+  isPressureAbove,
+  legRegions,
+  bodyRegions,
+  bodyRegionSchema,
+  bodyRegionsSchema,
+  regionsOverBone,
+  type BodyRegion,
+  type Pressure,
+  type Technique,
+} from './catalogue';
 import { anticoagulantNames, antiplateletNames, aspirinNames, type Medication } from './screening-lists';
 
 const absoluteConditions = [
@@ -42,14 +55,13 @@ export type TechniqueRestriction =
   | { readonly kind: 'site'; readonly regions: readonly BodyRegion[] };
 
 /** A finding as the therapist records it at screening. */
-export interface ScreeningFinding {
-  readonly findingId: string;
-  readonly condition: ContraindicationCondition;
-  /** When the event (thrombosis, surgery) happened; absent means current or suspected. */
-  readonly occurredOn?: IsoDate;
-  /** The site, for findings tied to one (fracture, surgery). */
-  readonly bodyRegions?: readonly BodyRegion[];
-}
+export const screeningFindingSchema = record({
+  findingId: identifier(),
+  condition: oneOf(contraindicationConditions),
+  occurredOn: isoDate.optional().meta({ description: 'When the event (thrombosis, surgery) happened; absent means current or suspected.' }),
+  bodyRegions: bodyRegionsSchema.optional().meta({ description: 'The site, for findings tied to one (fracture, surgery).' }),
+});
+export type ScreeningFinding = z.infer<typeof screeningFindingSchema>;
 
 interface ConditionRule {
   readonly severity: Severity;
@@ -189,11 +201,12 @@ export const fracturesAtTreatedRegions = <C extends Contraindication>(
   );
 
 /** A surgery as intake records it: what was done, when, and where. */
-export interface RecentSurgery {
-  readonly procedure: string;
-  readonly date: IsoDate;
-  readonly bodyRegions: readonly BodyRegion[];
-}
+export const recentSurgerySchema = record({
+  procedure: shortText,
+  date: isoDate,
+  bodyRegions: list(bodyRegionSchema, { min: 1, max: bodyRegions.length }),
+});
+export type RecentSurgery = z.infer<typeof recentSurgerySchema>;
 
 /** What intake records besides coded findings that screening reads. */
 export interface IntakeScreening {
@@ -232,14 +245,12 @@ export const findingsFromIntake = (intake: IntakeScreening): ScreeningFinding[] 
     applies && !coded(condition) ? [{ findingId: `${derivedFindingIdPrefix}${condition}`, condition }] : [];
   return [
     ...derive('anticoagulant-therapy', intake.medications.some(thinsBlood)),
-    ...intake.recentSurgeries.map(
-      (surgery, index): ScreeningFinding => ({
-        findingId: `${derivedFindingIdPrefix}recent-surgery-${index + 1}`,
-        condition: 'recent-surgery',
-        occurredOn: surgery.date,
-        bodyRegions: surgery.bodyRegions,
-      }),
-    ),
+    ...intake.recentSurgeries.map((surgery, index): ScreeningFinding => ({
+      findingId: `${derivedFindingIdPrefix}recent-surgery-${index + 1}`,
+      condition: 'recent-surgery',
+      occurredOn: surgery.date,
+      bodyRegions: surgery.bodyRegions,
+    })),
     ...derive('pregnancy', intake.pregnant === true),
   ];
 };

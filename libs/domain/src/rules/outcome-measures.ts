@@ -1,6 +1,8 @@
 /** Standardized outcome measures, their MCID and goal status (docs/clinical-rules.md §5). */
+import type { z } from 'zod';
 import { DomainError, type Refusal } from '../errors';
 import type { DepartmentSettings } from '../settings';
+import { decimal, list, oneOf, record } from '../validation';
 
 export const outcomeMeasures = ['NPRS', 'ODI', 'NDI', 'PSFS'] as const;
 export type OutcomeMeasure = (typeof outcomeMeasures)[number];
@@ -32,20 +34,18 @@ export const mcidOf = (measure: OutcomeMeasure, settings: DepartmentSettings): n
   }
 };
 
-export interface Measurement {
-  readonly measure: OutcomeMeasure;
-  readonly value: number;
-}
+export const measurementSchema = record({ measure: oneOf(outcomeMeasures), value: decimal(0, 100) });
+export type Measurement = z.infer<typeof measurementSchema>;
+/** Measurements taken together, one per measure at most. */
+export const measurementsSchema = list(measurementSchema, { max: outcomeMeasures.length });
 
 export const measurementRefusal = (measurement: Measurement): Refusal => {
   const definition = measureDefinitions[measurement.measure];
   return measurement.value >= definition.min && measurement.value <= definition.max
     ? undefined
-    : new DomainError(
-        'OUTCOME_MEASURE_OUT_OF_RANGE',
-        `A ${definition.name} score must be from ${definition.min} to ${definition.max}.`,
-        { measure: measurement.measure },
-      );
+    : new DomainError('OUTCOME_MEASURE_OUT_OF_RANGE', `A ${definition.name} score must be from ${definition.min} to ${definition.max}.`, {
+        measure: measurement.measure,
+      });
 };
 
 export const measurementsRefusal = (measurements: readonly Measurement[]): Refusal => {
@@ -67,8 +67,7 @@ const roundScore = (value: number): number => Math.round(value * 1000) / 1000;
 export const improvement = (measure: OutcomeMeasure, from: number, to: number): number =>
   roundScore(measureDefinitions[measure].betterWhen === 'lower' ? from - to : to - from);
 
-const isTargetMet = (measure: OutcomeMeasure, value: number, target: number): boolean =>
-  improvement(measure, target, value) >= 0;
+const isTargetMet = (measure: OutcomeMeasure, value: number, target: number): boolean => improvement(measure, target, value) >= 0;
 
 /** A target must be a better score than the baseline, or there is nothing to achieve. */
 export const isTargetBetterThanBaseline = (measure: OutcomeMeasure, baseline: number, target: number): boolean =>

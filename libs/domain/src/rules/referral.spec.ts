@@ -1,6 +1,14 @@
 import fc from 'fast-check';
 import { defaultDepartmentSettings } from '../settings';
-import { diagnosisCodesRefusal, isIcd10CmShape, isValidNpi, normalizeIcd10Cm, referralAgeRefusal, referralDateRefusal, referralRefusal } from './referral';
+import {
+  diagnosisCodesRefusal,
+  isIcd10CmShape,
+  isValidNpi,
+  normalizeIcd10Cm,
+  referralAgeRefusal,
+  referralDateRefusal,
+  referralRefusal,
+} from './referral';
 
 const settings = defaultDepartmentSettings;
 
@@ -35,7 +43,8 @@ describe('ICD-10-CM code shape', () => {
     ['M54.50', 'M54.50'],
   ])('writes %s in its canonical form %s', (typed, canonical) => expect(normalizeIcd10Cm(typed)).toBe(canonical));
 
-  it('accepts codes typed in lower case or without the dot', () => expect(diagnosisCodesRefusal(['m5450', 'g56.00', 'M797'])).toBeUndefined());
+  it('accepts codes typed in lower case or without the dot', () =>
+    expect(diagnosisCodesRefusal(['m5450', 'g56.00', 'M797'])).toBeUndefined());
 
   it.each(['M5.450', 'M54.', 'M54123456', '05450', 'MM450', 'M54-50'])('still refuses the impossible code %s', (code) =>
     expect(diagnosisCodesRefusal([code])?.code).toBe('INVALID_DIAGNOSIS_CODE'),

@@ -5,15 +5,16 @@
  * word (or words) in what intake recorded, in any case.
  */
 
+import type { z } from 'zod';
+import { oneOf, record, shortText } from '../validation';
+
 /** How intake may class a medication; a class, when recorded, decides over the name. */
 export const medicationClasses = ['anticoagulant', 'antiplatelet', 'other'] as const;
 export type MedicationClass = (typeof medicationClasses)[number];
 
 /** A current medication as intake records it: the name as the patient or chart gives it, and its class when known. */
-export interface Medication {
-  readonly name: string;
-  readonly class?: MedicationClass;
-}
+export const medicationSchema = record({ name: shortText, class: oneOf(medicationClasses).optional() });
+export type Medication = z.infer<typeof medicationSchema>;
 
 export const anticoagulantNames: readonly string[] = [
   'warfarin',

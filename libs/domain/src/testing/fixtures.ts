@@ -76,7 +76,10 @@ export const declineOffer = (therapistId: string, overrides: Overrides<'DeclineO
   ...overrides,
 });
 
-export const recordIntake = (overrides: Partial<CommandOf<'RecordIntake'>['intake']> = {}, when = at('2025-03-04')): CommandOf<'RecordIntake'> => ({
+export const recordIntake = (
+  overrides: Partial<CommandOf<'RecordIntake'>['intake']> = {},
+  when = at('2025-03-04'),
+): CommandOf<'RecordIntake'> => ({
   type: 'RecordIntake',
   at: when,
   actor: therapist,

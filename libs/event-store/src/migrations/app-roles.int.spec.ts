@@ -26,7 +26,8 @@ beforeAll(async () => {
   } finally {
     await closeDatabaseClient(owner);
   }
-  for (const app of databaseApps) pools[app] = createDatabaseClient(appUrl(app), { applicationName: `app-roles-${app}`, maxConnections: 2 });
+  for (const app of databaseApps)
+    pools[app] = createDatabaseClient(appUrl(app), { applicationName: `app-roles-${app}`, maxConnections: 2 });
 });
 
 afterAll(async () => {
@@ -110,6 +111,23 @@ describe('each app connects as a role of its own, with only the grants it needs'
     expect(await outcome(pools.api`DELETE FROM episode_summaries WHERE episode_id = 'none'`)).toBe(refused);
   });
 
+  it('only the api writes the audit trail, and no app may change it', async () => {
+    const privileges = await db.admin<{ role: string; table: string; privilege: string }[]>`
+      SELECT r.rolname AS role, t.name AS table, p.privilege
+      FROM pg_roles r
+      CROSS JOIN unnest(ARRAY['audit_records', 'audit_checkpoints']) AS t(name)
+      CROSS JOIN unnest(ARRAY['SELECT', 'INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']) AS p(privilege)
+      WHERE r.rolname IN ${db.admin(databaseApps.map((app) => applicationRoleOf(appUrl(app))))}
+        AND has_table_privilege(r.rolname, t.name, p.privilege)
+      ORDER BY 1, 2, 3`;
+    const api = applicationRoleOf(appUrl('api'));
+    expect(privileges).toEqual([
+      { role: api, table: 'audit_checkpoints', privilege: 'SELECT' },
+      { role: api, table: 'audit_records', privilege: 'INSERT' },
+      { role: api, table: 'audit_records', privilege: 'SELECT' },
+    ]);
+  });
+
   it('reporting writes its read models and its bookkeeping, and cannot read the log', async () => {
     const episodeId = newStreamId('roles-summary');
     await pools.reporting.begin(async (tx) => {
@@ -146,5 +164,4 @@ describe('each app connects as a role of its own, with only the grants it needs'
       WHERE r.rolname IN ${db.admin(databaseApps.map((app) => applicationRoleOf(appUrl(app))))}`;
     expect(privileges.filter((row) => row.granted)).toEqual([]);
   });
-
 });

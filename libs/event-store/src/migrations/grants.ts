@@ -11,21 +11,20 @@ type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
 export type Grants = Readonly<Record<string, readonly Privilege[]>>;
 
 const readModels = (privileges: readonly Privilege[]): Grants =>
-  Object.fromEntries([
-    ...readModelTables.map((table) => [table, privileges]),
-    ...worklistViews.map((view) => [view, ['SELECT'] as const]),
-  ]);
+  Object.fromEntries([...readModelTables.map((table) => [table, privileges]), ...worklistViews.map((view) => [view, ['SELECT'] as const])]);
 
 /**
  * What each app needs, and nothing more. No app may UPDATE or DELETE events (the triggers of
- * migration 1 refuse it too); only the relay deletes outbox rows, once they are published.
+ * migration 1 refuse it too); only the relay deletes outbox rows, once they are published. The audit
+ * trail is append-only the same way (migration 5's triggers): the api writes and reads it, nobody
+ * updates or deletes it; the retention purge runs as the schema owner.
  */
 export const appGrants: Readonly<Record<DatabaseApp, Grants>> = {
   // Appends events with their outbox rows; routing reads the directory, caseloads and the log.
   worker: { events: ['SELECT', 'INSERT'], outbox: ['INSERT'], therapists: ['SELECT'], episode_summaries: ['SELECT'] },
   // Reads the outbox with its events (key and headers come from the event) and deletes what it published.
   relay: { outbox: ['SELECT', 'DELETE'], events: ['SELECT'] },
-  api: readModels(['SELECT']),
+  api: { ...readModels(['SELECT']), audit_records: ['SELECT', 'INSERT'], audit_checkpoints: ['SELECT'] },
   // Keeps the read models, with its own bookkeeping of what it already consumed.
   reporting: {
     ...readModels(['SELECT', 'INSERT', 'UPDATE', 'DELETE']),
@@ -49,13 +48,20 @@ const grantedObjects = Object.keys(wholeStoreGrants);
 
 /**
  * Grants `role` exactly `grants`: first everything on the store's tables is revoked, so a privilege
- * dropped from this file is dropped from the database at the next migration run too.
+ * dropped from this file is dropped from the database at the next migration run too. Objects a later
+ * migration creates are skipped while it has not run (an upgrade that applies the migrations stepwise).
  */
 export const grantExactly = async (tx: TransactionSql, schema: string, role: string, grants: Grants): Promise<void> => {
+  const rows = await tx<{ name: string }[]>`
+    SELECT name FROM jsonb_array_elements_text(${JSON.stringify(grantedObjects)}::text::jsonb) AS o(name)
+    WHERE to_regclass(name) IS NOT NULL`;
+  const existing = new Set(rows.map((row) => row.name));
   const statements = [
     `GRANT USAGE ON SCHEMA ${schema} TO ${role}`,
-    `REVOKE ALL ON ${grantedObjects.join(', ')} FROM ${role}`,
-    ...Object.entries(grants).map(([table, privileges]) => `GRANT ${privileges.join(', ')} ON ${table} TO ${role}`),
+    `REVOKE ALL ON ${[...existing].join(', ')} FROM ${role}`,
+    ...Object.entries(grants)
+      .filter(([table]) => existing.has(table))
+      .map(([table, privileges]) => `GRANT ${privileges.join(', ')} ON ${table} TO ${role}`),
   ];
   await tx.unsafe(statements.map((statement) => `${statement};`).join('\n'));
 };

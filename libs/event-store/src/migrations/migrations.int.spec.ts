@@ -34,14 +34,20 @@ describe('migrate', () => {
   it('applies each migration once when several processes start at once on an empty schema', async () => {
     await withScratchSchema(async (schema) => {
       const pools = [1, 2, 3].map((n) =>
-        createDatabaseClient(databaseUrls().migration, { applicationName: `event-store-migrate-${n}`, searchPath: schema, maxConnections: 1 }),
+        createDatabaseClient(databaseUrls().migration, {
+          applicationName: `event-store-migrate-${n}`,
+          searchPath: schema,
+          maxConnections: 1,
+        }),
       );
       try {
         const results = await Promise.all(pools.map((pool) => migrate(pool, { applicationRole: role })));
         const everyVersion = eventStoreMigrations.map((migration) => migration.version);
         // Who applies which version depends on who takes the lock first; each is applied by exactly one.
         expect(results.flatMap((result) => result.applied).sort((a, b) => a - b)).toEqual(everyVersion);
-        const versions = await db.admin.unsafe<{ version: number }[]>(`SELECT version FROM ${schema}.event_store_migrations ORDER BY version`);
+        const versions = await db.admin.unsafe<{ version: number }[]>(
+          `SELECT version FROM ${schema}.event_store_migrations ORDER BY version`,
+        );
         expect(versions.map((row) => row.version)).toEqual(everyVersion);
       } finally {
         await Promise.all(pools.map((pool) => pool.end({ timeout: 5 })));
@@ -54,7 +60,9 @@ describe('migrate', () => {
       migration.version === 1 ? { ...migration, sql: `${migration.sql}\n-- edited` } : migration,
     );
     await expect(migrate(db.admin, { applicationRole: role, migrations: edited })).rejects.toThrow(
-      new MigrationError('migration 1 ("event log, outbox, checkpoints, processed events") was edited after it was applied; add a new migration instead'),
+      new MigrationError(
+        'migration 1 ("event log, outbox, checkpoints, processed events") was edited after it was applied; add a new migration instead',
+      ),
     );
     await expect(migrate(db.admin, { applicationRole: role, migrations: [...eventStoreMigrations].reverse() })).rejects.toThrow(
       MigrationError,
@@ -92,7 +100,11 @@ describe('migrate', () => {
 
   it('keeps unpublished outbox rows of a store released before the outbox was slimmed (migration 4), even while another transaction is open', async () => {
     await withScratchSchema(async (schema) => {
-      const owner = createDatabaseClient(databaseUrls().migration, { applicationName: 'event-store-upgrade', searchPath: schema, maxConnections: 1 });
+      const owner = createDatabaseClient(databaseUrls().migration, {
+        applicationName: 'event-store-upgrade',
+        searchPath: schema,
+        maxConnections: 1,
+      });
       try {
         await migrate(owner, { applicationRole: role, migrations: eventStoreMigrations.slice(0, 3) });
         const otherWorker = await holdTransactionOpen(db.admin, 500);
@@ -105,12 +117,18 @@ describe('migrate', () => {
           SELECT global_position, event_id, stream_id, stream_version, 'careflow.episode-events.v1', stream_id, 'careflow/worker'
           FROM events`);
 
-        expect(await migrate(owner, { applicationRole: role })).toEqual({ applied: [4] });
+        expect(await migrate(owner, { applicationRole: role })).toEqual({
+          applied: eventStoreMigrations.slice(3).map((migration) => migration.version),
+        });
 
         // The outbox is read below every open transaction of the whole server, other test workers' too.
-        const [message] = await pollUntil(() => readOutbox(owner, startOfLog), (messages) => messages.length > 0, {
-          what: 'the upgraded outbox row becomes readable',
-        });
+        const [message] = await pollUntil(
+          () => readOutbox(owner, startOfLog),
+          (messages) => messages.length > 0,
+          {
+            what: 'the upgraded outbox row becomes readable',
+          },
+        );
         await otherWorker.ended;
         expect(message).toMatchObject({
           topic: 'careflow.episode-events.v1',

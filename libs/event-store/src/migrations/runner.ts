@@ -4,6 +4,7 @@ import { eventLogMigration } from './0001-event-log';
 import { readModelsMigration } from './0002-read-models';
 import { therapistDirectoryMigration } from './0003-therapist-directory';
 import { slimOutboxMigration } from './0004-slim-outbox';
+import { auditTrailMigration } from './0005-audit-trail';
 import { appGrants, type DatabaseApp, type Grants, grantExactly, wholeStoreGrants } from './grants';
 import type { Migration } from './migration';
 
@@ -12,6 +13,7 @@ export const eventStoreMigrations: readonly Migration[] = [
   readModelsMigration,
   therapistDirectoryMigration,
   slimOutboxMigration,
+  auditTrailMigration,
 ];
 
 /** A migration that was applied and has since been edited, or versions out of order: a release mistake. */

@@ -26,7 +26,6 @@ export interface Projection<Row extends object> {
 export const columnList =
   <Row extends object>() =>
   <const Columns extends readonly (string & keyof Row)[]>(
-    columns: Columns &
-      ([Exclude<keyof Row, Columns[number]>] extends [never] ? unknown : { missing: Exclude<keyof Row, Columns[number]> }),
+    columns: Columns & ([Exclude<keyof Row, Columns[number]>] extends [never] ? unknown : { missing: Exclude<keyof Row, Columns[number]> }),
   ): readonly (string & keyof Row)[] =>
     columns;

@@ -44,8 +44,7 @@ const expectedTally = (prefix: string, streams: number, events: number) =>
     out_of_order: 0,
   })).sort((a, b) => (a.stream_id < b.stream_id ? -1 : 1));
 
-const totalEvents = (rows: readonly StreamTallyRow[]): number =>
-  rows.reduce((sum, row) => sum + row.events, 0);
+const totalEvents = (rows: readonly StreamTallyRow[]): number => rows.reduce((sum, row) => sum + row.events, 0);
 
 describe('the projection runner', () => {
   let tally: StreamTally;
@@ -145,14 +144,9 @@ describe('the episode read models', () => {
     expect(summaryRows).toEqual(expectedSummaries);
 
     const only = (view: string, columns: string) =>
-      db.sql.unsafe(`SELECT ${columns} FROM ${worklists.view(view)} WHERE episode_id IN ($1, $2) ORDER BY 1, 2`, [
-        behind,
-        discharged,
-      ]);
+      db.sql.unsafe(`SELECT ${columns} FROM ${worklists.view(view)} WHERE episode_id IN ($1, $2) ORDER BY 1, 2`, [behind, discharged]);
     expect(await only('worklist_progress_reports_due', 'episode_id, overdue')).toEqual([{ episode_id: behind, overdue: true }]);
-    expect(await only('worklist_certifications_due', 'episode_id, delinquent')).toEqual([
-      { episode_id: behind, delinquent: true },
-    ]);
+    expect(await only('worklist_certifications_due', 'episode_id, delinquent')).toEqual([{ episode_id: behind, delinquent: true }]);
     expect(await only('worklist_authorizations_low', 'episode_id, visits_remaining, exhausted')).toEqual([
       { episode_id: behind, visits_remaining: 1, exhausted: false },
     ]);
@@ -190,12 +184,20 @@ describe('subscribeToAll', () => {
 
     const first = subscribe();
     await appendSpread(prefix, 2, 5);
-    await pollUntil(async () => received.length, (count) => count >= 10, { what: 'the subscription delivers the first ten events' });
+    await pollUntil(
+      async () => received.length,
+      (count) => count >= 10,
+      { what: 'the subscription delivers the first ten events' },
+    );
     await first.stop();
     const beforeRestart = received.length;
     await appendSpread(`${prefix}-later`, 1, 4);
     const second = subscribe();
-    await pollUntil(async () => received.length, (count) => count >= 14, { what: 'the restarted subscription delivers the later four' });
+    await pollUntil(
+      async () => received.length,
+      (count) => count >= 14,
+      { what: 'the restarted subscription delivers the later four' },
+    );
     await second.stop();
 
     expect(errors).toEqual([]);

@@ -130,14 +130,7 @@ export const createProjectionRunner = <Row extends object>(
     await runRepeatable(sql, 'projection write', () =>
       sql.unsafe(
         statements.write,
-        [
-          projection.name,
-          position.txId,
-          position.globalPosition,
-          checkpoint.revision,
-          JSON.stringify(removed),
-          JSON.stringify(written),
-        ],
+        [projection.name, position.txId, position.globalPosition, checkpoint.revision, JSON.stringify(removed), JSON.stringify(written)],
         { prepare: true },
       ),
     );

@@ -78,9 +78,11 @@ describe('episode worklists', () => {
     const periodEnded = followUp(cleared, 'CertifiedPeriodEnded', { periodEnd: '2025-04-27' }) as EpisodeWorklistRow;
     expect(ended).toMatchObject({ certification: 'period-ended', re_evaluation_reason: 'plateau' });
     expect(periodEnded).toMatchObject({ re_evaluation_reason: 'certified-period-ended' });
-    expect(
-      followUp(periodEnded, 'PlanOfCareRecertified', { periodStart: '2025-04-28', periodEnd: '2025-06-30' }),
-    ).toMatchObject({ certification: 'certified', re_evaluation_reason: null, plan_period_end: '2025-06-30' });
+    expect(followUp(periodEnded, 'PlanOfCareRecertified', { periodStart: '2025-04-28', periodEnd: '2025-06-30' })).toMatchObject({
+      certification: 'certified',
+      re_evaluation_reason: null,
+      plan_period_end: '2025-06-30',
+    });
   });
 
   it('keeps asking for the re-evaluation a certified period end needs after a plateau is settled otherwise', () => {

@@ -86,7 +86,12 @@ export const dischargedEpisode = (episodeId: string): NewEvent[] => [
   }),
   event('OfferAccepted', '2025-02-01T10:00:00Z', { therapistId: 'therapist-2' }),
   event('AssessmentRecorded', '2025-02-03T10:00:00Z', { assessment: json(f.recordAssessment({ assessedOn: '2025-02-03' }).assessment) }),
-  event('PlanOfCareEstablished', '2025-02-03T11:00:00Z', { plan: json(f.plan()), version: 1, periodStart: '2025-02-03', periodEnd: '2025-03-30' }),
+  event('PlanOfCareEstablished', '2025-02-03T11:00:00Z', {
+    plan: json(f.plan()),
+    version: 1,
+    periodStart: '2025-02-03',
+    periodEnd: '2025-03-30',
+  }),
   event('PlanOfCareCertified', '2025-02-10T10:00:00Z', { signedOn: '2025-02-10', timely: true }),
   event('SessionRecorded', '2025-02-05T10:00:00Z', {
     sessionId: 'session-a',

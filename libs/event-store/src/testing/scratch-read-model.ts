@@ -13,11 +13,7 @@ export interface ScratchReadModel {
   drop(): Promise<void>;
 }
 
-export const createScratchReadModel = async (
-  admin: Sql,
-  table: string,
-  views: readonly string[] = [],
-): Promise<ScratchReadModel> => {
+export const createScratchReadModel = async (admin: Sql, table: string, views: readonly string[] = []): Promise<ScratchReadModel> => {
   const prefix = `test_${randomUUID().replace(/-/g, '').slice(0, 12)}_`;
   const copy = `${prefix}${table}`;
   const role = applicationRoleOf(databaseUrls().app);

@@ -10,7 +10,9 @@ const standings = (state: CareEpisodeState) => sessionsOf(state).map((session) =
 
 describe('sessions recorded while the plan awaits its certification', () => {
   it('are recorded as awaiting certification', () =>
-    given(f.planned()).when(f.recordSession('s-1', '2025-03-07')).then([{ type: 'SessionRecorded', certificationStanding: 'awaiting-certification' }]));
+    given(f.planned())
+      .when(f.recordSession('s-1', '2025-03-07'))
+      .then([{ type: 'SessionRecorded', certificationStanding: 'awaiting-certification' }]));
 
   it('become delinquent, named, when the certification deadline passes', () => {
     const passed = given(awaiting).when(deadlinePassed);
@@ -60,5 +62,7 @@ describe('sessions recorded while the plan awaits its certification', () => {
       .then([{ type: 'PlanOfCareCertified', timely: false }]));
 
   it('leave nothing to flag when no session was recorded', () =>
-    given(f.planned()).when(deadlinePassed).then([{ type: 'CertificationDelinquent' }]));
+    given(f.planned())
+      .when(deadlinePassed)
+      .then([{ type: 'CertificationDelinquent' }]));
 });

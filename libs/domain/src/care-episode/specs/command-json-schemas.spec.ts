@@ -4,6 +4,7 @@ import type { CareEpisodeCommandType } from '../commands';
 
 interface JsonSchema {
   readonly type?: string;
+  readonly description?: string;
   readonly const?: unknown;
   readonly enum?: readonly unknown[];
   readonly pattern?: string;
@@ -69,5 +70,18 @@ describe('the JSON Schema of each command', () => {
     expect(problems(session, { ...example, session: { ...example.session, patientFeedback: 'x'.repeat(20_001) } }, 'command')).toEqual([
       'command.session.patientFeedback is too long',
     ]);
+  });
+
+  it('describes the fields and commands the clinic needs explained, as the schemas document them', () => {
+    expect(schemas.RecordSession.properties?.['session']?.properties?.['selfPay']?.description).toBe(
+      "The patient pays this visit; it is outside the payer's authorization.",
+    );
+    expect(schemas.ReceiveReferral.properties?.['referral']?.properties?.['cancerHistory']?.description).toMatch(
+      /^The physician reports a history of cancer/,
+    );
+    expect(schemas.MarkDeadlinePassed.description).toMatch(/^Sent by the workflow when a timer armed from `dueDates` fires/);
+    expect(schemas.RouteReferral.properties?.['therapists']?.items?.properties?.['availability']?.description).toBe(
+      'Share of open schedule, 0 (fully booked) to 1 (free).',
+    );
   });
 });

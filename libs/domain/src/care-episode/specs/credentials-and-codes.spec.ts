@@ -15,10 +15,14 @@ describe('certifier credentials as written on the signature', () => {
   ])('accepts a certification signed %s and keeps it as %s', (credential, canonical) =>
     given(f.planned())
       .when(certifiedBy(credential))
-      .then([{ type: 'PlanOfCareCertified', certifier: { credential: canonical } }]));
+      .then([{ type: 'PlanOfCareCertified', certifier: { credential: canonical } }]),
+  );
 
   it.each(['DC', 'D.C.', 'd.c.'])('still refuses a chiropractor signing %s', (credential) =>
-    given(f.planned()).when(certifiedBy(credential)).thenRefused('CERTIFIER_NOT_QUALIFIED', /MD, DO, NP or PA/));
+    given(f.planned())
+      .when(certifiedBy(credential))
+      .thenRefused('CERTIFIER_NOT_QUALIFIED', /MD, DO, NP or PA/),
+  );
 
   it('refuses a certifier whose NPI is not valid', () =>
     given(f.planned())
@@ -30,7 +34,13 @@ describe('certifier credentials as written on the signature', () => {
       .when(f.certify({ kind: 'verbal', certifier: { ...f.physician, credential: 'n.p.' } }))
       .then([{ type: 'VerbalOrderReceived', certifier: { credential: 'NP' } }]);
     given(f.certified())
-      .when({ type: 'RecertifyPlanOfCare', at: f.at('2025-04-25'), actor: f.lead, certifier: { ...f.physician, credential: 'D.O.' }, signedOn: '2025-04-25' })
+      .when({
+        type: 'RecertifyPlanOfCare',
+        at: f.at('2025-04-25'),
+        actor: f.lead,
+        certifier: { ...f.physician, credential: 'D.O.' },
+        signedOn: '2025-04-25',
+      })
       .then([{ type: 'PlanOfCareRecertified', certifier: { credential: 'DO' } }]);
   });
 
@@ -56,9 +66,19 @@ describe('certifier credentials as written on the signature', () => {
 describe('diagnosis codes as typed on the order', () => {
   it('accepts lower-case and undotted ICD-10-CM codes and keeps each once in canonical form', () =>
     given([])
-      .when(f.receiveReferral({ referral: f.referral({ diagnosisCodes: ['m5450', 'M54.50', 'g5600'], referringProvider: { name: 'Dr. R', npi: f.validNpi, credential: 'm.d.' } }) }))
+      .when(
+        f.receiveReferral({
+          referral: f.referral({
+            diagnosisCodes: ['m5450', 'M54.50', 'g5600'],
+            referringProvider: { name: 'Dr. R', npi: f.validNpi, credential: 'm.d.' },
+          }),
+        }),
+      )
       .then([{ type: 'ReferralReceived', referral: { diagnosisCodes: ['M54.50', 'G56.00'], referringProvider: { credential: 'MD' } } }]));
 
   it.each(['M5.450', 'M54.', '5450'])('still refuses the impossible code %s', (code) =>
-    given([]).when(f.receiveReferral({ referral: f.referral({ diagnosisCodes: [code] }) })).thenRefused('INVALID_DIAGNOSIS_CODE'));
+    given([])
+      .when(f.receiveReferral({ referral: f.referral({ diagnosisCodes: [code] }) }))
+      .thenRefused('INVALID_DIAGNOSIS_CODE'),
+  );
 });

@@ -53,11 +53,15 @@ describe('deadline events', () => {
       .then([{ type: 'VerbalOrderDelinquent', dueOn: '2025-03-20' }]));
 
   it('ends the certified period', () =>
-    given(authorized).when(f.markDeadline('certified-period-end', '2025-04-30T04:00:00.000Z')).then([{ type: 'CertifiedPeriodEnded', periodEnd: '2025-04-29' }]));
+    given(authorized)
+      .when(f.markDeadline('certified-period-end', '2025-04-30T04:00:00.000Z'))
+      .then([{ type: 'CertifiedPeriodEnded', periodEnd: '2025-04-29' }]));
 
   it('marks the calendar progress report due when the department uses one', () => {
     // The evaluation day (2025-03-05) is day 1 of 30: the report is due through 2025-04-03.
-    given(authorized, thirtyDaySettings).when(f.markDeadline('progress-report', '2025-04-04T03:59:59.999Z')).thenRefused('DEADLINE_NOT_REACHED');
+    given(authorized, thirtyDaySettings)
+      .when(f.markDeadline('progress-report', '2025-04-04T03:59:59.999Z'))
+      .thenRefused('DEADLINE_NOT_REACHED');
     given(authorized, thirtyDaySettings)
       .when(f.markDeadline('progress-report', '2025-04-04T04:00:00.000Z'))
       .then([{ type: 'ProgressReportDue', basis: 'calendar-days' }]);
@@ -65,16 +69,26 @@ describe('deadline events', () => {
   });
 
   it('ends the authorization', () =>
-    given(authorized).when(f.markDeadline('authorization-end', '2025-05-01T04:00:00.000Z')).then([{ type: 'AuthorizationEnded', endDate: '2025-04-30' }]));
+    given(authorized)
+      .when(f.markDeadline('authorization-end', '2025-05-01T04:00:00.000Z'))
+      .then([{ type: 'AuthorizationEnded', endDate: '2025-04-30' }]));
 
   it('flags a note unsigned after 24 hours (setting), once', () => {
     const recorded = [...authorized, f.recordSession('s-1', '2025-03-07')];
-    given(recorded).when(f.markDeadline('unsigned-note', '2025-03-08T16:59:59.000Z', 's-1')).thenRefused('DEADLINE_NOT_REACHED');
-    given(recorded).when(f.markDeadline('unsigned-note', '2025-03-08T17:00:00.000Z', 's-2')).thenRefused('DEADLINE_NOT_PENDING');
+    given(recorded)
+      .when(f.markDeadline('unsigned-note', '2025-03-08T16:59:59.000Z', 's-1'))
+      .thenRefused('DEADLINE_NOT_REACHED');
+    given(recorded)
+      .when(f.markDeadline('unsigned-note', '2025-03-08T17:00:00.000Z', 's-2'))
+      .thenRefused('DEADLINE_NOT_PENDING');
     const overdue = [...recorded, f.markDeadline('unsigned-note', '2025-03-08T17:00:00.000Z', 's-1')];
-    given(recorded).when(f.markDeadline('unsigned-note', '2025-03-08T17:00:00.000Z', 's-1')).then([{ type: 'NoteSignatureOverdue', sessionId: 's-1', overdueSince: '2025-03-08T17:00:00.000Z' }]);
+    given(recorded)
+      .when(f.markDeadline('unsigned-note', '2025-03-08T17:00:00.000Z', 's-1'))
+      .then([{ type: 'NoteSignatureOverdue', sessionId: 's-1', overdueSince: '2025-03-08T17:00:00.000Z' }]);
     expect(dueDates(replay(overdue).state, settings).map((due) => due.kind)).not.toContain('unsigned-note');
     const twelveHours = { ...settings, unsignedNoteHours: 12 };
-    expect(dueDates(replay(recorded).state, twelveHours).find((due) => due.kind === 'unsigned-note')?.dueAt).toBe('2025-03-08T05:00:00.000Z');
+    expect(dueDates(replay(recorded).state, twelveHours).find((due) => due.kind === 'unsigned-note')?.dueAt).toBe(
+      '2025-03-08T05:00:00.000Z',
+    );
   });
 });

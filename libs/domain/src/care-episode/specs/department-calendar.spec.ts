@@ -12,7 +12,13 @@ import { dueDates } from '../due-dates';
 const newYork = defaultDepartmentSettings;
 const losAngeles: DepartmentSettings = { ...defaultDepartmentSettings, timeZone: 'America/Los_Angeles' };
 const tokyo: DepartmentSettings = { ...defaultDepartmentSettings, timeZone: 'Asia/Tokyo' };
-const pause = (when: string): CommandOf<'PauseSession'> => ({ type: 'PauseSession', at: when, actor: f.therapist, sessionId: 's-1', reason: 'patient called to radiology' });
+const pause = (when: string): CommandOf<'PauseSession'> => ({
+  type: 'PauseSession',
+  at: when,
+  actor: f.therapist,
+  sessionId: 's-1',
+  reason: 'patient called to radiology',
+});
 const resume = (when: string): CommandOf<'ResumeSession'> => ({
   type: 'ResumeSession',
   at: when,
@@ -25,14 +31,18 @@ describe("the department's calendar day", () => {
   const recorded = [...f.certified(), f.recordSession('s-1', '2025-03-07')];
 
   it('lets a session paused and resumed in the evening in New York count as the same day, though UTC has moved on', () => {
-    given(recorded).when(pause('2025-03-08T00:30:00.000Z')).then([{ type: 'SessionPaused', sessionId: 's-1' }]);
+    given(recorded)
+      .when(pause('2025-03-08T00:30:00.000Z'))
+      .then([{ type: 'SessionPaused', sessionId: 's-1' }]);
     given([...recorded, pause('2025-03-08T00:30:00.000Z')])
       .when(resume('2025-03-08T04:59:59.000Z'))
       .then([{ type: 'SessionResumed', sessionId: 's-1' }]);
   });
 
   it("refuses to pause after the department's midnight", () =>
-    given(recorded).when(pause('2025-03-08T05:00:00.000Z')).thenRefused('INVALID_SESSION', /paused on the day/));
+    given(recorded)
+      .when(pause('2025-03-08T05:00:00.000Z'))
+      .thenRefused('INVALID_SESSION', /paused on the day/));
 
   it("refuses a session dated tomorrow by the department's calendar, though UTC already has that date", () =>
     given(f.certified())
@@ -52,7 +62,12 @@ describe("the department's calendar day", () => {
         '2025-03-05T02:00:00.000Z',
       ),
     );
-    history.then([{ type: 'IntakeRecorded' }, { type: 'ContraindicationFlagged' }, { type: 'EpisodePutOnHold' }, { type: 'ClearanceRequested' }]);
+    history.then([
+      { type: 'IntakeRecorded' },
+      { type: 'ContraindicationFlagged' },
+      { type: 'EpisodePutOnHold' },
+      { type: 'ClearanceRequested' },
+    ]);
   });
 });
 
@@ -71,7 +86,9 @@ describe("deadlines pass at the department's midnight", () => {
 
   it('refuses the deadline one moment before the local midnight', () => {
     given(f.planned()).when(f.markDeadline('certification', '2025-04-05T03:59:59.999Z')).thenRefused('DEADLINE_NOT_REACHED');
-    given(f.planned()).when(f.markDeadline('certification', '2025-04-05T04:00:00.000Z')).then([{ type: 'CertificationDelinquent', dueOn: '2025-04-04' }]);
+    given(f.planned())
+      .when(f.markDeadline('certification', '2025-04-05T04:00:00.000Z'))
+      .then([{ type: 'CertificationDelinquent', dueOn: '2025-04-04' }]);
   });
 });
 

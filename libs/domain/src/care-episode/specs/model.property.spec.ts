@@ -42,12 +42,20 @@ const regionOf: Record<TimedCode, BodyRegion> = { '97124': 'neck', '97140': 'low
 
 const linesArb = fc
   .uniqueArray(fc.constantFrom(...timedCodes), { minLength: 1, maxLength: 3 })
-  .chain((codes) => fc.tuple(...codes.map((code) => fc.integer({ min: 0, max: 45 }).map((minutes) => ({ code, minutes, bodyRegions: [regionOf[code]] })))));
+  .chain((codes) =>
+    fc.tuple(...codes.map((code) => fc.integer({ min: 0, max: 45 }).map((minutes) => ({ code, minutes, bodyRegions: [regionOf[code]] })))),
+  );
 
 /** What happens next, `advance` days after the previous step; `back` picks an earlier session. */
 type Step =
   | { readonly kind: 'session'; readonly advance: number; readonly lines: Line[]; readonly selfPay: boolean }
-  | { readonly kind: 'interrupted-session'; readonly advance: number; readonly lines: Line[]; readonly more: Line[]; readonly selfPay: boolean }
+  | {
+      readonly kind: 'interrupted-session';
+      readonly advance: number;
+      readonly lines: Line[];
+      readonly more: Line[];
+      readonly selfPay: boolean;
+    }
   | { readonly kind: 'sign'; readonly advance: number; readonly back: number }
   | { readonly kind: 'progress-report'; readonly advance: number }
   | { readonly kind: 'recertify'; readonly advance: number }
@@ -60,9 +68,24 @@ const advanceArb = fc.integer({ min: 0, max: 3 });
 /** One session in five is self-pay. */
 const selfPayArb = fc.integer({ min: 0, max: 4 }).map((draw) => draw === 0);
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
-  { weight: 10, arbitrary: fc.record({ kind: fc.constant('session' as const), advance: advanceArb, lines: linesArb, selfPay: selfPayArb }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('interrupted-session' as const), advance: advanceArb, lines: linesArb, more: linesArb, selfPay: selfPayArb }) },
-  { weight: 3, arbitrary: fc.record({ kind: fc.constant('sign' as const), advance: fc.constant(0), back: fc.integer({ min: 0, max: 4 }) }) },
+  {
+    weight: 10,
+    arbitrary: fc.record({ kind: fc.constant('session' as const), advance: advanceArb, lines: linesArb, selfPay: selfPayArb }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      kind: fc.constant('interrupted-session' as const),
+      advance: advanceArb,
+      lines: linesArb,
+      more: linesArb,
+      selfPay: selfPayArb,
+    }),
+  },
+  {
+    weight: 3,
+    arbitrary: fc.record({ kind: fc.constant('sign' as const), advance: fc.constant(0), back: fc.integer({ min: 0, max: 4 }) }),
+  },
   { weight: 3, arbitrary: fc.record({ kind: fc.constant('progress-report' as const), advance: advanceArb }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('recertify' as const), advance: advanceArb }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('hold' as const), advance: advanceArb }) },
@@ -124,10 +147,7 @@ interface Outcome {
 const runScenario = ({ authorizedVisits, steps }: { authorizedVisits: number; steps: readonly Step[] }): Outcome => {
   const settings = defaultDepartmentSettings;
   const start = replay(
-    [
-      f.receiveReferral({ referral: f.referral({ authorization: { visits: authorizedVisits } }) }),
-      ...f.certified().slice(1),
-    ],
+    [f.receiveReferral({ referral: f.referral({ authorization: { visits: authorizedVisits } }) }), ...f.certified().slice(1)],
     settings,
   );
   const violations: string[] = [];
@@ -212,7 +232,8 @@ const runScenario = ({ authorizedVisits, steps }: { authorizedVisits: number; st
       violations.push(`${date}: ${minutes} minutes billed as ${charges.billedUnits} units, the table says ${unitsByTable(minutes)}`);
     }
   }
-  if (JSON.stringify(fold(events)) !== JSON.stringify(state)) violations.push('folding all events gives another state than deciding step by step');
+  if (JSON.stringify(fold(events)) !== JSON.stringify(state))
+    violations.push('folding all events gives another state than deciding step by step');
   return { decided, accepted, sessionsAccepted, violations };
 };
 

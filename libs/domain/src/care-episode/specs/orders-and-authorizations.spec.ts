@@ -15,7 +15,10 @@ const renewOrder = (orderedOn: string, overrides: Partial<CommandOf<'RenewOrder'
   ...overrides,
 });
 
-const recordAuthorization = (change: { addedVisits?: number; endDate?: string }, when = f.at('2025-03-10', '08:00')): CommandOf<'RecordAuthorization'> => ({
+const recordAuthorization = (
+  change: { addedVisits?: number; endDate?: string },
+  when = f.at('2025-03-10', '08:00'),
+): CommandOf<'RecordAuthorization'> => ({
   type: 'RecordAuthorization',
   at: when,
   actor: billing,
@@ -29,12 +32,21 @@ const certifiedWith = (authorization: { visits?: number; endDate?: string }): Ca
 ];
 
 describe('renewing an expired order', () => {
-  const oldOrder = [f.receiveReferral({ referral: f.referral({ referralDate: '2025-01-10' }) }), f.routeReferral(), f.acceptOffer(), f.recordIntake()];
+  const oldOrder = [
+    f.receiveReferral({ referral: f.referral({ referralDate: '2025-01-10' }) }),
+    f.routeReferral(),
+    f.acceptOffer(),
+    f.recordIntake(),
+  ];
   const lateAssessment = f.recordAssessment({ assessedOn: '2025-04-11' }, f.at('2025-04-11'));
 
   it('lets care start after the renewal that was refused before it', () => {
-    given(oldOrder).when(lateAssessment).thenRefused('REFERRAL_EXPIRED', /record the renewed order/);
-    given([...oldOrder, renewOrder('2025-04-10')]).when(lateAssessment).then([{ type: 'AssessmentRecorded' }]);
+    given(oldOrder)
+      .when(lateAssessment)
+      .thenRefused('REFERRAL_EXPIRED', /record the renewed order/);
+    given([...oldOrder, renewOrder('2025-04-10')])
+      .when(lateAssessment)
+      .then([{ type: 'AssessmentRecorded' }]);
   });
 
   it('restarts the validity from the renewal and tells the referring provider', () =>
@@ -55,21 +67,27 @@ describe('renewing an expired order', () => {
 
   it('needs a referral, and is not for the therapist to record', () => {
     given([]).when(renewOrder('2025-04-10')).thenRefused('EPISODE_NOT_STARTED');
-    given(oldOrder).when(renewOrder('2025-04-10', { actor: f.therapist })).thenRefused('ROLE_NOT_PERMITTED');
+    given(oldOrder)
+      .when(renewOrder('2025-04-10', { actor: f.therapist }))
+      .thenRefused('ROLE_NOT_PERMITTED');
   });
 });
 
 describe('a new or extended authorization', () => {
   it('accepts the session refused for used-up visits once visits are added', () => {
     const usedUp = [...certifiedWith({ visits: 2 }), ...f.dailySessions(2)];
-    given(usedUp).when(f.recordSession('s-3', '2025-03-09')).thenRefused('AUTHORIZATION_EXHAUSTED', /new authorization/);
+    given(usedUp)
+      .when(f.recordSession('s-3', '2025-03-09'))
+      .thenRefused('AUTHORIZATION_EXHAUSTED', /new authorization/);
     given(usedUp)
       .when(recordAuthorization({ addedVisits: 4 }))
       .then([
         { type: 'AuthorizationRecorded', addedVisits: 4, authorization: { visits: 6 } },
         { type: 'ReferringProviderNoticeIssued', notice: 'authorization-recorded', referralId: 'referral-1' },
       ]);
-    given([...usedUp, recordAuthorization({ addedVisits: 4 })]).when(f.recordSession('s-3', '2025-03-09')).then([{ type: 'SessionRecorded' }]);
+    given([...usedUp, recordAuthorization({ addedVisits: 4 })])
+      .when(f.recordSession('s-3', '2025-03-09'))
+      .then([{ type: 'SessionRecorded' }]);
   });
 
   it('accepts the session refused after the end date once the end date moves', () => {
@@ -77,41 +95,77 @@ describe('a new or extended authorization', () => {
     given(ended).when(f.recordSession('s-1', '2025-03-09')).thenRefused('AUTHORIZATION_EXPIRED');
     given(ended)
       .when(recordAuthorization({ endDate: '2025-03-31' }))
-      .then([{ type: 'AuthorizationRecorded', endDate: '2025-03-31', authorization: { visits: 12, endDate: '2025-03-31' } }, { type: 'ReferringProviderNoticeIssued' }]);
-    given([...ended, recordAuthorization({ endDate: '2025-03-31' })]).when(f.recordSession('s-1', '2025-03-09')).then([{ type: 'SessionRecorded' }]);
+      .then([
+        { type: 'AuthorizationRecorded', endDate: '2025-03-31', authorization: { visits: 12, endDate: '2025-03-31' } },
+        { type: 'ReferringProviderNoticeIssued' },
+      ]);
+    given([...ended, recordAuthorization({ endDate: '2025-03-31' })])
+      .when(f.recordSession('s-1', '2025-03-09'))
+      .then([{ type: 'SessionRecorded' }]);
   });
 
   it('counts added visits from the visits used when no visit limit applied so far', () =>
     given([...certifiedWith({ endDate: '2025-04-30' }), ...f.dailySessions(3)])
       .when(recordAuthorization({ addedVisits: 5 }))
-      .then([{ type: 'AuthorizationRecorded', authorization: { visits: 8, endDate: '2025-04-30' } }, { type: 'ReferringProviderNoticeIssued' }]));
+      .then([
+        { type: 'AuthorizationRecorded', authorization: { visits: 8, endDate: '2025-04-30' } },
+        { type: 'ReferringProviderNoticeIssued' },
+      ]));
 
   it('records a first authorization on an episode that had none', () =>
     given(f.accepted())
       .when(recordAuthorization({ addedVisits: 10, endDate: '2025-05-31' }, f.at('2025-03-03', '13:00')))
-      .then([{ type: 'AuthorizationRecorded', authorization: { visits: 10, endDate: '2025-05-31' } }, { type: 'ReferringProviderNoticeIssued' }]));
+      .then([
+        { type: 'AuthorizationRecorded', authorization: { visits: 10, endDate: '2025-05-31' } },
+        { type: 'ReferringProviderNoticeIssued' },
+      ]));
 
   it('re-arms the authorization-end deadline for a later end date, not for added visits alone', () => {
     const settings = defaultDepartmentSettings;
-    const passed = [...certifiedWith({ visits: 12, endDate: '2025-03-08' }), f.markDeadline('authorization-end', '2025-03-09T05:00:00.000Z')];
-    const authorizationEnd = (state: Parameters<typeof dueDates>[0]) => dueDates(state, settings).find((due) => due.kind === 'authorization-end');
-    expect(authorizationEnd(given(passed).when(recordAuthorization({ endDate: '2025-03-31' })).state())).toEqual({
+    const passed = [
+      ...certifiedWith({ visits: 12, endDate: '2025-03-08' }),
+      f.markDeadline('authorization-end', '2025-03-09T05:00:00.000Z'),
+    ];
+    const authorizationEnd = (state: Parameters<typeof dueDates>[0]) =>
+      dueDates(state, settings).find((due) => due.kind === 'authorization-end');
+    expect(
+      authorizationEnd(
+        given(passed)
+          .when(recordAuthorization({ endDate: '2025-03-31' }))
+          .state(),
+      ),
+    ).toEqual({
       kind: 'authorization-end',
       lastDay: '2025-03-31',
       dueAt: '2025-04-01T04:00:00.000Z',
     });
-    expect(authorizationEnd(given(passed).when(recordAuthorization({ addedVisits: 2 })).state())).toBeUndefined();
+    expect(
+      authorizationEnd(
+        given(passed)
+          .when(recordAuthorization({ addedVisits: 2 }))
+          .state(),
+      ),
+    ).toBeUndefined();
   });
 
   it.each([
     ['neither visits nor an end date', {}, /visits added, a new end date, or both/],
     ['an end date that is not later', { endDate: '2025-04-30' }, /later than the current one/],
   ])('refuses %s', (_, change, message) =>
-    given(certifiedWith({ visits: 12, endDate: '2025-04-30' })).when(recordAuthorization(change)).thenRefused('INVALID_COMMAND', message));
+    given(certifiedWith({ visits: 12, endDate: '2025-04-30' }))
+      .when(recordAuthorization(change))
+      .thenRefused('INVALID_COMMAND', message),
+  );
 
   it('refuses no visits added, a therapist recording it, and a closed or missing episode', () => {
-    given(f.certified()).when(recordAuthorization({ addedVisits: 0 })).thenRefused('INVALID_COMMAND', /addedVisits/);
-    given(f.certified()).when({ ...recordAuthorization({ addedVisits: 2 }), actor: f.therapist }).thenRefused('ROLE_NOT_PERMITTED');
-    given([]).when(recordAuthorization({ addedVisits: 2 })).thenRefused('EPISODE_NOT_STARTED');
+    given(f.certified())
+      .when(recordAuthorization({ addedVisits: 0 }))
+      .thenRefused('INVALID_COMMAND', /addedVisits/);
+    given(f.certified())
+      .when({ ...recordAuthorization({ addedVisits: 2 }), actor: f.therapist })
+      .thenRefused('ROLE_NOT_PERMITTED');
+    given([])
+      .when(recordAuthorization({ addedVisits: 2 }))
+      .thenRefused('EPISODE_NOT_STARTED');
   });
 });

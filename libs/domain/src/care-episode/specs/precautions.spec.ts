@@ -9,8 +9,19 @@ import type { ScreeningFinding } from '../../rules/contraindications';
 import type { CareEpisodeCommand, CommandOf } from '../commands';
 import { given } from '../../testing/given-when-then';
 
-const flag = (finding: ScreeningFinding, when = f.at('2025-03-06', '12:00')): CommandOf<'FlagContraindication'> => ({ type: 'FlagContraindication', at: when, actor: f.therapist, finding });
-const pause = (sessionId: string, when = f.at('2025-03-07', '17:10')): CommandOf<'PauseSession'> => ({ type: 'PauseSession', at: when, actor: f.therapist, sessionId, reason: 'called to radiology' });
+const flag = (finding: ScreeningFinding, when = f.at('2025-03-06', '12:00')): CommandOf<'FlagContraindication'> => ({
+  type: 'FlagContraindication',
+  at: when,
+  actor: f.therapist,
+  finding,
+});
+const pause = (sessionId: string, when = f.at('2025-03-07', '17:10')): CommandOf<'PauseSession'> => ({
+  type: 'PauseSession',
+  at: when,
+  actor: f.therapist,
+  sessionId,
+  reason: 'called to radiology',
+});
 const resume = (sessionId: string, lines: SessionLine[], when = f.at('2025-03-07', '19:00')): CommandOf<'ResumeSession'> => ({
   type: 'ResumeSession',
   at: when,
@@ -30,7 +41,13 @@ const addendum = (sessionId: string, correctedLines: SessionLine[]): CommandOf<'
 const massageOn = (region: BodyRegion): SessionLine[] => [{ code: '97124', minutes: 30, bodyRegions: [region] }];
 const manualTherapyOn = (region: BodyRegion): SessionLine[] => [{ code: '97140', minutes: 30, bodyRegions: [region] }];
 /** A certified episode whose intake found these findings (all relative, so no hold). */
-const certifiedWith = (findings: ScreeningFinding[]) => [...f.accepted(), f.recordIntake({ findings }), f.recordAssessment(), f.establishPlan(), f.certify()];
+const certifiedWith = (findings: ScreeningFinding[]) => [
+  ...f.accepted(),
+  f.recordIntake({ findings }),
+  f.recordAssessment(),
+  f.establishPlan(),
+  f.certify(),
+];
 const anticoagulant: ScreeningFinding = { findingId: 'finding-ac', condition: 'anticoagulant-therapy' };
 
 describe('97124 and 97140 on one region are checked across the whole day', () => {
@@ -45,11 +62,18 @@ describe('97124 and 97140 on one region are checked across the whole day', () =>
     given([...f.certified(), massageSession])
       .when(f.recordSession('s-2', '2025-03-07', { lines: manualTherapyOn('upper-back'), pressure: [] }, f.at('2025-03-07', '18:00')))
       .then([{ type: 'SessionRecorded' }]);
-    given([...f.certified(), massageSession]).when(f.recordSession('s-2', '2025-03-08', { lines: manualTherapyOn('lower-back') })).then([{ type: 'SessionRecorded' }]);
+    given([...f.certified(), massageSession])
+      .when(f.recordSession('s-2', '2025-03-08', { lines: manualTherapyOn('lower-back') }))
+      .then([{ type: 'SessionRecorded' }]);
   });
 
   it('refuses a resumed session whose continuation pairs with another session of the day', () =>
-    given([...f.certified(), massageSession, f.recordSession('s-2', '2025-03-07', { lines: manualTherapyOn('upper-back'), pressure: [] }, f.at('2025-03-07', '17:05')), pause('s-2')])
+    given([
+      ...f.certified(),
+      massageSession,
+      f.recordSession('s-2', '2025-03-07', { lines: manualTherapyOn('upper-back'), pressure: [] }, f.at('2025-03-07', '17:05')),
+      pause('s-2'),
+    ])
       .when(resume('s-2', manualTherapyOn('lower-back')))
       .thenRefused('CODE_PAIR_SAME_REGION'));
 
@@ -64,13 +88,22 @@ describe('97124 and 97140 on one region are checked across the whole day', () =>
       .thenRefused('CODE_PAIR_SAME_REGION'));
 
   it('refuses an addendum whose corrected lines pair with another session of the day', () =>
-    given([...f.certified(), massageSession, f.recordSession('s-2', '2025-03-07', { lines: manualTherapyOn('upper-back'), pressure: [] }, f.at('2025-03-07', '18:00'))])
+    given([
+      ...f.certified(),
+      massageSession,
+      f.recordSession('s-2', '2025-03-07', { lines: manualTherapyOn('upper-back'), pressure: [] }, f.at('2025-03-07', '18:00')),
+    ])
       .when(addendum('s-2', manualTherapyOn('lower-back')))
       .thenRefused('CODE_PAIR_SAME_REGION'));
 });
 
 describe('addenda pass the session rules', () => {
-  const surgery: ScreeningFinding = { findingId: 'finding-surgery', condition: 'recent-surgery', occurredOn: '2025-02-20', bodyRegions: ['hip-left'] };
+  const surgery: ScreeningFinding = {
+    findingId: 'finding-surgery',
+    condition: 'recent-surgery',
+    occurredOn: '2025-02-20',
+    bodyRegions: ['hip-left'],
+  };
 
   it('refuses corrected lines that treat the site a precaution says to avoid', () =>
     given([...certifiedWith([surgery]), f.recordSession('s-1', '2025-03-07')])
@@ -86,7 +119,13 @@ describe('addenda pass the session rules', () => {
 describe('precautions judge each technique on its own region and pressure', () => {
   it('refuses deep pressure by any technique under anticoagulant therapy, not only deep tissue', () =>
     given(certifiedWith([anticoagulant]))
-      .when(f.recordSession('s-1', '2025-03-07', { lines: massageOn('lower-back'), techniques: ['swedish'], pressure: [{ bodyRegion: 'lower-back', pressure: 'deep' }] }))
+      .when(
+        f.recordSession('s-1', '2025-03-07', {
+          lines: massageOn('lower-back'),
+          techniques: ['swedish'],
+          pressure: [{ bodyRegion: 'lower-back', pressure: 'deep' }],
+        }),
+      )
       .thenRefused('TECHNIQUE_RESTRICTED', /pressure above firm on lower-back/));
 
   it("judges trigger-point work by its own pressure, not another technique's", () => {
@@ -107,23 +146,40 @@ describe('precautions judge each technique on its own region and pressure', () =
 
   it('applies a pressure entry that names no technique to every technique of the session', () =>
     given(certifiedWith([anticoagulant]))
-      .when(f.recordSession('s-1', '2025-03-07', { techniques: ['trigger-point-therapy', 'swedish'], pressure: [{ bodyRegion: 'lower-back', pressure: 'firm' }] }))
+      .when(
+        f.recordSession('s-1', '2025-03-07', {
+          techniques: ['trigger-point-therapy', 'swedish'],
+          pressure: [{ bodyRegion: 'lower-back', pressure: 'firm' }],
+        }),
+      )
       .thenRefused('TECHNIQUE_RESTRICTED', /with trigger-point-therapy/));
 
   it('refuses a technique named only in a pressure entry when the plan does not list it', () =>
     given(certifiedWith([]))
-      .when(f.recordSession('s-1', '2025-03-07', { pressure: [{ bodyRegion: 'lower-back', pressure: 'light', technique: 'manual-lymph-drainage' }] as never }))
+      .when(
+        f.recordSession('s-1', '2025-03-07', {
+          pressure: [{ bodyRegion: 'lower-back', pressure: 'light', technique: 'manual-lymph-drainage' }] as never,
+        }),
+      )
       .thenRefused('TECHNIQUE_NOT_IN_PLAN'));
 });
 
 describe('osteoporosis and controlled cardiovascular disease', () => {
   const deepOn = (region: BodyRegion) =>
-    f.recordSession('s-1', '2025-03-07', { lines: massageOn(region), techniques: ['swedish'], pressure: [{ bodyRegion: region, pressure: 'deep' }] });
+    f.recordSession('s-1', '2025-03-07', {
+      lines: massageOn(region),
+      techniques: ['swedish'],
+      pressure: [{ bodyRegion: region, pressure: 'deep' }],
+    });
   const osteoporosis: ScreeningFinding = { findingId: 'finding-bone', condition: 'osteoporosis' };
 
   it('allows deep pressure on soft tissue with osteoporosis and refuses it over bone', () => {
-    given(certifiedWith([osteoporosis])).when(deepOn('leg-left')).then([{ type: 'SessionRecorded' }]);
-    given(certifiedWith([osteoporosis])).when(deepOn('upper-back')).thenRefused('TECHNIQUE_RESTRICTED', /upper-back/);
+    given(certifiedWith([osteoporosis]))
+      .when(deepOn('leg-left'))
+      .then([{ type: 'SessionRecorded' }]);
+    given(certifiedWith([osteoporosis]))
+      .when(deepOn('upper-back'))
+      .thenRefused('TECHNIQUE_RESTRICTED', /upper-back/);
   });
 
   it('refuses deep pressure by any technique with controlled cardiovascular disease', () =>
@@ -137,7 +193,10 @@ describe('intake medications, surgeries and pregnancy raise precautions', () => 
     given(f.accepted())
       .when(f.recordIntake({ medications: ['Apixaban 5 mg twice daily', 'paracetamol'] }))
       .then([
-        { type: 'IntakeRecorded', intake: { findings: [{ findingId: 'intake-anticoagulant-therapy', condition: 'anticoagulant-therapy' }] } },
+        {
+          type: 'IntakeRecorded',
+          intake: { findings: [{ findingId: 'intake-anticoagulant-therapy', condition: 'anticoagulant-therapy' }] },
+        },
         { type: 'ContraindicationFlagged', contraindication: { findingId: 'intake-anticoagulant-therapy', severity: 'relative' } },
       ]));
 
@@ -151,7 +210,8 @@ describe('intake medications, surgeries and pregnancy raise precautions', () => 
   ])('flags anticoagulant therapy from %j', (medication) =>
     given(f.accepted())
       .when(f.recordIntake({ medications: [medication] as never }))
-      .then([{ type: 'IntakeRecorded' }, { type: 'ContraindicationFlagged', contraindication: { condition: 'anticoagulant-therapy' } }]));
+      .then([{ type: 'IntakeRecorded' }, { type: 'ContraindicationFlagged', contraindication: { condition: 'anticoagulant-therapy' } }]),
+  );
 
   it('does not flag aspirin recorded as a pain reliever, nor a medication off the list', () =>
     given(f.accepted())
@@ -189,7 +249,10 @@ describe('intake medications, surgeries and pregnancy raise precautions', () => 
   it('flags pregnancy recorded at intake', () =>
     given(f.accepted())
       .when(f.recordIntake({ pregnant: true } as never))
-      .then([{ type: 'IntakeRecorded' }, { type: 'ContraindicationFlagged', contraindication: { findingId: 'intake-pregnancy', condition: 'pregnancy' } }]));
+      .then([
+        { type: 'IntakeRecorded' },
+        { type: 'ContraindicationFlagged', contraindication: { findingId: 'intake-pregnancy', condition: 'pregnancy' } },
+      ]));
 
   it('refuses a session that breaks a precaution raised from a medication', () =>
     given([...f.accepted(), f.recordIntake({ medications: ['Xarelto'] }), f.recordAssessment(), f.establishPlan(), f.certify()])
@@ -198,7 +261,9 @@ describe('intake medications, surgeries and pregnancy raise precautions', () => 
 
   it('refuses a surgery dated after the intake and a finding id reserved for derived findings', () => {
     given(f.accepted())
-      .when(f.recordIntake({ recentSurgeries: [{ procedure: 'knee arthroscopy', date: '2025-03-05', bodyRegions: ['leg-left'] }] } as never))
+      .when(
+        f.recordIntake({ recentSurgeries: [{ procedure: 'knee arthroscopy', date: '2025-03-05', bodyRegions: ['leg-left'] }] } as never),
+      )
       .thenRefused('INVALID_COMMAND', /later than the day/);
     given(f.accepted())
       .when(f.recordIntake({ findings: [{ findingId: 'intake-pregnancy', condition: 'osteoporosis' }] }))
@@ -216,17 +281,33 @@ describe('an acute fracture is judged against the regions to be treated', () => 
       .when(f.recordIntake({ findings: [wristFracture] as never }))
       .then([
         { type: 'IntakeRecorded' },
-        { type: 'ContraindicationFlagged', contraindication: { findingId: 'finding-fx', severity: 'relative', restrictions: [{ kind: 'site', regions: ['hand-left'] }] } },
+        {
+          type: 'ContraindicationFlagged',
+          contraindication: { findingId: 'finding-fx', severity: 'relative', restrictions: [{ kind: 'site', regions: ['hand-left'] }] },
+        },
       ]));
 
   it('holds the episode for a fracture at a treated region', () =>
     given(accepted)
       .when(f.recordIntake({ findings: [{ ...wristFracture, bodyRegions: ['lower-back'] }] as never }))
-      .then([{ type: 'IntakeRecorded' }, { type: 'ContraindicationFlagged', contraindication: { severity: 'absolute' } }, { type: 'EpisodePutOnHold' }, { type: 'ClearanceRequested' }]));
+      .then([
+        { type: 'IntakeRecorded' },
+        { type: 'ContraindicationFlagged', contraindication: { severity: 'absolute' } },
+        { type: 'EpisodePutOnHold' },
+        { type: 'ClearanceRequested' },
+      ]));
 
   it('refuses sessions on the fracture site and allows the rest of the plan', () => {
-    const planned = [...accepted, f.recordIntake({ findings: [wristFracture] as never }), f.recordAssessment(), f.establishPlan(), f.certify()];
-    given(planned).when(f.recordSession('s-1', '2025-03-07')).then([{ type: 'SessionRecorded' }]);
+    const planned = [
+      ...accepted,
+      f.recordIntake({ findings: [wristFracture] as never }),
+      f.recordAssessment(),
+      f.establishPlan(),
+      f.certify(),
+    ];
+    given(planned)
+      .when(f.recordSession('s-1', '2025-03-07'))
+      .then([{ type: 'SessionRecorded' }]);
     given(planned)
       .when(f.recordSession('s-1', '2025-03-07', { lines: manualTherapyOn('hand-left'), pressure: [] }))
       .thenRefused('TECHNIQUE_RESTRICTED', /treating hand-left/);
@@ -243,22 +324,54 @@ describe('an acute fracture is judged against the regions to be treated', () => 
       ]));
 
   it('also holds when a revision adds the site, and a cleared fracture stays cleared', () => {
-    const planned = [...accepted, f.recordIntake({ findings: [wristFracture] as never }), f.recordAssessment(), f.establishPlan(), f.certify()];
-    const revise: CommandOf<'RevisePlanOfCare'> = { type: 'RevisePlanOfCare', at: f.at('2025-03-07'), actor: f.therapist, plan: f.plan({ bodyRegions: ['hand-left'] } as never), reason: 'wrist pain' };
+    const planned = [
+      ...accepted,
+      f.recordIntake({ findings: [wristFracture] as never }),
+      f.recordAssessment(),
+      f.establishPlan(),
+      f.certify(),
+    ];
+    const revise: CommandOf<'RevisePlanOfCare'> = {
+      type: 'RevisePlanOfCare',
+      at: f.at('2025-03-07'),
+      actor: f.therapist,
+      plan: f.plan({ bodyRegions: ['hand-left'] } as never),
+      reason: 'wrist pain',
+    };
     const revised = given(planned).when(revise);
-    revised.then([{ type: 'PlanOfCareRevised' }, { type: 'ContraindicationFlagged' }, { type: 'EpisodePutOnHold' }, { type: 'ClearanceRequested' }]);
-    expect(revised.state().contraindications).toEqual([expect.objectContaining({ findingId: 'finding-fx', severity: 'absolute', clearanceRequested: true })]);
+    revised.then([
+      { type: 'PlanOfCareRevised' },
+      { type: 'ContraindicationFlagged' },
+      { type: 'EpisodePutOnHold' },
+      { type: 'ClearanceRequested' },
+    ]);
+    expect(revised.state().contraindications).toEqual([
+      expect.objectContaining({ findingId: 'finding-fx', severity: 'absolute', clearanceRequested: true }),
+    ]);
     const clearance: CareEpisodeCommand[] = [
       { type: 'RequestClearance', at: f.at('2025-03-06', '13:00'), actor: f.therapist, findingId: 'finding-fx' },
-      { type: 'GrantClearance', at: f.at('2025-03-06', '14:00'), actor: f.lead, findingId: 'finding-fx', clearedBy: f.physician, clearedOn: '2025-03-06' },
+      {
+        type: 'GrantClearance',
+        at: f.at('2025-03-06', '14:00'),
+        actor: f.lead,
+        findingId: 'finding-fx',
+        clearedBy: f.physician,
+        clearedOn: '2025-03-06',
+      },
     ];
-    given([...planned, ...clearance]).when(revise).then([{ type: 'PlanOfCareRevised' }]);
+    given([...planned, ...clearance])
+      .when(revise)
+      .then([{ type: 'PlanOfCareRevised' }]);
   });
 
   it('keeps a fracture absolute when the referral names no regions to compare with', () =>
     given([...f.certified()])
       .when(flag(wristFracture))
-      .then([{ type: 'ContraindicationFlagged', contraindication: { severity: 'absolute' } }, { type: 'EpisodePutOnHold' }, { type: 'ClearanceRequested' }]));
+      .then([
+        { type: 'ContraindicationFlagged', contraindication: { severity: 'absolute' } },
+        { type: 'EpisodePutOnHold' },
+        { type: 'ClearanceRequested' },
+      ]));
 });
 
 describe('routing reads the referral', () => {
@@ -272,7 +385,11 @@ describe('routing reads the referral', () => {
       therapists: [f.therapistProfile('t-1'), f.therapistProfile('t-2', { specialtyCertificates: certificate('2027-01-01') } as never)],
     });
     routed.then([
-      { type: 'ReferralRouted', request: { cancerHistory: true }, decision: { requiredCertificates: ['oncology-massage'], ranked: [{ therapistId: 't-2' }] } },
+      {
+        type: 'ReferralRouted',
+        request: { cancerHistory: true },
+        decision: { requiredCertificates: ['oncology-massage'], ranked: [{ therapistId: 't-2' }] },
+      },
       { type: 'TherapistOffered', therapistId: 't-2' },
     ]);
   });

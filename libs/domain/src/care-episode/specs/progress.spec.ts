@@ -6,10 +6,11 @@ import { decide } from '../decide';
 import type { CareEpisodeEvent } from '../events';
 import { evolve } from '../evolve';
 
-const measures = (nprs: number, odi = 35) => [
-  { measure: 'NPRS', value: nprs },
-  { measure: 'ODI', value: odi },
-] as const;
+const measures = (nprs: number, odi = 35) =>
+  [
+    { measure: 'NPRS', value: nprs },
+    { measure: 'ODI', value: odi },
+  ] as const;
 const reevaluate = (overrides: Partial<CommandOf<'RecordReevaluation'>> = {}): CommandOf<'RecordReevaluation'> => ({
   type: 'RecordReevaluation',
   at: f.at('2025-03-10'),
@@ -22,7 +23,10 @@ const reevaluate = (overrides: Partial<CommandOf<'RecordReevaluation'>> = {}): C
   billAsReevaluation: true,
   ...overrides,
 });
-const decideAfterPlateau = (decision: CommandOf<'DecideAfterPlateau'>['decision'], justification?: string): CommandOf<'DecideAfterPlateau'> => ({
+const decideAfterPlateau = (
+  decision: CommandOf<'DecideAfterPlateau'>['decision'],
+  justification?: string,
+): CommandOf<'DecideAfterPlateau'> => ({
   type: 'DecideAfterPlateau',
   at: f.at('2025-03-12'),
   actor: f.therapist,
@@ -39,7 +43,9 @@ const periods = (...nprs: number[]) =>
 
 describe('progress reports', () => {
   it('states progress per goal and sends a notice to the referring provider', () => {
-    const reported = given([...f.certified(), f.recordSession('s-1', '2025-03-07')]).when(f.progressReport('r-1', '2025-03-07', measures(5, 28)));
+    const reported = given([...f.certified(), f.recordSession('s-1', '2025-03-07')]).when(
+      f.progressReport('r-1', '2025-03-07', measures(5, 28)),
+    );
     reported.then([
       {
         type: 'ProgressReportRecorded',
@@ -58,10 +64,18 @@ describe('progress reports', () => {
   it('refuses a report without a treatment day since the last, a repeated id, or missing a goal measure', () => {
     const reported = [...f.certified(), f.recordSession('s-1', '2025-03-07'), f.progressReport('r-1', '2025-03-07')];
     given(reported).when(f.progressReport('r-2', '2025-03-08')).thenRefused('PROGRESS_REPORT_NOT_DUE');
-    given([...reported, f.recordSession('s-2', '2025-03-08')]).when(f.progressReport('r-1', '2025-03-08')).thenRefused('DUPLICATE_ID');
-    given(f.certified()).when(f.progressReport('r-1', '2025-03-06', [{ measure: 'NPRS', value: 5 }])).thenRefused('OUTCOME_MEASURE_REQUIRED', /goal-function/);
-    given(f.certified()).when(f.progressReport('r-1', '2025-03-04')).thenRefused('INVALID_COMMAND', /start of its period/);
-    given([...f.accepted(), f.recordIntake(), f.recordAssessment()]).when(f.progressReport('r-1', '2025-03-06')).thenRefused('PLAN_OF_CARE_REQUIRED');
+    given([...reported, f.recordSession('s-2', '2025-03-08')])
+      .when(f.progressReport('r-1', '2025-03-08'))
+      .thenRefused('DUPLICATE_ID');
+    given(f.certified())
+      .when(f.progressReport('r-1', '2025-03-06', [{ measure: 'NPRS', value: 5 }]))
+      .thenRefused('OUTCOME_MEASURE_REQUIRED', /goal-function/);
+    given(f.certified())
+      .when(f.progressReport('r-1', '2025-03-04'))
+      .thenRefused('INVALID_COMMAND', /start of its period/);
+    given([...f.accepted(), f.recordIntake(), f.recordAssessment()])
+      .when(f.progressReport('r-1', '2025-03-06'))
+      .thenRefused('PLAN_OF_CARE_REQUIRED');
   });
 });
 
@@ -71,8 +85,12 @@ describe('the optional calendar limit on progress reports', () => {
   it('counts the evaluation day as day 1 of 30', () => {
     // Evaluation 2025-03-05 is day 1; 2025-04-03 is day 30, 2025-04-04 would be day 31.
     const treated = [...f.certified(), f.recordSession('s-1', '2025-03-07')];
-    given(treated, thirtyDays).when(f.recordSession('s-2', '2025-04-03')).then([{ type: 'SessionRecorded' }]);
-    given(treated, thirtyDays).when(f.recordSession('s-2', '2025-04-04')).thenRefused('PROGRESS_REPORT_OVERDUE', /30 calendar days/);
+    given(treated, thirtyDays)
+      .when(f.recordSession('s-2', '2025-04-03'))
+      .then([{ type: 'SessionRecorded' }]);
+    given(treated, thirtyDays)
+      .when(f.recordSession('s-2', '2025-04-04'))
+      .thenRefused('PROGRESS_REPORT_OVERDUE', /30 calendar days/);
   });
 });
 
@@ -125,7 +143,9 @@ describe('plateau', () => {
 
   it('takes the clinician decision; maintenance needs a written justification', () => {
     const pending = [...f.certified(), ...periods(6, 6)];
-    given(pending).when(decideAfterPlateau('discharge-at-mmi')).then([{ type: 'PlateauDecisionRecorded', decision: 'discharge-at-mmi' }]);
+    given(pending)
+      .when(decideAfterPlateau('discharge-at-mmi'))
+      .then([{ type: 'PlateauDecisionRecorded', decision: 'discharge-at-mmi' }]);
     given(pending).when(decideAfterPlateau('continue-as-maintenance')).thenRefused('JUSTIFICATION_REQUIRED');
     given(pending)
       .when(decideAfterPlateau('continue-as-maintenance', 'prevents loss of function at work'))
@@ -143,15 +163,28 @@ describe('plateau', () => {
 
 describe('re-evaluation', () => {
   it('is recorded with its reason and measures', () =>
-    given(f.certified()).when(reevaluate()).then([{ type: 'ReevaluationRecorded', reason: 'no-response-to-treatment', billAsReevaluation: true }]));
+    given(f.certified())
+      .when(reevaluate())
+      .then([{ type: 'ReevaluationRecorded', reason: 'no-response-to-treatment', billAsReevaluation: true }]));
 
-  it('needs a reason', () => given(f.certified()).when(reevaluate({ reason: undefined })).thenRefused('REEVALUATION_REASON_REQUIRED'));
+  it('needs a reason', () =>
+    given(f.certified())
+      .when(reevaluate({ reason: undefined }))
+      .thenRefused('REEVALUATION_REASON_REQUIRED'));
 
   it('refuses a repeated id, no measures, a plan missing, and a date before the assessment', () => {
-    given([...f.certified(), reevaluate()]).when(reevaluate()).thenRefused('DUPLICATE_ID');
-    given(f.certified()).when(reevaluate({ measures: [] })).thenRefused('OUTCOME_MEASURE_REQUIRED');
-    given([...f.accepted(), f.recordIntake(), f.recordAssessment()]).when(reevaluate()).thenRefused('PLAN_OF_CARE_REQUIRED');
-    given(f.certified()).when(reevaluate({ reevaluatedOn: '2025-03-04' })).thenRefused('INVALID_COMMAND', /initial assessment/);
+    given([...f.certified(), reevaluate()])
+      .when(reevaluate())
+      .thenRefused('DUPLICATE_ID');
+    given(f.certified())
+      .when(reevaluate({ measures: [] }))
+      .thenRefused('OUTCOME_MEASURE_REQUIRED');
+    given([...f.accepted(), f.recordIntake(), f.recordAssessment()])
+      .when(reevaluate())
+      .thenRefused('PLAN_OF_CARE_REQUIRED');
+    given(f.certified())
+      .when(reevaluate({ reevaluatedOn: '2025-03-04' }))
+      .thenRefused('INVALID_COMMAND', /initial assessment/);
   });
 
   it('lets a revised plan use a measure first taken at re-evaluation', () => {
@@ -163,7 +196,10 @@ describe('re-evaluation', () => {
         actor: f.therapist,
         reason: 'neck involvement',
         plan: f.plan({
-          goals: [...f.plan().goals, { goalId: 'goal-neck', description: 'NDI at most 10', measure: 'NDI', baseline: 30, target: 10, targetDate: '2025-04-20' }],
+          goals: [
+            ...f.plan().goals,
+            { goalId: 'goal-neck', description: 'NDI at most 10', measure: 'NDI', baseline: 30, target: 10, targetDate: '2025-04-20' },
+          ],
         }),
       })
       .then([{ type: 'PlanOfCareRevised', materialChanges: ['goals'], recertificationRequired: true }]);

@@ -40,7 +40,13 @@ const sessionDayArb: fc.Arbitrary<Day> = fc
     ...(interrupted
       ? ([
           { type: 'PauseSession', at: f.at(day, '17:30'), actor: f.therapist, sessionId: `s-${index}`, reason: 'interrupted' },
-          { type: 'ResumeSession', at: f.at(day, '17:45'), actor: f.therapist, sessionId: `s-${index}`, continuation: { lines: [extra], techniques: [], pressure: [] } },
+          {
+            type: 'ResumeSession',
+            at: f.at(day, '17:45'),
+            actor: f.therapist,
+            sessionId: `s-${index}`,
+            continuation: { lines: [extra], techniques: [], pressure: [] },
+          },
         ] satisfies CareEpisodeCommand[])
       : []),
     ...(signed ? [f.signNote(`s-${index}`, f.at(day, '20:00'))] : []),
@@ -54,41 +60,74 @@ const otherDayArb: fc.Arbitrary<Day> = fc.oneof(
     weight: 6,
     // These reports plateau every two periods, and sessions then wait for the clinician: mostly the
     // decision follows the report (refused when no plateau is pending), sometimes it never comes.
-    arbitrary: fc.integer({ min: 0, max: 4 }).map(
-      (decides): Day =>
-        (day, index) => [
-          f.progressReport(`r-${index}`, day, [{ measure: 'NPRS', value: 6 }, { measure: 'ODI', value: 38 }]),
-          ...(decides > 0
-            ? [
-                {
-                  type: 'DecideAfterPlateau',
-                  at: f.at(day, '18:30'),
-                  actor: f.therapist,
-                  decision: 'continue-as-maintenance',
-                  justification: 'keeps function',
-                } satisfies CommandOf<'DecideAfterPlateau'>,
-              ]
-            : []),
-        ],
-    ),
+    arbitrary: fc.integer({ min: 0, max: 4 }).map((decides): Day => (day, index) => [
+      f.progressReport(`r-${index}`, day, [
+        { measure: 'NPRS', value: 6 },
+        { measure: 'ODI', value: 38 },
+      ]),
+      ...(decides > 0
+        ? [
+            {
+              type: 'DecideAfterPlateau',
+              at: f.at(day, '18:30'),
+              actor: f.therapist,
+              decision: 'continue-as-maintenance',
+              justification: 'keeps function',
+            } satisfies CommandOf<'DecideAfterPlateau'>,
+          ]
+        : []),
+    ]),
   },
-  fc.constant<Day>((day) => [{ type: 'RecertifyPlanOfCare', at: f.at(day, '18:00'), actor: f.lead, certifier: f.physician, signedOn: day }]),
-  fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 4, max: 16 })).map(
-    ([frequencyPerWeek, durationWeeks]): Day =>
-      (day) => [{ type: 'RevisePlanOfCare', at: f.at(day, '07:00'), actor: f.therapist, reason: 'change', plan: f.plan({ frequencyPerWeek, durationWeeks }) }],
-  ),
+  fc.constant<Day>((day) => [
+    { type: 'RecertifyPlanOfCare', at: f.at(day, '18:00'), actor: f.lead, certifier: f.physician, signedOn: day },
+  ]),
+  fc.tuple(fc.integer({ min: 1, max: 4 }), fc.integer({ min: 4, max: 16 })).map(([frequencyPerWeek, durationWeeks]): Day => (day) => [
+    {
+      type: 'RevisePlanOfCare',
+      at: f.at(day, '07:00'),
+      actor: f.therapist,
+      reason: 'change',
+      plan: f.plan({ frequencyPerWeek, durationWeeks }),
+    },
+  ]),
   fc.constant<Day>((day) => [{ type: 'PlaceOnHold', at: f.at(day, '07:00'), actor: f.lead, reason: 'travel' }]),
   fc.constant<Day>((day) => [{ type: 'ResumeEpisode', at: f.at(day, '07:30'), actor: f.lead }]),
-  fc.constant<Day>((day, index) => [{ type: 'RecordNoShow', at: f.at(day, '19:00'), actor: f.therapist, sessionId: `n-${index}`, date: day }]),
+  fc.constant<Day>((day, index) => [
+    { type: 'RecordNoShow', at: f.at(day, '19:00'), actor: f.therapist, sessionId: `n-${index}`, date: day },
+  ]),
   earlierSession.map((back): Day => (day, index) => [f.signNote(`s-${index - back}`, f.at(day, '20:00'))]),
-  fc.tuple(earlierSession, lineArb).map(
-    ([back, line]): Day =>
-      (day, index) => [{ type: 'AddAddendum', at: f.at(day, '21:00'), actor: f.therapist, sessionId: `s-${index - back}`, addendumId: `a-${index}`, text: 'correction', correctedLines: [line] }],
-  ),
-  fc.tuple(fc.constantFrom<DeadlineKind>('certification', 'verbal-order-signature', 'certified-period-end', 'progress-report', 'authorization-end', 'unsigned-note'), earlierSession).map(
-    ([deadline, back]): Day => (day, index) => [f.markDeadline(deadline, f.at(day, '23:00'), `s-${index - back}`)],
-  ),
-  fc.constant<Day>((day, index) => [{ type: 'FlagContraindication', at: f.at(day, '06:00'), actor: f.therapist, finding: { findingId: `f-${index}`, condition: 'anticoagulant-therapy' } }]),
+  fc.tuple(earlierSession, lineArb).map(([back, line]): Day => (day, index) => [
+    {
+      type: 'AddAddendum',
+      at: f.at(day, '21:00'),
+      actor: f.therapist,
+      sessionId: `s-${index - back}`,
+      addendumId: `a-${index}`,
+      text: 'correction',
+      correctedLines: [line],
+    },
+  ]),
+  fc
+    .tuple(
+      fc.constantFrom<DeadlineKind>(
+        'certification',
+        'verbal-order-signature',
+        'certified-period-end',
+        'progress-report',
+        'authorization-end',
+        'unsigned-note',
+      ),
+      earlierSession,
+    )
+    .map(([deadline, back]): Day => (day, index) => [f.markDeadline(deadline, f.at(day, '23:00'), `s-${index - back}`)]),
+  fc.constant<Day>((day, index) => [
+    {
+      type: 'FlagContraindication',
+      at: f.at(day, '06:00'),
+      actor: f.therapist,
+      finding: { findingId: `f-${index}`, condition: 'anticoagulant-therapy' },
+    },
+  ]),
 );
 
 /** Days of an episode after certification; `reportShare` of 0 never reports, running into the treatment-day limit. */
@@ -104,11 +143,14 @@ const daysArb = (otherShare: number): fc.Arbitrary<CareEpisodeCommand[]> =>
     .map((days) => days.flatMap((day, index) => day(addDays(evaluationDay, index + 1), index + 1)));
 
 /** A single command of any kind, for properties about one decision. */
-const commandArb: fc.Arbitrary<CareEpisodeCommand> = fc.oneof(sessionDayArb, otherDayArb).chain((day) =>
-  dayArb.map((date) => day(date, 1)[0] as CareEpisodeCommand),
-);
+const commandArb: fc.Arbitrary<CareEpisodeCommand> = fc
+  .oneof(sessionDayArb, otherDayArb)
+  .chain((day) => dayArb.map((date) => day(date, 1)[0] as CareEpisodeCommand));
 
-const settingsArb: fc.Arbitrary<DepartmentSettings> = fc.constantFrom(defaultDepartmentSettings, { ...defaultDepartmentSettings, progressReportCalendarDays: 30 });
+const settingsArb: fc.Arbitrary<DepartmentSettings> = fc.constantFrom(defaultDepartmentSettings, {
+  ...defaultDepartmentSettings,
+  progressReportCalendarDays: 30,
+});
 const authorizationArb = fc.record({ visits: fc.integer({ min: 0, max: 20 }), endDate: dayArb }, { requiredKeys: ['visits'] });
 
 const startOf = (authorization: { visits: number; endDate?: string }, settings: DepartmentSettings) =>
@@ -132,7 +174,11 @@ interface Run {
 }
 
 /** Applies every command decide accepts and checks the session invariants at each step. */
-const run = (authorization: { visits: number; endDate?: string }, settings: DepartmentSettings, commands: readonly CareEpisodeCommand[]): Run => {
+const run = (
+  authorization: { visits: number; endDate?: string },
+  settings: DepartmentSettings,
+  commands: readonly CareEpisodeCommand[],
+): Run => {
   const start = startOf(authorization, settings);
   const violations: string[] = [];
   let state = start.state;
@@ -246,7 +292,15 @@ describe('decide refuses malformed input and decides well-formed input, without 
   });
 
   it('decides a command of every type in every lifecycle stage, and its events fold', () => {
-    const stages = [[], [f.receiveReferral()], [f.receiveReferral(), f.routeReferral()], f.accepted(), f.planned(), f.certified(), [...f.certified(), f.recordSession('s-1', '2025-03-07')]];
+    const stages = [
+      [],
+      [f.receiveReferral()],
+      [f.receiveReferral(), f.routeReferral()],
+      f.accepted(),
+      f.planned(),
+      f.certified(),
+      [...f.certified(), f.recordSession('s-1', '2025-03-07')],
+    ];
     const anyCommand = fc.oneof(fc.constantFrom(...Object.values(exampleOfEachCommand)), commandArb);
     fc.assert(
       fc.property(fc.constantFrom(...stages), anyCommand, (stage, command) => {

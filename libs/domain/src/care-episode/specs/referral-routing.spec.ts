@@ -16,16 +16,24 @@ describe('receiving a referral', () => {
       .thenRefused('INVALID_DIAGNOSIS_CODE', /"LBP"/));
 
   it('refuses a referral dated after the day it arrives', () =>
-    given([]).when(f.receiveReferral({ referral: f.referral({ referralDate: '2025-03-04' }) })).thenRefused('REFERRAL_DATE_IN_FUTURE'));
+    given([])
+      .when(f.receiveReferral({ referral: f.referral({ referralDate: '2025-03-04' }) }))
+      .thenRefused('REFERRAL_DATE_IN_FUTURE'));
 
   it('accepts an order 90 days old and refuses one 91 days old', () => {
-    given([]).when(f.receiveReferral({ referral: f.referral({ referralDate: '2024-12-03' }) })).then([{ type: 'ReferralReceived' }]);
-    given([]).when(f.receiveReferral({ referral: f.referral({ referralDate: '2024-12-02' }) })).thenRefused('REFERRAL_EXPIRED', /renewal/);
+    given([])
+      .when(f.receiveReferral({ referral: f.referral({ referralDate: '2024-12-03' }) }))
+      .then([{ type: 'ReferralReceived' }]);
+    given([])
+      .when(f.receiveReferral({ referral: f.referral({ referralDate: '2024-12-02' }) }))
+      .thenRefused('REFERRAL_EXPIRED', /renewal/);
   });
 
   it('refuses a referral missing a required field with INVALID_REFERRAL', () => {
     const { payer: _payer, ...withoutPayer } = f.referral();
-    given([]).when(malformed({ ...f.receiveReferral(), referral: withoutPayer })).thenRefused('INVALID_REFERRAL', /referral\.payer/);
+    given([])
+      .when(malformed({ ...f.receiveReferral(), referral: withoutPayer }))
+      .thenRefused('INVALID_REFERRAL', /referral\.payer/);
   });
 
   it('is idempotent for the same referral id and refuses another referral', () => {
@@ -42,9 +50,12 @@ describe('routing and offers', () => {
       f.routeReferral({ therapists: [f.therapistProfile('t-9', { licenses: [{ state: 'VA', number: 'x', expiresOn: '2030-01-01' }] })] }),
     );
     routed.then([
-        { type: 'ReferralRouted', decision: { ranked: [], excluded: [{ therapistId: 't-9', exclusions: [{ rule: 'no-license-in-state' }] }] } },
-        { type: 'RoutingEscalated', reason: 'no-eligible-therapist' },
-      ]);
+      {
+        type: 'ReferralRouted',
+        decision: { ranked: [], excluded: [{ therapistId: 't-9', exclusions: [{ rule: 'no-license-in-state' }] }] },
+      },
+      { type: 'RoutingEscalated', reason: 'no-eligible-therapist' },
+    ]);
     expect(routed.state().routing?.escalated).toBe(true);
   });
 
@@ -54,7 +65,10 @@ describe('routing and offers', () => {
     given([f.receiveReferral()])
       .when(f.routeReferral({ expectedPlanEnd: '2025-05-31', therapists: [expiring('t-a', '2025-05-30'), expiring('t-b', '2025-05-31')] }))
       .then([
-        { type: 'ReferralRouted', decision: { excluded: [{ therapistId: 't-a', exclusions: [{ rule: 'license-expires-before-plan-end' }] }] } },
+        {
+          type: 'ReferralRouted',
+          decision: { excluded: [{ therapistId: 't-a', exclusions: [{ rule: 'license-expires-before-plan-end' }] }] },
+        },
         { type: 'TherapistOffered', therapistId: 't-b' },
       ]);
   });
@@ -67,7 +81,10 @@ describe('routing and offers', () => {
   it('offers the next candidate after a decline and escalates after the third', () => {
     given([f.receiveReferral(), f.routeReferral()])
       .when(f.declineOffer('t-1', { reason: 'caseload' }))
-      .then([{ type: 'OfferDeclined', therapistId: 't-1', reason: 'caseload' }, { type: 'TherapistOffered', therapistId: 't-2' }]);
+      .then([
+        { type: 'OfferDeclined', therapistId: 't-1', reason: 'caseload' },
+        { type: 'TherapistOffered', therapistId: 't-2' },
+      ]);
     given([f.receiveReferral(), f.routeReferral(), f.declineOffer('t-1'), f.declineOffer('t-2')])
       .when(f.declineOffer('t-3'))
       .then([{ type: 'OfferDeclined' }, { type: 'RoutingEscalated', reason: 'offer-limit-reached' }]);
@@ -86,12 +103,19 @@ describe('routing and offers', () => {
     given(history).when(f.markDeadline('offer-expiry', '2025-03-04T09:59:59.000Z')).thenRefused('DEADLINE_NOT_REACHED');
     given(history)
       .when(f.markDeadline('offer-expiry', '2025-03-04T10:00:00.000Z'))
-      .then([{ type: 'OfferExpired', therapistId: 't-1' }, { type: 'TherapistOffered', therapistId: 't-2' }]);
-    given(history).when(f.acceptOffer({ at: '2025-03-04T10:00:01.000Z' })).thenRefused('OFFER_NOT_PENDING', /lapsed/);
+      .then([
+        { type: 'OfferExpired', therapistId: 't-1' },
+        { type: 'TherapistOffered', therapistId: 't-2' },
+      ]);
+    given(history)
+      .when(f.acceptOffer({ at: '2025-03-04T10:00:01.000Z' }))
+      .thenRefused('OFFER_NOT_PENDING', /lapsed/);
   });
 
   it('refuses an answer from a therapist without the offer, or with no offer open', () => {
-    given([f.receiveReferral(), f.routeReferral()]).when(f.acceptOffer({ therapistId: 't-2' })).thenRefused('NOT_OFFERED_THERAPIST');
+    given([f.receiveReferral(), f.routeReferral()])
+      .when(f.acceptOffer({ therapistId: 't-2' }))
+      .thenRefused('NOT_OFFERED_THERAPIST');
     given([f.receiveReferral()]).when(f.acceptOffer()).thenRefused('OFFER_NOT_PENDING');
     given(f.accepted()).when(f.declineOffer('t-1')).thenRefused('OUT_OF_ORDER');
     given([]).when(f.acceptOffer()).thenRefused('EPISODE_NOT_STARTED');
@@ -102,14 +126,27 @@ describe('routing and offers', () => {
     given(escalated)
       .when({ type: 'OfferToTherapist', at: f.at('2025-03-03', '11:00'), actor: f.lead, therapistId: 't-7' })
       .then([{ type: 'TherapistOffered', therapistId: 't-7', byLead: true, expiresAt: '2025-03-04T11:00:00.000Z' }]);
-    given(escalated).when(f.routeReferral()).then([{ type: 'ReferralRouted' }, { type: 'TherapistOffered', therapistId: 't-1' }]);
+    given(escalated)
+      .when(f.routeReferral())
+      .then([{ type: 'ReferralRouted' }, { type: 'TherapistOffered', therapistId: 't-1' }]);
   });
 
   it('refuses a manual offer before routing or while an offer waits, and re-routing while routed', () => {
-    const offer: CommandOf<'OfferToTherapist'> = { type: 'OfferToTherapist', at: f.at('2025-03-03', '11:00'), actor: f.lead, therapistId: 't-7' };
-    given([f.receiveReferral()]).when(offer).thenRefused('OUT_OF_ORDER', /Route the referral/);
-    given([f.receiveReferral(), f.routeReferral()]).when(offer).thenRefused('OUT_OF_ORDER', /already waiting/);
-    given([f.receiveReferral(), f.routeReferral()]).when(f.routeReferral()).thenRefused('OUT_OF_ORDER', /waiting for an answer/);
+    const offer: CommandOf<'OfferToTherapist'> = {
+      type: 'OfferToTherapist',
+      at: f.at('2025-03-03', '11:00'),
+      actor: f.lead,
+      therapistId: 't-7',
+    };
+    given([f.receiveReferral()])
+      .when(offer)
+      .thenRefused('OUT_OF_ORDER', /Route the referral/);
+    given([f.receiveReferral(), f.routeReferral()])
+      .when(offer)
+      .thenRefused('OUT_OF_ORDER', /already waiting/);
+    given([f.receiveReferral(), f.routeReferral()])
+      .when(f.routeReferral())
+      .thenRefused('OUT_OF_ORDER', /waiting for an answer/);
     given([f.receiveReferral(), f.routeReferral(), f.declineOffer('t-1'), f.declineOffer('t-2'), f.declineOffer('t-3')])
       .when(f.routeReferral())
       .then([{ type: 'ReferralRouted' }, { type: 'TherapistOffered' }]);
@@ -120,10 +157,19 @@ describe('routing and offers', () => {
 
   it('refuses routing again once the referral is routed and not escalated', () => {
     const routedOnce = [f.receiveReferral(), f.routeReferral({ therapists: [f.therapistProfile('t-1'), f.therapistProfile('t-2')] })];
-    const offer7: CommandOf<'OfferToTherapist'> = { type: 'OfferToTherapist', at: f.at('2025-03-03', '12:00'), actor: f.lead, therapistId: 't-7' };
+    const offer7: CommandOf<'OfferToTherapist'> = {
+      type: 'OfferToTherapist',
+      at: f.at('2025-03-03', '12:00'),
+      actor: f.lead,
+      therapistId: 't-7',
+    };
     // t-1 declines → t-2 offered; a lead's offer can only come once nothing is pending.
-    given([...routedOnce, f.declineOffer('t-1')]).when(offer7).thenRefused('OUT_OF_ORDER');
-    given([...routedOnce, f.declineOffer('t-1'), f.declineOffer('t-2')]).when(f.routeReferral()).then([{ type: 'ReferralRouted' }, { type: 'TherapistOffered' }]);
+    given([...routedOnce, f.declineOffer('t-1')])
+      .when(offer7)
+      .thenRefused('OUT_OF_ORDER');
+    given([...routedOnce, f.declineOffer('t-1'), f.declineOffer('t-2')])
+      .when(f.routeReferral())
+      .then([{ type: 'ReferralRouted' }, { type: 'TherapistOffered' }]);
   });
 
   it('escalates on request and declines a referral with a notice to the referring provider', () => {

@@ -25,11 +25,15 @@ describe('a clearance Signal the episode refused', () => {
   });
 
   it('takes no role it does not know, so nothing the sender wrote reaches the record', () => {
-    given(f.accepted()).when(malformed({ ...refused, claimedRole: 'Jane Doe' })).thenRefused('INVALID_COMMAND');
+    given(f.accepted())
+      .when(malformed({ ...refused, claimedRole: 'Jane Doe' }))
+      .thenRefused('INVALID_COMMAND');
   });
 
   it('is written only by the episode itself', () => {
-    given(f.accepted()).when({ ...refused, actor: f.lead }).thenRefused('ROLE_NOT_PERMITTED');
+    given(f.accepted())
+      .when({ ...refused, actor: f.lead })
+      .thenRefused('ROLE_NOT_PERMITTED');
   });
 });
 

@@ -19,7 +19,9 @@ describe('who may do what', () => {
     given(f.certified())
       .when({ ...f.markDeadline('certified-period-end', f.at('2025-03-08')), actor: f.lead })
       .thenRefused('ROLE_NOT_PERMITTED');
-    given([f.receiveReferral()]).when({ ...f.routeReferral(), actor: f.lead }).thenRefused('ROLE_NOT_PERMITTED');
+    given([f.receiveReferral()])
+      .when({ ...f.routeReferral(), actor: f.lead })
+      .thenRefused('ROLE_NOT_PERMITTED');
   });
 
   it('names deadline and routing commands system-only, and no command a person sends', () => {

@@ -44,15 +44,21 @@ describe('therapy thresholds crossed, as billing reports them', () => {
       .then([{ type: 'TherapyThresholdCrossed', threshold: 'kx' }]));
 
   it('yields nothing for a crossing already recorded for the year, payer and threshold', () => {
-    given([...billed, crossing()]).when(crossing()).then([]);
-    given([...billed, crossing()]).when(crossing({ sessionId: 's-1' })).then([]);
+    given([...billed, crossing()])
+      .when(crossing())
+      .then([]);
+    given([...billed, crossing()])
+      .when(crossing({ sessionId: 's-1' }))
+      .then([]);
   });
 
   it('records each threshold, payer and year once', () => {
     given([...billed, crossing()])
       .when(crossing({ threshold: 'kx', thresholdCents: 241_000, yearToDateBeforeCents: 240_000, yearToDateAfterCents: 244_000 }))
       .then([{ type: 'TherapyThresholdCrossed', threshold: 'kx' }]);
-    given([...billed, crossing()]).when(crossing({ payerId: 'payer-2' })).then([{ type: 'TherapyThresholdCrossed', payerId: 'payer-2' }]);
+    given([...billed, crossing()])
+      .when(crossing({ payerId: 'payer-2' }))
+      .then([{ type: 'TherapyThresholdCrossed', payerId: 'payer-2' }]);
   });
 
   it('still records a crossing after discharge, when the last charges are billed', () => {
@@ -72,7 +78,9 @@ describe('therapy thresholds crossed, as billing reports them', () => {
         ],
       },
     ];
-    given(discharged).when(crossing()).then([{ type: 'TherapyThresholdCrossed' }]);
+    given(discharged)
+      .when(crossing())
+      .then([{ type: 'TherapyThresholdCrossed' }]);
   });
 
   it.each([
@@ -82,10 +90,16 @@ describe('therapy thresholds crossed, as billing reports them', () => {
     ['a session not in the episode', { sessionId: 's-9' }, 'SESSION_NOT_FOUND', /s-9/],
     ['a threshold billing does not know', { threshold: 'cap' }, 'INVALID_COMMAND', /threshold/],
     ['fractions of a cent', { yearToDateAfterCents: 302_000.5 }, 'INVALID_COMMAND', /yearToDateAfterCents/],
-  ])('refuses %s', (_, overrides, code, message) => given(billed).when(malformed({ ...crossing(), ...overrides })).thenRefused(code as never, message));
+  ])('refuses %s', (_, overrides, code, message) =>
+    given(billed)
+      .when(malformed({ ...crossing(), ...overrides }))
+      .thenRefused(code as never, message),
+  );
 
   it('is for billing alone, and needs an episode', () => {
-    given(billed).when(crossing({ actor: f.therapist })).thenRefused('ROLE_NOT_PERMITTED');
+    given(billed)
+      .when(crossing({ actor: f.therapist }))
+      .thenRefused('ROLE_NOT_PERMITTED');
     given([]).when(crossing()).thenRefused('EPISODE_NOT_STARTED');
   });
 });
