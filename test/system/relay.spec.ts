@@ -9,7 +9,7 @@ import pino from 'pino';
 import { createKafka, ensureTopics } from '@careflow/messaging';
 import { pollUntil } from '@careflow/event-store/testing';
 import { requireEnv, uniqueSuffix } from '../support/env';
-import { freePort, killHard, startTypeScriptProcess, waitForExit, waitForOutput, workspaceRoot } from '../support/processes';
+import { freePort, killHard, startBuiltApp, waitForExit, waitForOutput, workspaceRoot } from '../support/processes';
 import {
   appendTraffic,
   deliveryProblems,
@@ -33,7 +33,7 @@ interface RunningRelay {
 
 const startRelayProcess = async (database: PrivateDatabase, brokers: string, extra: Record<string, string> = {}): Promise<RunningRelay> => {
   const port = await freePort();
-  const child = startTypeScriptProcess('apps/relay/src/main.ts', [], {
+  const child = startBuiltApp('relay', {
     PATH: process.env['PATH'],
     NODE_ENV: 'test',
     RELAY_DATABASE_URL: database.relayUrl,
