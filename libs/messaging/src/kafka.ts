@@ -6,6 +6,8 @@ export interface KafkaOptions {
   readonly brokers: readonly string[];
   readonly clientId: string;
   readonly logger: Logger;
+  /** Only kafkajs' errors, at debug: for a caller that reports the broker's state itself (once per change). */
+  readonly quiet?: boolean;
 }
 
 const toPinoLevel = (level: logLevel): 'error' | 'warn' | 'info' | 'debug' => {
@@ -23,19 +25,19 @@ const toPinoLevel = (level: logLevel): 'error' | 'warn' | 'info' | 'debug' => {
 };
 
 /** kafkajs with its log lines routed through our structured logger. */
-export const createKafka = ({ brokers, clientId, logger }: KafkaOptions): Kafka =>
+export const createKafka = ({ brokers, clientId, logger, quiet = false }: KafkaOptions): Kafka =>
   new Kafka({
     brokers: [...brokers],
     clientId,
     connectionTimeout: 3_000,
     requestTimeout: 10_000,
     retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },
-    logLevel: logLevel.WARN,
+    logLevel: quiet ? logLevel.ERROR : logLevel.WARN,
     logCreator:
       () =>
       ({ level, log }: LogEntry) => {
         const { message, ...rest } = log;
-        logger[toPinoLevel(level)]({ kafka: rest }, message);
+        logger[quiet ? 'debug' : toPinoLevel(level)]({ kafka: rest }, message);
       },
   });
 
