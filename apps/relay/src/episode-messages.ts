@@ -1,6 +1,6 @@
 import type { Sql } from 'postgres';
 import type { CareEpisodeEvent } from '@careflow/domain';
-import { episodeEventMessage, toIntegrationEvent, type KafkaMessage } from '@careflow/contracts';
+import { episodeEventMessage, IntegrationEventMismatchError, toIntegrationEvent, type KafkaMessage } from '@careflow/contracts';
 import type { OutboxMessage } from '@careflow/event-store';
 import type { PatientKeyring } from '@careflow/messaging';
 
@@ -47,7 +47,9 @@ export const createEpisodeMessages = (sql: Sql, keyring: PatientKeyring, facilit
       const event = toIntegrationEvent(row.event.data as unknown as CareEpisodeEvent, { episodeId: row.key, patientKey });
       return { kind: 'publish', topic: row.topic, message: episodeEventMessage(row, event) };
     } catch (error) {
-      return unpublishable(error instanceof Error ? `${error.name}: ${error.message}` : 'the event could not be mapped');
+      // Only our own mismatch error is known to name fields and never values; any other message could quote the event.
+      if (error instanceof IntegrationEventMismatchError) return unpublishable(`${error.name}: ${error.message}`);
+      return unpublishable(error instanceof Error ? `${error.name}: the event could not be mapped` : 'the event could not be mapped');
     }
   };
 

@@ -12,6 +12,9 @@ const allowedFields = new Set([
   'app',
   'episodeId',
   'eventId',
+  // Staff and department ids (a therapist profile the directory skipped); never a patient's.
+  'therapistId',
+  'departmentId',
   'streamId',
   'workflowId',
   'runId',

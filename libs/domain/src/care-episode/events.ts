@@ -326,7 +326,7 @@ export interface NoteSignatureOverdue extends EventBase<'NoteSignatureOverdue'> 
   readonly overdueSince: IsoInstant;
 }
 
-/** A clearance Signal the episode did not apply (docs/clinical-rules.md §4, §11): who it claimed to be and why, nothing more. */
+/** A clearance Signal the episode did not apply (docs/clinical-rules.md §1): who it claimed to be and why, nothing more. */
 export interface ClearanceSignalRefused extends EventBase<'ClearanceSignalRefused'> {
   readonly claimedRole: CareRole | 'unknown';
   readonly reason: ClearanceSignalRefusalReason;
