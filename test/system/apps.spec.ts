@@ -16,6 +16,9 @@ const appEnv = (app: string, extra: Record<string, string> = {}): NodeJS.Process
   KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
   PAYLOAD_KEYS: payloadKeys,
   AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
+  // The relay's one facility and its patient-key secret; the other apps ignore them.
+  FACILITY_ID: 'facility-under-test',
+  PATIENT_KEY_SECRETS: `facility-under-test=${randomBytes(32).toString('base64')}`,
   LOG_LEVEL: 'info',
   ...extra,
 });
@@ -99,7 +102,8 @@ describe('the apps as processes', () => {
     const port = await freePort();
     const child = startBuiltApp(app, appEnv(app, { HEALTH_PORT: String(port), TEMPORAL_TASK_QUEUE: `health-${Date.now()}` }));
     try {
-      await waitForOutput(child, /health listening/, 90_000);
+      // The relay serves /health (and /metrics) from its own HTTP server; the others from the platform's.
+      await waitForOutput(child, /(health|relay) listening/, 90_000);
       const response = await fetch(`http://127.0.0.1:${port}/health`);
       const body = (await response.json()) as { status: string; dependencies: Record<string, { status: string }> };
       expect(response.status).toBe(200);
