@@ -4,7 +4,8 @@ import { platformFor } from '@careflow/platform';
 import type { ApiConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { CODEC_ENDPOINT_OPTIONS, CodecController } from './codec/codec.controller';
-import { createJwtAuthorizer, encryptionCodecsFor, keyringFromEnv } from '@careflow/temporal';
+import { createTokenVerifier } from '@careflow/auth';
+import { encryptionCodecsFor, keyringFromEnv } from '@careflow/temporal';
 
 @Module({})
 export class ApiModule {
@@ -18,11 +19,7 @@ export class ApiModule {
           provide: CODEC_ENDPOINT_OPTIONS,
           useValue: {
             codecFor: encryptionCodecsFor(keyringFromEnv(config.PAYLOAD_KEYS), [config.TEMPORAL_NAMESPACE]),
-            authorize: createJwtAuthorizer({
-              key: config.AUTH_JWT_SECRET ? { hs256Secret: config.AUTH_JWT_SECRET } : { jwksUrl: config.AUTH_JWKS_URL ?? '' },
-              issuer: config.AUTH_JWT_ISSUER,
-              audience: config.AUTH_JWT_AUDIENCE,
-            }),
+            verifyToken: createTokenVerifier(config.tokenVerifier),
             allowedOrigins: config.CODEC_ALLOWED_ORIGINS,
           },
         },

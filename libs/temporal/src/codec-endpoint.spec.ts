@@ -1,27 +1,32 @@
 import { randomBytes } from 'node:crypto';
 import { defaultPayloadConverter, type Payload } from '@temporalio/common';
 import { SignJWT } from 'jose';
+import { createTokenVerifier, mintLocalToken, type StaffRole } from '@careflow/auth';
 import { type CodecRequest, type CodecRequestHeaders, encryptionCodecsFor, handleCodecRequest } from './codec-endpoint';
 import { EncryptionCodec } from './encryption-codec';
-import { createJwtAuthorizer } from './jwt-authorizer';
 
 const secret = randomBytes(32).toString('base64');
 const issuer = 'https://id.careflow.test';
 const audience = 'temporal-codec';
 const uiOrigin = 'http://localhost:8233';
 const keyring = { activeKeyId: 'k1', keys: { k1: randomBytes(32) } };
+const maxTokenAgeSeconds = 60 * 60;
 const options = {
   codecFor: encryptionCodecsFor(keyring, ['careflow']),
-  authorize: createJwtAuthorizer({ key: { hs256Secret: secret }, issuer, audience }),
+  verifyToken: createTokenVerifier({ key: { kind: 'hs256', secret }, issuer, audience, maxTokenAgeSeconds, clockToleranceSeconds: 0 }),
   allowedOrigins: [uiOrigin],
 };
 
-const token = (claims: { sub?: string; aud?: string; exp?: string }, key = secret): Promise<string> => {
-  const jwt = new SignJWT({})
+const token = (
+  claims: { sub?: string; aud?: string; exp?: string; role?: StaffRole; iat?: boolean } = {},
+  key = secret,
+): Promise<string> => {
+  const jwt = new SignJWT({ role: claims.role ?? 'admin', departments: ['oncology'] })
     .setProtectedHeader({ alg: 'HS256' })
     .setIssuer(issuer)
     .setAudience(claims.aud ?? audience);
   if (claims.sub !== undefined) jwt.setSubject(claims.sub);
+  if (claims.iat !== false) jwt.setIssuedAt();
   return jwt.setExpirationTime(claims.exp ?? '5m').sign(new TextEncoder().encode(key));
 };
 
@@ -37,8 +42,8 @@ const post = (path: string, body: unknown, headers: CodecRequestHeaders = {}): C
   body,
 });
 
-const bearer = async (sub = 'user-42'): Promise<CodecRequestHeaders> => ({
-  authorization: `Bearer ${await token({ sub })}`,
+const bearer = async (sub = 'user-42', role: StaffRole = 'admin'): Promise<CodecRequestHeaders> => ({
+  authorization: `Bearer ${await token({ sub, role })}`,
 });
 
 describe('handleCodecRequest', () => {
@@ -60,17 +65,51 @@ describe('handleCodecRequest', () => {
     });
 
     it.each([
-      ['a malformed token', async () => 'Bearer not-a-jwt'],
+      ['a token that is not a JWT', async () => 'Bearer not-a-jwt'],
       ['a token signed with another secret', async () => `Bearer ${await token({ sub: 'u' }, randomBytes(32).toString('base64'))}`],
       ['an expired token', async () => `Bearer ${await token({ sub: 'u', exp: '-1m' })}`],
       ['a token for another audience', async () => `Bearer ${await token({ sub: 'u', aud: 'billing' })}`],
       ['a token without a subject', async () => `Bearer ${await token({})}`],
+      ['a token without an issue time', async () => `Bearer ${await token({ sub: 'u', iat: false })}`],
+      [
+        'a token issued longer ago than the maximum age, though not expired',
+        async () =>
+          `Bearer ${await mintLocalToken({
+            secret,
+            issuer,
+            audience,
+            principal: { userId: 'u', role: 'admin', departments: [] },
+            lifetimeSeconds: 3 * maxTokenAgeSeconds,
+            now: new Date(Date.now() - 2 * maxTokenAgeSeconds * 1000),
+          })}`,
+      ],
+      ['a token with a role no staff member has', async () => `Bearer ${await token({ sub: 'u', role: 'system' as StaffRole })}`],
       ['a non-bearer scheme', async () => `Basic ${Buffer.from('u:p').toString('base64')}`],
     ])('refuses %s', async (_case, authorization) => {
       const request = post('/encode', plain, { authorization: await authorization() });
       const response = await handleCodecRequest(request, options);
       expect(response.status).toBe(401);
-      expect(response.audit?.outcome).toBe('denied');
+      expect(response.body).toEqual({ error: 'A valid bearer token is required' });
+      expect(response.audit).toMatchObject({ subject: null, outcome: 'denied' });
+    });
+  });
+
+  describe('authorization', () => {
+    it.each([['decode'], ['encode']])(
+      'refuses to %s for a role without that codec permission, naming no token or claim',
+      async (operation) => {
+        const authorization = `Bearer ${await token({ sub: 'therapist-7', role: 'therapist' })}`;
+        const response = await handleCodecRequest(post(`/codec/${operation}`, plain, { authorization }), options);
+        expect(response.status).toBe(403);
+        expect(response.body).toEqual({ error: `Your role may not ${operation} Temporal payloads` });
+        expect(JSON.stringify(response.body)).not.toMatch(/therapist|Bearer|eyJ/);
+        expect(response.audit).toEqual({ operation, subject: 'therapist-7', namespace: 'careflow', payloadCount: 0, outcome: 'denied' });
+      },
+    );
+
+    it('checks the permission before the namespace, so a refused role learns nothing about namespaces', async () => {
+      const headers = { ...(await bearer('therapist-7', 'therapist')), 'x-namespace': 'billing' };
+      expect((await handleCodecRequest(post('/decode', plain, headers), options)).status).toBe(403);
     });
   });
 

@@ -1,16 +1,8 @@
 import { type Payload, type PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
+import { decideAccess, type TokenVerifier } from '@careflow/auth';
 import { EncryptionCodec, PayloadDecryptionError } from './encryption-codec';
 import type { PayloadKeyring } from './keyring';
-
-/** Who the bearer token belongs to, as far as the codec endpoint and the audit trail care. */
-export interface CodecCaller {
-  readonly subject: string;
-  readonly claims: Readonly<Record<string, unknown>>;
-}
-
-/** Resolves a bearer token to its caller, or null when the token must be refused. */
-export type CodecAuthorizer = (bearerToken: string) => Promise<CodecCaller | null>;
 
 export interface CodecEndpointOptions {
   /**
@@ -18,7 +10,8 @@ export interface CodecEndpointOptions {
    * so the UI's X-Namespace header picks the codec.
    */
   readonly codecFor: (namespace: string) => PayloadCodec | null;
-  readonly authorize: CodecAuthorizer;
+  /** The API's verifier, so the codec takes the same tokens as every other endpoint. */
+  readonly verifyToken: TokenVerifier;
   /** Origins of the Temporal UI allowed to call from a browser, e.g. http://localhost:8233. */
   readonly allowedOrigins: readonly string[];
 }
@@ -69,7 +62,7 @@ type JsonPayload = z.infer<typeof payloadsBody>['payloads'][number];
 
 /**
  * The Temporal codec server protocol (POST …/encode and …/decode) for the Temporal UI, behind a
- * bearer token, framework-free so the API can mount it. Unexpected errors are thrown for the
+ * bearer token and the `codec:encode` / `codec:decode` permissions, framework-free so the API can mount it. Unexpected errors are thrown for the
  * host's error handling; a payload the codec cannot read is the caller's problem (400).
  */
 export async function handleCodecRequest(request: CodecRequest, options: CodecEndpointOptions): Promise<CodecResponse> {
@@ -118,13 +111,18 @@ export async function handleCodecRequest(request: CodecRequest, options: CodecEn
   });
 
   const token = bearerToken(headerValue(request.headers, 'authorization'));
-  const caller = token === null ? null : await options.authorize(token);
-  if (caller === null) {
+  const verification = token === null ? null : await options.verifyToken(token);
+  if (verification === null || !verification.ok) {
     return reply(
       401,
       { error: 'A valid bearer token is required' },
       { audit: audit(null, 0, 'denied'), headers: { 'www-authenticate': 'Bearer' } },
     );
+  }
+  const caller = { subject: verification.principal.userId };
+  // Decoding shows PHI and encoding lets the UI send signals, so each is granted on its own.
+  if (!decideAccess(verification.principal, `codec:${operation}`).allowed) {
+    return reply(403, { error: `Your role may not ${operation} Temporal payloads` }, { audit: audit(caller.subject, 0, 'denied') });
   }
 
   const codec = namespace === null ? null : options.codecFor(namespace);
