@@ -62,8 +62,9 @@ type JsonPayload = z.infer<typeof payloadsBody>['payloads'][number];
 
 /**
  * The Temporal codec server protocol (POST …/encode and …/decode) for the Temporal UI, behind a
- * bearer token and the `codec:encode` / `codec:decode` permissions, framework-free so the API can mount it. Unexpected errors are thrown for the
- * host's error handling; a payload the codec cannot read is the caller's problem (400).
+ * bearer token and the `codec:encode` / `codec:decode` permissions, framework-free so the API can
+ * mount it. Unexpected errors are thrown for the host's error handling; a payload the codec cannot
+ * read is the caller's problem (400).
  */
 export async function handleCodecRequest(request: CodecRequest, options: CodecEndpointOptions): Promise<CodecResponse> {
   const origin = headerValue(request.headers, 'origin');

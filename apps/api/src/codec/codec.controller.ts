@@ -8,7 +8,8 @@ export const CODEC_ENDPOINT_OPTIONS = Symbol('careflow.codec-endpoint-options');
 
 /**
  * The payload codec for the Temporal UI (`/codec/encode`, `/codec/decode`). Decoding shows PHI, so
- * every attempt needs a valid bearer token and leaves an audit line, refusals included.
+ * every attempt needs a valid bearer token and the codec permission for its operation, and leaves an
+ * audit line, refusals included.
  */
 @Controller('codec')
 export class CodecController {
