@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle, WorkflowUpdateRPCTimeoutOrCancelledError } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
 import { addDays, defaultDepartmentSettings } from '@careflow/domain';
 import { type CareEpisodeInput, careEpisodeWorkflowId, episodeSnapshotQuery, submitCommandUpdate } from '@careflow/contracts';
@@ -105,8 +105,11 @@ describe('care episodes survive a worker killed at random points', () => {
           if (!offer) throw new Error('no offer yet');
           return offer.therapistId;
         });
-        for (const command of shortEpisodeCommands(offered, new Date())) {
-          await handle.executeUpdate(submitCommandUpdate, { args: [command] });
+        for (const [index, command] of shortEpisodeCommands(offered, new Date()).entries()) {
+          // A worker killed under an Update can hold it past the RPC deadline; the client sends it again
+          // with the same update id, which Temporal takes as the same Update (never a second command).
+          const updateId = `${handle.workflowId}-command-${index}`;
+          await resendingOnTimeout(() => handle.executeUpdate(submitCommandUpdate, { args: [command], updateId }));
           commandsSent += 1;
         }
       }),
@@ -203,6 +206,18 @@ const activityInFlight = async (
 const retriedActivities = async (handle: WorkflowHandle): Promise<number> => {
   const history = await handle.fetchHistory();
   return (history.events ?? []).filter((event) => (event.activityTaskStartedEventAttributes?.attempt ?? 1) > 1).length;
+};
+
+/** Only an Update whose RPC timed out is sent again (a refusal is an answer, not a fault). */
+const resendingOnTimeout = async <T>(send: () => Promise<T>, timeoutMs = 180_000): Promise<T> => {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      return await send();
+    } catch (error) {
+      if (!(error instanceof WorkflowUpdateRPCTimeoutOrCancelledError) || Date.now() > deadline) throw error;
+    }
+  }
 };
 
 /** Queries fail while no worker is up; the test keeps asking, as a client UI would. */
