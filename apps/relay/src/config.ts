@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { appDatabaseEnv, commonEnv, ConfigError, kafkaEnv, loadConfig } from '@careflow/config';
+import { appDatabaseEnv, commonEnv, ConfigError, healthEnv, kafkaEnv, loadConfig } from '@careflow/config';
 import { patientKeyEnv } from '@careflow/messaging';
 
 const relayEnv = {
@@ -12,9 +12,9 @@ const relayEnv = {
    * and its patient keys use that facility's secret from PATIENT_KEY_SECRETS.
    */
   FACILITY_ID: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be a facility id (letters, digits, . _ -)'),
-  /** /health and /metrics, where every app without an API answers /health (see the Dockerfile). */
-  HEALTH_HOST: z.string().min(1).default('127.0.0.1'),
-  HEALTH_PORT: z.coerce.number().int().min(0).max(65535).default(9464),
+  /** /health and /metrics: the relay always serves them, on 9464 unless told otherwise. */
+  ...healthEnv,
+  HEALTH_PORT: healthEnv.HEALTH_PORT.unwrap().default(9464),
   RELAY_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   /** How long an idle leader waits before looking at the outbox again. */
   RELAY_POLL_INTERVAL_MS: z.coerce.number().int().min(1).max(10_000).default(20),
