@@ -1,18 +1,19 @@
 import { Writable } from 'node:stream';
 import { createLogger, routeProcessWarnings } from './logger';
 
-describe('createLogger', () => {
-  const capture = () => {
-    const lines: string[] = [];
-    const stream = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
-    return { lines, stream };
-  };
+/** A stream that keeps what the logger wrote. */
+const capture = () => {
+  const lines: string[] = [];
+  const stream = new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      lines.push(chunk.toString());
+      done();
+    },
+  });
+  return { lines, stream, text: () => lines.join('') };
+};
 
+describe('createLogger', () => {
   it('given a domain object logged by mistake, when written, then patient fields are redacted and the app name is kept', () => {
     const { lines, stream } = capture();
     const logger = createLogger('api', 'info', stream);
@@ -39,16 +40,6 @@ describe('createLogger', () => {
 });
 
 describe('createLogger keeps PHI out of log lines', () => {
-  const capture = () => {
-    const lines: string[] = [];
-    const stream = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
-    return { lines, stream, text: () => lines.join('') };
-  };
   const canary = 'Zelda Canaryfield';
 
   it('given PHI nested four levels deep, when logged, then it is redacted', () => {
@@ -115,17 +106,6 @@ describe('createLogger keeps the codec audit trail', () => {
 
 describe('routeProcessWarnings', () => {
   const canary = 'Zelda Canaryfield';
-  const capture = () => {
-    const lines: string[] = [];
-    const stream = new Writable({
-      write(chunk: Buffer, _encoding, done) {
-        lines.push(chunk.toString());
-        done();
-      },
-    });
-    return { stream, text: () => lines.join('') };
-  };
-
   it("given a process warning whose text quotes the data, when routed, then it is logged by name and code through the app's logger", () => {
     const { stream, text } = capture();
     const listeners = process.listeners('warning');
