@@ -1,5 +1,6 @@
 import type { TransactionSql } from 'postgres';
 import { readModelTables, worklistViews } from './0002-read-models';
+import { reportingTables, reportingViews } from './0007-reporting';
 
 /** The apps that connect to the event store's database, each as a role of its own. */
 export const databaseApps = ['api', 'worker', 'relay', 'billing', 'reporting'] as const;
@@ -11,7 +12,10 @@ type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
 export type Grants = Readonly<Record<string, readonly Privilege[]>>;
 
 const readModels = (privileges: readonly Privilege[]): Grants =>
-  Object.fromEntries([...readModelTables.map((table) => [table, privileges]), ...worklistViews.map((view) => [view, ['SELECT'] as const])]);
+  Object.fromEntries([
+    ...[...new Set([...readModelTables, ...reportingTables])].map((table) => [table, privileges]),
+    ...[...new Set([...worklistViews, ...reportingViews])].map((view) => [view, ['SELECT'] as const]),
+  ]);
 
 /**
  * What each app needs, and nothing more. No app may UPDATE or DELETE events (the triggers of
@@ -21,15 +25,24 @@ const readModels = (privileges: readonly Privilege[]): Grants =>
  */
 export const appGrants: Readonly<Record<DatabaseApp, Grants>> = {
   // Appends events with their outbox rows; routing reads the directory, caseloads and the log.
-  worker: { events: ['SELECT', 'INSERT'], outbox: ['INSERT'], therapists: ['SELECT'], episode_summaries: ['SELECT'] },
+  worker: {
+    events: ['SELECT', 'INSERT'],
+    outbox: ['INSERT'],
+    therapists: ['SELECT'],
+    episode_summaries: ['SELECT'],
+    therapist_caseloads: ['SELECT'],
+  },
   // Reads the outbox with its events (key and headers come from the event) and deletes what it published.
   relay: { outbox: ['SELECT', 'DELETE'], events: ['SELECT'] },
   api: { ...readModels(['SELECT']), audit_records: ['SELECT', 'INSERT'], audit_checkpoints: ['SELECT'] },
-  // Keeps the read models, with its own bookkeeping of what it already consumed.
+  // Keeps the read models from Kafka, with its own bookkeeping of what it already consumed; reads the
+  // departments' MCID settings. No events: its rebuild reads the store through a connection of its own
+  // (docs/reporting.md, "Rebuild").
   reporting: {
     ...readModels(['SELECT', 'INSERT', 'UPDATE', 'DELETE']),
-    projection_checkpoints: ['SELECT', 'INSERT', 'UPDATE'],
+    reporting_folded_events: ['SELECT', 'INSERT', 'DELETE'],
     processed_events: ['SELECT', 'INSERT', 'DELETE'],
+    departments: ['SELECT'],
   },
   // Billing has no tables yet: its role may connect and nothing else.
   billing: {},
