@@ -5,6 +5,7 @@ import { readModelsMigration } from './0002-read-models';
 import { therapistDirectoryMigration } from './0003-therapist-directory';
 import { slimOutboxMigration } from './0004-slim-outbox';
 import { auditTrailMigration } from './0005-audit-trail';
+import { billingMigration } from './0006-billing';
 import { reportingMigration } from './0007-reporting';
 import { appGrants, type DatabaseApp, type Grants, grantExactly, wholeStoreGrants } from './grants';
 import type { Migration } from './migration';
@@ -15,6 +16,7 @@ export const eventStoreMigrations: readonly Migration[] = [
   therapistDirectoryMigration,
   slimOutboxMigration,
   auditTrailMigration,
+  billingMigration,
   reportingMigration,
 ];
 
