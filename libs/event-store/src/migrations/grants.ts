@@ -4,7 +4,7 @@ import { billingTables } from './0006-billing';
 import { reportingTables, reportingViews } from './0007-reporting';
 
 /** The apps that connect to the event store's database, each as a role of its own. */
-export const databaseApps = ['api', 'worker', 'relay', 'billing', 'reporting'] as const;
+export const databaseApps = ['api', 'worker', 'relay', 'billing', 'reporting', 'notices'] as const;
 export type DatabaseApp = (typeof databaseApps)[number];
 
 type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'EXECUTE';
@@ -70,6 +70,13 @@ export const appGrants: Readonly<Record<DatabaseApp, Grants>> = {
     therapists: ['SELECT'],
     processed_events: ['SELECT', 'INSERT', 'DELETE'],
     [claimSubscriber]: ['EXECUTE'],
+  },
+  // Its notices and their deliveries; the PHI a notice carries only through migration 8's narrow read, never the log.
+  notices: {
+    referrer_notices: ['SELECT', 'INSERT', 'UPDATE'],
+    referrer_notice_dead_letters: ['SELECT', 'INSERT', 'UPDATE'],
+    processed_events: ['SELECT', 'INSERT'],
+    'referrer_notice_content(uuid)': ['EXECUTE'],
   },
 };
 
