@@ -32,11 +32,14 @@ const retryableStatus = (status: number): boolean => status === 408 || status ==
 
 const errorNamePattern = /^[A-Za-z0-9_.-]{1,100}$/;
 
-/** fetch rejects with a TypeError whose cause carries the system's code (ECONNREFUSED, ENOTFOUND, a TLS code). */
+/**
+ * fetch rejects with a TypeError whose cause carries the system's code (ECONNREFUSED, ENOTFOUND, a
+ * TLS code), or with a TimeoutError. Read by shape, not `instanceof`: undici's errors may come from another realm.
+ */
 const failureName = (error: unknown): string => {
-  const cause = error instanceof Error ? (error.cause as { code?: unknown } | undefined) : undefined;
-  const name = typeof cause?.code === 'string' ? cause.code : error instanceof Error ? error.name : 'Error';
-  return errorNamePattern.test(name) ? name : 'Error';
+  const { name, cause } = (error ?? {}) as { name?: unknown; cause?: { code?: unknown } };
+  const found = typeof cause?.code === 'string' ? cause.code : name;
+  return typeof found === 'string' && errorNamePattern.test(found) ? found : 'Error';
 };
 
 /**

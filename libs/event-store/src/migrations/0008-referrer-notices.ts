@@ -49,7 +49,8 @@ CREATE TABLE referrer_notice_dead_letters (
 
 -- What one notice needs and nothing else, for the notices role, which may not read the events: the
 -- referral's patient identity (for matching on the referrer's side), the referring provider, and the
--- notice's own content (the decline's reason, the progress report, the discharge summary). Only a
+-- notice's own content (the decline's reason, the progress report, the discharge summary), its
+-- absent optional fields left out rather than null. Only a
 -- ReferringProviderNoticeIssued event's id opens it, so it cannot read an arbitrary event.
 CREATE FUNCTION referrer_notice_content(p_notice_id uuid)
 RETURNS TABLE (
@@ -83,13 +84,13 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $fn$
               WHERE e.stream_id = n.stream_id AND e.type = 'ReferralDeclined' AND e.global_position < n.global_position
               ORDER BY e.global_position DESC LIMIT 1)
            WHEN 'progress-report' THEN (
-             SELECT jsonb_build_object('reportedOn', e.data->'reportedOn', 'measures', e.data->'measures', 'goals', e.data->'goals',
-                                       'narrative', e.data->'narrative', 'planChange', e.data->'planChange')
+             SELECT jsonb_strip_nulls(jsonb_build_object('reportedOn', e.data->'reportedOn', 'measures', e.data->'measures',
+                                       'goals', e.data->'goals', 'narrative', e.data->'narrative', 'planChange', e.data->'planChange'))
                FROM events e
               WHERE e.stream_id = n.stream_id AND e.type = 'ProgressReportRecorded' AND e.data->>'reportId' = n.data->>'reportId')
            WHEN 'discharge-summary' THEN (
-             SELECT jsonb_build_object('dischargedOn', e.data->'dischargedOn', 'reason', e.data->'reason',
-                                       'reasonText', e.data->'reasonText', 'summary', e.data->'summary')
+             SELECT jsonb_strip_nulls(jsonb_build_object('dischargedOn', e.data->'dischargedOn', 'reason', e.data->'reason',
+                                       'reasonText', e.data->'reasonText', 'summary', e.data->'summary'))
                FROM events e
               WHERE e.stream_id = n.stream_id AND e.type = 'EpisodeDischarged' AND e.global_position < n.global_position
               ORDER BY e.global_position DESC LIMIT 1)
