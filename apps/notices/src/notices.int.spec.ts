@@ -1,15 +1,17 @@
 /**
- * The closed loop against the real PostgreSQL of the local stack and a real HTTP receiver on
- * loopback (plain http: the configuration allows it only to loopback outside production). Each test
- * decides an episode of its own through the domain, appends it to the store as the worker does, has
- * its notices consumed, and watches what reaches the receiver.
+ * The closed loop against the real PostgreSQL and Kafka of the local stack and a real HTTP receiver
+ * on loopback (plain http: the configuration allows it only to loopback outside production). Each
+ * test decides an episode of its own through the domain, appends it to the store as the worker does,
+ * publishes its events as the relay does (to this file's own topic), and watches what the consumer
+ * and the delivery loop, both under the notices role, make reach the receiver.
  */
 import { randomUUID } from 'node:crypto';
 import { Writable } from 'node:stream';
+import type { Kafka, Message, Producer } from 'kafkajs';
 import type { Sql } from 'postgres';
 import type { Communication, Patient, Task } from 'fhir/r4';
 import { createLogger } from '@careflow/config';
-import { toIntegrationEvent, type PublishedIntegrationEvent } from '@careflow/contracts';
+import { episodeEventMessage, toIntegrationEvent, type PublishedIntegrationEvent } from '@careflow/contracts';
 import type { CareEpisodeCommand, CareEpisodeEvent } from '@careflow/domain';
 import * as f from '@careflow/domain/testing';
 import {
@@ -21,6 +23,7 @@ import {
   type JsonObject,
 } from '@careflow/event-store';
 import { pollUntil } from '@careflow/event-store/testing';
+import { createKafka, startEpisodeEventConsumer, type EpisodeEventConsumer } from '@careflow/messaging';
 import { httpReferrerNoticeDelivery } from './delivery';
 import { startNoticeDispatcher, type NoticeDispatcher } from './dispatcher';
 import { recordNotice, redeliverDeadLettered } from './notices';
@@ -32,13 +35,19 @@ const env = (name: string): string => {
   return value;
 };
 
-const consumerName = 'notices';
+const run = randomUUID().slice(0, 8);
+const topics = { events: `test.notices.${run}`, deadLetter: `test.notices.${run}.dlq` };
 const maxAttempts = 3;
 let app: Sql;
 let notices: Sql;
+let kafka: Kafka;
+let producer: Producer;
+let consumer: EpisodeEventConsumer;
 let receiver: Receiver;
 let dispatcher: NoticeDispatcher;
 const logLines: string[] = [];
+/** Every message this file put on Kafka. */
+const published: Message[] = [];
 
 beforeAll(async () => {
   const owner = createDatabaseClient(env('MIGRATION_DATABASE_URL'), { applicationName: 'notices-test-migrate', maxConnections: 1 });
@@ -64,6 +73,30 @@ beforeAll(async () => {
       },
     }),
   );
+  kafka = createKafka({ brokers: env('KAFKA_BROKERS').split(','), clientId: `notices-test-${run}`, logger, quiet: true });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [
+      { topic: topics.events, numPartitions: 3, replicationFactor: 1 },
+      { topic: topics.deadLetter, numPartitions: 1, replicationFactor: 1 },
+    ],
+  });
+  await admin.disconnect();
+  producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  consumer = await startEpisodeEventConsumer({
+    name: `notices-test-${run}`,
+    kafka,
+    sql: notices,
+    logger,
+    apply: recordNotice,
+    topics,
+    onFatal: (error) => {
+      throw error;
+    },
+  });
   dispatcher = startNoticeDispatcher({
     sql: notices,
     delivery: httpReferrerNoticeDelivery({ url: receiver.url, timeoutMs: 2_000 }),
@@ -77,8 +110,14 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
+  await consumer.stop();
   await dispatcher.stop();
+  await producer.disconnect();
   await receiver.stop();
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: [topics.events, topics.deadLetter] }).catch(() => undefined);
+  await admin.disconnect();
   await Promise.all([closeDatabaseClient(app), closeDatabaseClient(notices)]);
 });
 
@@ -100,8 +139,8 @@ const append = async (episode: Episode, commands: readonly CareEpisodeCommand[])
   const events = f.replay([f.receiveReferral({ episodeId: episode.episodeId, referral: episode.referral }), ...commands])
     .events as CareEpisodeEvent[];
   const stored = events.map((event) => ({ event, eventId: randomUUID() }));
-  const store = createEventStore({ sql: app, outboxTopic: 'careflow.test-notices', eventSource: 'careflow/test' });
-  await store.appendToStream(
+  const store = createEventStore({ sql: app, outboxTopic: topics.events, eventSource: 'careflow/test' });
+  const { globalPositions } = await store.appendToStream(
     episode.episodeId,
     0,
     stored.map(({ event, eventId }) => ({
@@ -112,7 +151,7 @@ const append = async (episode: Episode, commands: readonly CareEpisodeCommand[])
       metadata: { actor: event.actor.userId, correlationId: randomUUID(), occurredAt: event.occurredAt },
     })),
   );
-  return stored;
+  return stored.map((entry, index) => ({ ...entry, streamVersion: index + 1, globalPosition: globalPositions[index] ?? 0 }));
 };
 
 /** The integration events of the notices, as a consumer reads them off the topic. */
@@ -124,17 +163,27 @@ const integrationNotices = (episode: Episode, stored: Awaited<ReturnType<typeof 
       ...(toIntegrationEvent(event, { episodeId: episode.episodeId, patientKey: 'a'.repeat(64) }) as PublishedIntegrationEvent),
     }));
 
-/** What the consumer framework does with each event: the notice and the processed-event record in one transaction, skipped when already processed. */
-const consume = async (events: ReadonlyArray<PublishedIntegrationEvent & { eventId: string }>): Promise<void> => {
-  for (const event of events) {
-    await notices.begin(async (tx) => {
-      const [fresh] = await tx`
-        INSERT INTO processed_events (consumer, event_id) VALUES (${consumerName}, ${event.eventId})
-        ON CONFLICT DO NOTHING RETURNING event_id`;
-      if (fresh) await recordNotice(tx, event);
-    });
-  }
-  dispatcher.wake();
+/** Publishes the episode's events as the relay does (same message function), in stream order. */
+const publish = async (episode: Episode, stored: Awaited<ReturnType<typeof append>>): Promise<void> => {
+  const messages = stored.map(({ event, eventId, streamVersion, globalPosition }) =>
+    episodeEventMessage(
+      {
+        key: episode.episodeId,
+        source: 'careflow/test',
+        event: {
+          eventId,
+          streamId: episode.episodeId,
+          streamVersion,
+          globalPosition,
+          type: event.type,
+          metadata: { occurredAt: event.occurredAt },
+        },
+      },
+      toIntegrationEvent(event, { episodeId: episode.episodeId, patientKey: 'a'.repeat(64) }),
+    ),
+  );
+  published.push(...messages);
+  await producer.send({ topic: topics.events, acks: -1, messages });
 };
 
 const deliveryOf = (noticeId: string) =>
@@ -186,9 +235,10 @@ const untilProgressReport = [
 describe('the referrer’s closed loop, delivered to a real HTTP receiver', () => {
   it('an accepted referral: one Communication with the Task accepted, the patient to match and the referral', async () => {
     const episode = newEpisode();
-    const events = integrationNotices(episode, await append(episode, accepted));
+    const stored = await append(episode, accepted);
+    const events = integrationNotices(episode, stored);
     const notice = onlyNotice(events, 'referral-accepted');
-    await consume(events);
+    await publish(episode, stored);
     await delivered(receiver, notice.eventId);
 
     const [request] = receiver.requestsFor(notice.eventId);
@@ -219,9 +269,10 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
       actor: f.lead,
       reason: 'Outside the department’s scope.',
     };
-    const events = integrationNotices(episode, await append(episode, [decline]));
+    const stored = await append(episode, [decline]);
+    const events = integrationNotices(episode, stored);
     const notice = onlyNotice(events, 'referral-declined');
-    await consume(events);
+    await publish(episode, stored);
     await delivered(receiver, notice.eventId);
     const communication = receiver.requestsFor(notice.eventId)[0]?.communication as Communication;
     expect(contained<Task>(communication, 'Task').status).toBe('rejected');
@@ -233,7 +284,7 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
     const stored = await append(episode, untilProgressReport);
     const events = integrationNotices(episode, stored);
     const notice = onlyNotice(events, 'progress-report');
-    await consume(events);
+    await publish(episode, stored);
     await delivered(receiver, notice.eventId);
     const communication = receiver.requestsFor(notice.eventId)[0]?.communication as Communication;
     expect(contained<Task>(communication, 'Task').status).toBe('in-progress');
@@ -257,7 +308,7 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
     const stored = await append(episode, [...untilProgressReport, f.discharge('2025-04-25', { narrative })]);
     const events = integrationNotices(episode, stored);
     const notice = onlyNotice(events, 'discharge-summary');
-    await consume(events);
+    await publish(episode, stored);
     await delivered(receiver, notice.eventId);
     const communication = receiver.requestsFor(notice.eventId)[0]?.communication as Communication;
     expect(contained<Task>(communication, 'Task').status).toBe('completed');
@@ -273,10 +324,11 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
 
   it('a receiver answering 500 then 200: delivered once, after one retry with the same idempotency key', async () => {
     const episode = newEpisode();
-    const events = integrationNotices(episode, await append(episode, accepted));
+    const stored = await append(episode, accepted);
+    const events = integrationNotices(episode, stored);
     const notice = onlyNotice(events, 'referral-accepted');
     receiver.script(notice.eventId, [500, 200]);
-    await consume(events);
+    await publish(episode, stored);
     await delivered(receiver, notice.eventId);
     const requests = receiver.requestsFor(notice.eventId);
     expect(requests.map((request) => request.status)).toEqual([500, 200]);
@@ -286,10 +338,11 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
 
   it('a receiver refusing for good (400): dead-lettered without retries', async () => {
     const episode = newEpisode();
-    const events = integrationNotices(episode, await append(episode, accepted));
+    const stored = await append(episode, accepted);
+    const events = integrationNotices(episode, stored);
     const notice = onlyNotice(events, 'referral-accepted');
     receiver.script(notice.eventId, [400]);
-    await consume(events);
+    await publish(episode, stored);
     await pollUntil(
       () => deliveryOf(notice.eventId),
       (row) => row?.state === 'dead-lettered',
@@ -306,11 +359,12 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
 
   it('a receiver down past the retries: a dead-letter record, then delivered once re-delivered after it is back', async () => {
     const episode = newEpisode();
-    const events = integrationNotices(episode, await append(episode, accepted));
+    const stored = await append(episode, accepted);
+    const events = integrationNotices(episode, stored);
     const notice = onlyNotice(events, 'referral-accepted');
     await receiver.stop();
     try {
-      await consume(events);
+      await publish(episode, stored);
       await pollUntil(
         () => deliveryOf(notice.eventId),
         (row) => row?.state === 'dead-lettered',
@@ -338,28 +392,37 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
 
   it('redelivered events: still exactly one POST per notice', async () => {
     const episode = newEpisode();
-    const events = integrationNotices(episode, await append(episode, [...untilProgressReport, f.discharge('2025-04-25')]));
+    const stored = await append(episode, [...untilProgressReport, f.discharge('2025-04-25')]);
+    const events = integrationNotices(episode, stored);
     expect(events.map((event) => event.type === 'ReferringProviderNoticeIssued' && event.data.notice)).toEqual([
       'referral-accepted',
       'progress-report',
       'discharge-summary',
     ]);
-    await consume(events);
-    await consume(events);
-    await consume([...events].reverse());
+    const duplicatesBefore = consumer.status().duplicates;
+    // The relay may publish an event again (a crash between the broker's ack and the outbox delete).
+    await publish(episode, stored);
+    await publish(episode, stored);
+    await publish(episode, stored);
     for (const event of events) await delivered(receiver, event.eventId);
-    // Long enough for a duplicate to have been sent, had there been one.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await pollUntil(
+      async () => consumer.status().duplicates - duplicatesBefore,
+      (count) => count >= 2 * stored.length,
+      { what: 'every event published again seen as a duplicate' },
+    );
+    // A poll's time for a second POST to have gone out, had any notice been recorded twice.
+    await new Promise((resolve) => setTimeout(resolve, 200));
     for (const event of events) expect(receiver.requestsFor(event.eventId)).toHaveLength(1);
   });
 
-  it('PHI canary: the patient’s name and MRN reach the receiver, never the logs nor the notices’ tables', async () => {
+  it('PHI canary: the patient’s name and MRN reach the receiver, never Kafka, the logs nor the notices’ tables', async () => {
     const episode = newEpisode();
-    const events = integrationNotices(episode, await append(episode, [...untilProgressReport, f.discharge('2025-04-25')]));
+    const stored = await append(episode, [...untilProgressReport, f.discharge('2025-04-25')]);
+    const events = integrationNotices(episode, stored);
     const failing = events[1];
     if (!failing) throw new Error('no second notice');
     receiver.script(failing.eventId, [503, 200]);
-    await consume(events);
+    await publish(episode, stored);
     for (const event of events) await delivered(receiver, event.eventId);
     const canaries = [episode.referral.patient.name, episode.referral.patient.mrn];
     const bodies = events.flatMap((event) => receiver.requestsFor(event.eventId).map((request) => request.body)).join('\n');
@@ -374,7 +437,9 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
       SELECT d::text FROM referrer_notice_dead_letters d JOIN referrer_notices n USING (notice_id) WHERE n.episode_id = ${episode.episodeId}`;
     expect(tables).toHaveLength(events.length);
     for (const canary of canaries) expect(tables.map((t) => t.row).join('\n')).not.toContain(canary);
-    for (const event of events) for (const canary of canaries) expect(JSON.stringify(event)).not.toContain(canary);
+    const onKafka = published.map((message) => JSON.stringify([message.key, message.value?.toString(), message.headers])).join('\n');
+    expect(onKafka).toContain(episode.episodeId);
+    for (const canary of canaries) expect(onKafka).not.toContain(canary);
   });
 
   it('the notices role reads a notice’s content through its function, never the events', async () => {
