@@ -49,6 +49,14 @@ describe('the notices configuration', () => {
     );
   });
 
+  it('takes PEM certificates to trust, and refuses anything else without echoing it', () => {
+    const pem = '-----BEGIN CERTIFICATE-----\nMIIB\n-----END CERTIFICATE-----\n';
+    expect(loadNoticesConfig({ ...base, NOTICES_ENDPOINT_CA: pem }).NOTICES_ENDPOINT_CA).toBe(pem);
+    const notPem = () => loadNoticesConfig({ ...base, NOTICES_ENDPOINT_CA: 'secret-looking-value' });
+    expect(notPem).toThrow('NOTICES_ENDPOINT_CA must be PEM certificates');
+    expect(notPem).not.toThrow(/secret-looking-value/);
+  });
+
   it('names what is missing', () => {
     expect(() => loadNoticesConfig({ NODE_ENV: 'production' })).toThrow(
       /NOTICES_DATABASE_URL is missing.*KAFKA_BROKERS is missing.*FACILITY_ID is missing.*NOTICES_ENDPOINT_URL is missing/,

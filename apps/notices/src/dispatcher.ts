@@ -21,7 +21,7 @@ import {
 
 /**
  * Checks a Communication before it leaves and names what is wrong (paths, never values); the hook
- * for a real FHIR validator. A notice that fails it is dead-lettered without an attempt.
+ * for a real FHIR validator. A notice that fails it is dead-lettered, never sent.
  */
 export type CommunicationCheck = (communication: Communication) => readonly string[];
 

@@ -44,6 +44,7 @@ const startNotices = (): void =>
           url: config.NOTICES_ENDPOINT_URL,
           timeoutMs: config.NOTICES_TIMEOUT_MS,
           ...(config.NOTICES_ENDPOINT_TOKEN === undefined ? {} : { bearerToken: config.NOTICES_ENDPOINT_TOKEN }),
+          ...(config.NOTICES_ENDPOINT_CA === undefined ? {} : { ca: config.NOTICES_ENDPOINT_CA }),
         }),
         logger: app.get<Logger>(LOGGER),
         sender: { facilityId: config.FACILITY_ID },

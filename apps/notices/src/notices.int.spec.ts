@@ -24,6 +24,8 @@ import {
 } from '@careflow/event-store';
 import { pollUntil } from '@careflow/event-store/testing';
 import { createKafka, startEpisodeEventConsumer, type EpisodeEventConsumer } from '@careflow/messaging';
+import { generate } from 'selfsigned';
+import { noticeIdentifierSystem } from './communication';
 import { httpReferrerNoticeDelivery } from './delivery';
 import { startNoticeDispatcher, type NoticeDispatcher } from './dispatcher';
 import { recordNotice, redeliverDeadLettered } from './notices';
@@ -46,6 +48,8 @@ let consumer: EpisodeEventConsumer;
 let receiver: Receiver;
 let dispatcher: NoticeDispatcher;
 const logLines: string[] = [];
+/** Notices the check (the hook a FHIR validator will use) refuses. */
+const refusedByCheck = new Set<string>();
 /** Every message this file put on Kafka. */
 const published: Message[] = [];
 
@@ -106,6 +110,10 @@ beforeAll(async () => {
     pollIntervalMs: 50,
     batchSize: 20,
     leaseMs: 5_000,
+    check: (communication) =>
+      communication.identifier?.some((identifier) => refusedByCheck.has(identifier.value ?? ''))
+        ? ['Communication: refused by the test']
+        : [],
   });
 });
 
@@ -193,7 +201,7 @@ const deliveryOf = (noticeId: string) =>
 /** Waits until the receiver answered a POST of the notice with 2xx and the delivery log says delivered. */
 const delivered = async (receiver: Receiver, noticeId: string): Promise<void> => {
   await pollUntil(
-    async () => receiver.requestsFor(noticeId).filter((request) => request.status < 300).length,
+    async () => receiver.requestsFor(noticeId).filter((request) => typeof request.status === 'number' && request.status < 300).length,
     (count) => count > 0,
     { what: `notice ${noticeId} received` },
   );
@@ -357,6 +365,27 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
     });
   });
 
+  it('a Communication the check refuses: dead-lettered, never sent', async () => {
+    const episode = newEpisode();
+    const stored = await append(episode, accepted);
+    const events = integrationNotices(episode, stored);
+    const notice = onlyNotice(events, 'referral-accepted');
+    refusedByCheck.add(notice.eventId);
+    await publish(episode, stored);
+    await pollUntil(
+      () => deliveryOf(notice.eventId),
+      (row) => row?.state === 'dead-lettered',
+      { what: 'the refused notice dead-lettered' },
+    );
+    expect(await deliveryOf(notice.eventId)).toEqual({
+      state: 'dead-lettered',
+      attempts: 1,
+      last_error: 'InvalidCommunication',
+      last_status_code: null,
+    });
+    expect(receiver.requestsFor(notice.eventId)).toHaveLength(0);
+  });
+
   it('a receiver down past the retries: a dead-letter record, then delivered once re-delivered after it is back', async () => {
     const episode = newEpisode();
     const stored = await append(episode, accepted);
@@ -453,5 +482,67 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
     // Any other event's id opens nothing.
     const other = stored.find(({ event }) => event.type === 'ReferralReceived');
     expect(await notices`SELECT * FROM referrer_notice_content(${other?.eventId ?? ''}::uuid)`).toHaveLength(0);
+  });
+});
+
+describe('the HTTP adapter alone', () => {
+  const communicationFor = (noticeId: string): Communication => ({
+    resourceType: 'Communication',
+    status: 'completed',
+    identifier: [{ system: noticeIdentifierSystem, value: noticeId }],
+  });
+
+  it('over TLS: delivers to an endpoint whose certificate it was told to trust, and sends nothing to one it does not trust', async () => {
+    // A self-signed certificate for the loopback address, made for this test.
+    const { private: key, cert } = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+      keyType: 'ec',
+      curve: 'P-256',
+      notAfterDate: new Date(Date.now() + 86_400_000),
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+    });
+    const tlsReceiver = await startReceiver({ key, cert });
+    try {
+      expect(tlsReceiver.url).toMatch(/^https:\/\/127\.0\.0\.1:/);
+      const [trustedId, untrustedId] = [randomUUID(), randomUUID()];
+      const trusted = httpReferrerNoticeDelivery({ url: tlsReceiver.url, timeoutMs: 2_000, ca: cert });
+      expect(await trusted.deliver(communicationFor(trustedId), trustedId)).toEqual({ outcome: 'delivered', statusCode: 200 });
+      expect(tlsReceiver.requestsFor(trustedId)[0]?.headers['idempotency-key']).toBe(trustedId);
+      const untrusted = httpReferrerNoticeDelivery({ url: tlsReceiver.url, timeoutMs: 2_000 });
+      expect(await untrusted.deliver(communicationFor(untrustedId), untrustedId)).toEqual({
+        outcome: 'failed',
+        retryable: true,
+        error: expect.stringMatching(/CERT/),
+      });
+      expect(tlsReceiver.requestsFor(untrustedId)).toHaveLength(0);
+    } finally {
+      await tlsReceiver.stop();
+    }
+  });
+
+  it('a receiver that does not answer within the timeout: a retryable TimeoutError', async () => {
+    const noticeId = randomUUID();
+    receiver.script(noticeId, ['hang']);
+    const delivery = httpReferrerNoticeDelivery({ url: receiver.url, timeoutMs: 300 });
+    const started = Date.now();
+    expect(await delivery.deliver(communicationFor(noticeId), noticeId)).toEqual({
+      outcome: 'failed',
+      retryable: true,
+      error: 'TimeoutError',
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(receiver.requestsFor(noticeId)).toHaveLength(1);
+  });
+
+  it('a redirect is not followed: the notice goes only where configured', async () => {
+    const noticeId = randomUUID();
+    receiver.script(noticeId, [307]);
+    const delivery = httpReferrerNoticeDelivery({ url: receiver.url, timeoutMs: 2_000 });
+    expect(await delivery.deliver(communicationFor(noticeId), noticeId)).toEqual({
+      outcome: 'failed',
+      retryable: false,
+      error: 'HttpStatus',
+      statusCode: 307,
+    });
+    expect(receiver.requestsFor(noticeId)).toHaveLength(1);
   });
 });
