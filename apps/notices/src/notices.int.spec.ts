@@ -133,11 +133,12 @@ afterAll(async () => {
 const newEpisode = () => {
   const suffix = randomUUID().slice(0, 8);
   const episodeId = `notices-${randomUUID()}`;
+  const departmentId = `department-${suffix}`;
   const referral = f.referral({
     referralId: `referral-${suffix}`,
     patient: { ...f.referral().patient, name: `Canary Noticeperson ${suffix}`, mrn: `MRN-NC-${suffix}` },
   });
-  return { episodeId, referral };
+  return { episodeId, departmentId, referral };
 };
 
 type Episode = ReturnType<typeof newEpisode>;
@@ -156,7 +157,12 @@ const append = async (episode: Episode, commands: readonly CareEpisodeCommand[])
       type: event.type,
       schemaVersion: event.schemaVersion,
       data: JSON.parse(JSON.stringify(event)) as JsonObject,
-      metadata: { actor: event.actor.userId, correlationId: randomUUID(), occurredAt: event.occurredAt },
+      metadata: {
+        actor: event.actor.userId,
+        correlationId: randomUUID(),
+        occurredAt: event.occurredAt,
+        departmentId: episode.departmentId,
+      },
     })),
   );
   return stored.map((entry, index) => ({ ...entry, streamVersion: index + 1, globalPosition: globalPositions[index] ?? 0 }));
@@ -168,7 +174,11 @@ const integrationNotices = (episode: Episode, stored: Awaited<ReturnType<typeof 
     .filter(({ event }) => event.type === 'ReferringProviderNoticeIssued')
     .map(({ event, eventId }) => ({
       eventId,
-      ...(toIntegrationEvent(event, { episodeId: episode.episodeId, patientKey: 'a'.repeat(64) }) as PublishedIntegrationEvent),
+      ...(toIntegrationEvent(event, {
+        episodeId: episode.episodeId,
+        patientKey: 'a'.repeat(64),
+        departmentId: episode.departmentId,
+      }) as PublishedIntegrationEvent),
     }));
 
 /** Publishes the episode's events as the relay does (same message function), in stream order. */
@@ -187,7 +197,7 @@ const publish = async (episode: Episode, stored: Awaited<ReturnType<typeof appen
           metadata: { occurredAt: event.occurredAt },
         },
       },
-      toIntegrationEvent(event, { episodeId: episode.episodeId, patientKey: 'a'.repeat(64) }),
+      toIntegrationEvent(event, { episodeId: episode.episodeId, patientKey: 'a'.repeat(64), departmentId: episode.departmentId }),
     ),
   );
   published.push(...messages);
@@ -267,6 +277,13 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
     expect(patient.name?.[0]?.text).toBe(episode.referral.patient.name);
     expect(patient.birthDate).toBe(episode.referral.patient.birthDate);
     expect(await deliveryOf(notice.eventId)).toEqual({ state: 'delivered', attempts: 1, last_error: null, last_status_code: 200 });
+    const [recorded] = await notices<{ department_id: string; referral_id: string; notice: string }[]>`
+      SELECT department_id, referral_id, notice FROM referrer_notices WHERE notice_id = ${notice.eventId}`;
+    expect(recorded).toEqual({
+      department_id: episode.departmentId,
+      referral_id: episode.referral.referralId,
+      notice: 'referral-accepted',
+    });
   });
 
   it('a declined referral: the Task rejected, with the reason given', async () => {

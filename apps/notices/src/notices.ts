@@ -10,10 +10,6 @@ import type { NoticeContent, NoticeDetails, NoticeKind } from './communication';
 
 type ConsumedEvent = PublishedIntegrationEvent & { readonly eventId: string };
 
-/** The department, once the envelope carries it (an optional field added to every integration event). */
-const departmentOf = (data: object): string | null =>
-  'departmentId' in data && typeof data.departmentId === 'string' ? data.departmentId : null;
-
 /**
  * The consumer's effect: a pending notice for each `ReferringProviderNoticeIssued`, nothing for the
  * other events. The notice id is the event id, so a redelivered event finds its notice already there.
@@ -24,7 +20,7 @@ export const recordNotice = async (tx: TransactionSql, event: ConsumedEvent): Pr
   await tx`
     INSERT INTO referrer_notices (notice_id, episode_id, notice, referral_id, referring_provider_npi, report_id, department_id, issued_at)
     VALUES (${event.eventId}, ${data.episodeId}, ${data.notice}, ${data.referralId}, ${data.referringProviderNpi},
-            ${data.reportId ?? null}, ${departmentOf(data)}, ${data.occurredAt})
+            ${data.reportId ?? null}, ${data.departmentId ?? null}, ${data.occurredAt})
     ON CONFLICT (notice_id) DO NOTHING`;
 };
 
