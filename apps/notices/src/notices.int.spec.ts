@@ -361,6 +361,26 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
     expect(await deliveryOf(notice.eventId)).toEqual({ state: 'delivered', attempts: 2, last_error: null, last_status_code: 200 });
   });
 
+  it('an episode’s notices arrive in the order they were issued, even when an earlier one is retried', async () => {
+    const episode = newEpisode();
+    const stored = await append(episode, [...untilProgressReport, f.discharge('2025-04-25')]);
+    const events = integrationNotices(episode, stored);
+    const [first] = events;
+    if (!first) throw new Error('no notice');
+    receiver.script(first.eventId, [503, 503, 200]);
+    await publish(episode, stored);
+    for (const event of events) await delivered(receiver, event.eventId);
+    const ids = new Set<string>(events.map((event) => event.eventId));
+    const arrivals = receiver.requests
+      .map((request) => ({ id: request.communication.identifier?.[0]?.value ?? '', status: request.status }))
+      .filter((arrival) => ids.has(arrival.id));
+    expect(arrivals).toEqual([
+      { id: first.eventId, status: 503 },
+      { id: first.eventId, status: 503 },
+      ...events.map((event) => ({ id: event.eventId, status: 200 })),
+    ]);
+  });
+
   it('a receiver refusing for good (400): dead-lettered without retries', async () => {
     const episode = newEpisode();
     const stored = await append(episode, accepted);

@@ -35,7 +35,9 @@ export interface ClaimedNotice {
 /**
  * Takes up to `limit` due notices for one attempt each: the attempt is counted and the notice leased
  * for `leaseMs` (longer than an attempt can take), so another instance skips it and a crash mid-way
- * only delays it until the lease ends.
+ * only delays it until the lease ends. Only an episode's earliest pending notice is taken, so the
+ * referrer receives an episode's notices in the order they were issued (a dead-lettered one no
+ * longer holds the later ones back).
  */
 export const claimDueNotices = async (sql: Sql, limit: number, leaseMs: number): Promise<ClaimedNotice[]> => {
   const rows = await sql<{ notice_id: string; episode_id: string; issued_at: Date; attempts: number }[]>`
@@ -44,6 +46,10 @@ export const claimDueNotices = async (sql: Sql, limit: number, leaseMs: number):
      WHERE n.notice_id IN (
        SELECT notice_id FROM referrer_notices
         WHERE state = 'pending' AND next_attempt_at <= now()
+          AND NOT EXISTS (
+            SELECT 1 FROM referrer_notices earlier
+             WHERE earlier.episode_id = referrer_notices.episode_id AND earlier.state = 'pending'
+               AND earlier.sequence < referrer_notices.sequence)
         ORDER BY next_attempt_at
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED)
