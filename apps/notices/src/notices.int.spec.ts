@@ -5,7 +5,10 @@
  * publishes its events as the relay does (to this file's own topic), and watches what the consumer
  * and the delivery loop, both under the notices role, make reach the receiver.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Writable } from 'node:stream';
 import type { Kafka, Message, Producer } from 'kafkajs';
 import type { Sql } from 'postgres';
@@ -28,7 +31,7 @@ import { generate } from 'selfsigned';
 import { noticeIdentifierSystem } from './communication';
 import { httpReferrerNoticeDelivery } from './delivery';
 import { startNoticeDispatcher, type NoticeDispatcher } from './dispatcher';
-import { recordNotice, redeliverDeadLettered } from './notices';
+import { recordNotice } from './notices';
 import { startReceiver, type Receiver } from './testing/receiver';
 
 const env = (name: string): string => {
@@ -423,7 +426,7 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
     expect(receiver.requestsFor(notice.eventId)).toHaveLength(0);
   });
 
-  it('a receiver down past the retries: a dead-letter record, then delivered once re-delivered after it is back', async () => {
+  it('a receiver down past the retries: a dead-letter record, then delivered once the redeliver command ran after it is back', async () => {
     const episode = newEpisode();
     const stored = await append(episode, accepted);
     const events = integrationNotices(episode, stored);
@@ -446,7 +449,19 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
     expect(deadLetters).toEqual([{ attempts: maxAttempts, last_error: 'ECONNREFUSED', redelivery_requested_at: null }]);
     expect(receiver.requestsFor(notice.eventId)).toHaveLength(0);
 
-    expect(await redeliverDeadLettered(notices, [notice.eventId])).toEqual([notice.eventId]);
+    // The command as an operator runs it, with the app's own database URL and nothing else.
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', join(__dirname, 'main.ts'), 'redeliver', notice.eventId],
+      {
+        env: {
+          PATH: process.env['PATH'],
+          NOTICES_DATABASE_URL: env('NOTICES_DATABASE_URL'),
+          TS_NODE_PROJECT: join(__dirname, '..', 'tsconfig.json'),
+        },
+      },
+    );
+    expect(stdout).toBe('careflow notices: 1 dead-lettered notice(s) requeued for delivery\n');
     dispatcher.wake();
     await delivered(receiver, notice.eventId);
     expect(receiver.requestsFor(notice.eventId)).toHaveLength(1);
