@@ -39,6 +39,8 @@ export class ProblemException extends Error {
     readonly problem: Omit<ProblemDetails, 'type' | 'instance'> & { readonly slug: string },
     /** Response headers the problem needs (WWW-Authenticate, Retry-After). */
     readonly headers: Readonly<Record<string, string>> = {},
+    /** Why access was refused, for the audit record only (a 404 that hides another department's object). */
+    readonly denial?: string,
   ) {
     super(problem.title);
   }
@@ -70,9 +72,12 @@ export const forbidden = () =>
     detail: 'Your role may not do this.',
   });
 
-/** Unknown, or of a department the caller does not work in: the two answers are the same on purpose. */
-export const notFound = (what = 'resource') =>
-  new ProblemException({ slug: 'not-found', title: 'Not found', status: HttpStatus.NOT_FOUND, detail: `No such ${what}.` });
+/**
+ * Unknown, or of a department the caller does not work in: the two answers are the same on purpose;
+ * `denial` tells only the audit record which it was.
+ */
+export const notFound = (what = 'resource', denial?: string) =>
+  new ProblemException({ slug: 'not-found', title: 'Not found', status: HttpStatus.NOT_FOUND, detail: `No such ${what}.` }, {}, denial);
 
 export const ruleRefusal = (code: string, message: string) =>
   new ProblemException({
