@@ -7,6 +7,9 @@ import type { ApiConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { CODEC_ENDPOINT_OPTIONS, CodecController } from './codec/codec.controller';
 import { EpisodeCommandsController } from './episodes/episode-commands.controller';
+import { EpisodeFhir } from './fhir/episode-fhir';
+import { FhirController } from './fhir/fhir.controller';
+import { FhirJsonModule } from './fhir/fhir-json.module';
 import { EpisodeCommands } from './episodes/episode-commands';
 import { IdempotencyKeys } from './episodes/idempotency';
 import { HttpCoreModule } from './http';
@@ -24,14 +27,16 @@ export class ApiModule {
       imports: [
         platformFor('api', config, logger),
         HttpCoreModule.register({ tokenVerifier: config.tokenVerifier, auditKeys: config.AUDIT_HMAC_KEYS }),
+        FhirJsonModule,
       ],
-      controllers: [HealthController, CodecController, ReferralsController, EpisodeCommandsController, SettingsController],
+      controllers: [HealthController, CodecController, ReferralsController, EpisodeCommandsController, SettingsController, FhirController],
       providers: [
         ...apiServices(config),
         DepartmentSettingsStore,
         ReferralIntake,
         EpisodeCommands,
         IdempotencyKeys,
+        EpisodeFhir,
         {
           provide: CODEC_ENDPOINT_OPTIONS,
           useValue: {
