@@ -1,20 +1,42 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { createTokenVerifier } from '@careflow/auth';
 import type { Logger } from '@careflow/config';
 import { platformFor } from '@careflow/platform';
+import { encryptionCodecsFor, keyringFromEnv } from '@careflow/temporal';
 import type { ApiConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { CODEC_ENDPOINT_OPTIONS, CodecController } from './codec/codec.controller';
-import { createTokenVerifier } from '@careflow/auth';
-import { encryptionCodecsFor, keyringFromEnv } from '@careflow/temporal';
+import { EpisodeCommandsController } from './episodes/episode-commands.controller';
+import { EpisodeFhir } from './fhir/episode-fhir';
+import { FhirController } from './fhir/fhir.controller';
+import { FhirJsonModule } from './fhir/fhir-json.module';
+import { EpisodeCommands } from './episodes/episode-commands';
+import { IdempotencyKeys } from './episodes/idempotency';
+import { HttpCoreModule } from './http';
+import { DepartmentSettingsStore } from './referrals/department-settings';
+import { ReferralIntake } from './referrals/referral-intake';
+import { ReferralsController } from './referrals/referrals.controller';
+import { apiServices } from './services';
+import { SettingsController } from './settings/settings.controller';
 
 @Module({})
 export class ApiModule {
   static register(config: ApiConfig, logger: Logger): DynamicModule {
     return {
       module: ApiModule,
-      imports: [platformFor('api', config, logger)],
-      controllers: [HealthController, CodecController],
+      imports: [
+        platformFor('api', config, logger),
+        HttpCoreModule.register({ tokenVerifier: config.tokenVerifier, auditKeys: config.AUDIT_HMAC_KEYS }),
+        FhirJsonModule,
+      ],
+      controllers: [HealthController, CodecController, ReferralsController, EpisodeCommandsController, SettingsController, FhirController],
       providers: [
+        ...apiServices(config),
+        DepartmentSettingsStore,
+        ReferralIntake,
+        EpisodeCommands,
+        IdempotencyKeys,
+        EpisodeFhir,
         {
           provide: CODEC_ENDPOINT_OPTIONS,
           useValue: {
@@ -24,6 +46,8 @@ export class ApiModule {
           },
         },
       ],
+      // For the FHIR routes (h/fhir): the one referral path.
+      exports: [ReferralIntake],
     };
   }
 }

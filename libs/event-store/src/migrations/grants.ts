@@ -45,8 +45,15 @@ export const appGrants: Readonly<Record<DatabaseApp, Grants>> = {
     ...readModels(['SELECT']),
     audit_records: ['SELECT', 'INSERT'],
     audit_checkpoints: ['SELECT'],
-    // The admin route keeps payer settings; billing's read model is read only.
+    // GET /episodes/{id}/fhir folds the stream (docs/fhir.md); h/api-reads grants the same for its reads.
+    events: ['SELECT'],
+    // The admin routes keep payer and department settings and therapist profiles; billing's read model is read only.
     payers: ['SELECT', 'INSERT', 'UPDATE'],
+    departments: ['SELECT', 'INSERT', 'UPDATE'],
+    therapists: ['SELECT', 'INSERT', 'UPDATE'],
+    // The registry of episodes by referral (rows are never changed) and the answers kept for Idempotency-Key.
+    episodes: ['SELECT', 'INSERT'],
+    idempotency_keys: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
     billing_charges: ['SELECT'],
     billing_claims: ['SELECT'],
     billing_year_to_date: ['SELECT'],
