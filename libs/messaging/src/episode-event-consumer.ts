@@ -124,6 +124,9 @@ interface ConsumerMetrics {
   readonly stalled: Gauge<'consumer'>;
 }
 
+/** Each registry's consumers and how each tells whether it is stalled. */
+const stallChecks = new WeakMap<Registry, Map<string, () => boolean>>();
+
 /** One set of metrics per registry, labelled by consumer, so several consumers may share a registry. */
 const metricsIn = (registry: Registry): ConsumerMetrics => {
   const reuse = <M>(name: string, make: () => M): M => (registry.getSingleMetric(name) as M | undefined) ?? make();
@@ -168,16 +171,19 @@ const metricsIn = (registry: Registry): ConsumerMetrics => {
           registers: [registry],
         }),
     ),
-    stalled: reuse(
-      'careflow_consumer_stalled',
-      () =>
-        new Gauge({
-          name: 'careflow_consumer_stalled',
-          help: '1 while the consumer has lag but processed nothing for longer than its stall limit',
-          labelNames: ['consumer'] as const,
-          registers: [registry],
-        }),
-    ),
+    stalled: reuse('careflow_consumer_stalled', () => {
+      // Read at each scrape, so the alert sees a stall even when the lag sampling does not run.
+      const gauge = new Gauge({
+        name: 'careflow_consumer_stalled',
+        help: '1 while the consumer has lag but processed nothing for longer than its stall limit',
+        labelNames: ['consumer'] as const,
+        registers: [registry],
+        collect() {
+          for (const [consumer, stalled] of stallChecks.get(registry) ?? []) gauge.set({ consumer }, stalled() ? 1 : 0);
+        },
+      });
+      return gauge;
+    }),
   };
 };
 
@@ -210,6 +216,11 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
   let stopping = false;
 
   const stalled = (): boolean => lag !== undefined && lag > 0 && Date.now() - lastProgressAt > stalledAfterMs;
+  if (options.metrics) {
+    const checks = stallChecks.get(options.metrics) ?? new Map<string, () => boolean>();
+    checks.set(name, stalled);
+    stallChecks.set(options.metrics, checks);
+  }
 
   const consumer: Consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
@@ -414,7 +425,6 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
     } catch (error) {
       logger.debug({ err: error }, 'reading consumer lag failed');
     }
-    metrics?.stalled.set({ consumer: name }, stalled() ? 1 : 0);
   };
 
   await Promise.all([consumer.connect(), producer.connect(), admin.connect()]);
@@ -430,6 +440,7 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
     async stop() {
       stopping = true;
       clearInterval(timer);
+      if (options.metrics) stallChecks.get(options.metrics)?.delete(name);
       await sampling;
       await consumer.disconnect();
       await Promise.all([producer.disconnect(), admin.disconnect()]);
