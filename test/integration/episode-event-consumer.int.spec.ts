@@ -214,6 +214,29 @@ describe('the episode-event consumer framework, on the real broker and database'
     expect(consumer.status()).toMatchObject({ applied: events.length, deadLettered: 1 });
   });
 
+  it('given a message no consumer can read, then it is dead-lettered at once (no attempt to apply) and the events after it are applied', async () => {
+    const { suffix, topics, table } = await setUp(1);
+    const [before, after] = eventsFor(suffix, 1, 2);
+    if (before === undefined || after === undefined) throw new Error('the test needs two events');
+    const unreadable = { ...eventMessage(after), value: 'not JSON', headers: { ...eventMessage(after).headers, ce_id: 'not-a-uuid' } };
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: topics.events, messages: [eventMessage(before), unreadable, eventMessage(after)] });
+    await producer.disconnect();
+    const consumer = await start({ name: `test-unreadable-${suffix}`, topics, apply: table.apply });
+
+    await pollUntil(
+      () => table.total(),
+      (total) => total === 2,
+      { what: 'the readable events applied', timeoutMs: 60_000 },
+    );
+    const [letter] = await readTopic(topics.deadLetter, 1);
+    expect(letter?.headers?.[deadLetterHeaderNames.error]?.toString()).toBe('UnreadableEpisodeEventError');
+    expect(letter?.headers?.[deadLetterHeaderNames.attempts]?.toString()).toBe('0');
+    expect(letter?.value?.toString()).toBe('not JSON');
+    expect(consumer.status()).toMatchObject({ applied: 2, deadLettered: 1 });
+  });
+
   it('given 10,000 events while consumers join and leave the group (1, then 3, one stopped, one restarted), then every event is applied exactly once, in order per episode', async () => {
     const { suffix, topics, table } = await setUp();
     const events = eventsFor(suffix, 100, 100);

@@ -3,7 +3,7 @@
  * replayed back to their original topic and prints how many (docs/consumers.md), with KAFKA_BROKERS.
  */
 import { parseArgs } from 'node:util';
-import { ConfigError, createLogger, kafkaEnv, loadConfig, safeError } from '@careflow/config';
+import { ConfigError, createLogger, kafkaEnv, loadConfig, routeProcessWarnings, safeError } from '@careflow/config';
 import { createKafka } from './kafka';
 import { replayDeadLetters } from './dead-letter';
 
@@ -17,6 +17,7 @@ const main = async (): Promise<void> => {
   if (positionals.length !== 1 || positionals[0] !== 'replay') throw new Error(usage);
   const config = loadConfig(kafkaEnv);
   const logger = createLogger('dlq', 'warn');
+  routeProcessWarnings(logger);
   const kafka = createKafka({ brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID}-dlq`, logger, quiet: true });
   const dryRun = values['dry-run'];
   const { replayed, skipped } = await replayDeadLetters({
