@@ -260,7 +260,8 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
     metrics?.lastProcessed.set({ consumer: name }, lastProgressAt / 1000);
   };
 
-  const deadLetter = async (message: KafkaMessage, partition: number, error: Error, attempts: number): Promise<void> => {
+  /** eventId: only of a message that could be read (an unreadable one's ce_id may be anything). */
+  const deadLetter = async (message: KafkaMessage, partition: number, error: Error, attempts: number, eventId?: string): Promise<void> => {
     await producer.send({
       topic: topics.deadLetter,
       acks: -1,
@@ -278,7 +279,7 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
     counts.deadLettered += 1;
     lastProgressAt = Date.now();
     metrics?.deadLettered.inc({ consumer: name });
-    logger.error({ err: error, attempt: attempts, partition }, 'message sent to the dead-letter topic');
+    logger.error({ err: error, attempt: attempts, partition, eventId }, 'message sent to the dead-letter topic');
   };
 
   /**
@@ -330,7 +331,7 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
         const transient = isTransient(failure);
         if (transient) transientFailures += 1;
         if (!transient && attempt >= maxAttempts) {
-          await deadLetter(message, batch.batch.partition, asError(failure), attempt);
+          await deadLetter(message, batch.batch.partition, asError(failure), attempt, event.eventId);
           return true;
         }
         if (attempt + transientFailures === 1) {
