@@ -198,7 +198,7 @@ describe('the outbox relay as a process, on the real Kafka and PostgreSQL', () =
     const traffic = appendTraffic(store, { episodes: 10_000, concurrency: 4, perSecond: 80, shouldStop: () => stopTraffic });
     const relays = [await startRelayProcess(database, brokers), await startRelayProcess(database, brokers)];
     try {
-      await Promise.all(relays.map((relay) => waitForOutput(relay.child, /relay listening/, 90_000)));
+      await Promise.all(relays.map((relay) => waitForOutput(relay.child, /health listening/, 90_000)));
       const leaderIndex = await pollUntil(
         async () => relays.findIndex((relay) => /relay is the leader/.test(relay.output())),
         (index) => index >= 0,

@@ -7,7 +7,7 @@ import { ensurePlatformTopics, LOGGER, platformFor, runApp, SQL } from '@careflo
 import { loadRelayConfig, type RelayConfig } from './config';
 import { createEpisodeMessages } from './episode-messages';
 import { campaignForLeadership, type Leadership } from './leadership';
-import { RelayHttpController, RelayMetrics, RelayState } from './lag';
+import { RelayMetrics, RelayState } from './lag';
 import { startRelay, type Relay } from './relay';
 
 const RELAY_CONFIG = Symbol('RELAY_CONFIG');
@@ -67,7 +67,6 @@ const relayModule = (config: RelayConfig, logger: Logger): DynamicModule => {
   return {
     module: RelayModule,
     imports: [platformFor('relay', config, logger)],
-    controllers: [RelayHttpController],
     providers: [{ provide: RELAY_CONFIG, useValue: config }, RelayState, RelayMetrics, RelayService],
   };
 };
@@ -77,7 +76,7 @@ runApp({
   name: 'relay',
   loadConfig: loadRelayConfig,
   module: relayModule,
-  listen: (config) => ({ port: config.HEALTH_PORT, host: config.HEALTH_HOST }),
+  health: (config) => ({ port: config.HEALTH_PORT, host: config.HEALTH_HOST }),
   afterStart: async (app) => {
     await ensurePlatformTopics(app);
     app.get(RelayService).start();
