@@ -104,8 +104,7 @@ describe('the apps as processes', () => {
     const port = await freePort();
     const child = startBuiltApp(app, appEnv(app, { HEALTH_PORT: String(port), TEMPORAL_TASK_QUEUE: `health-${Date.now()}` }));
     try {
-      // The relay serves /health (and /metrics) from its own HTTP server; the others from the platform's.
-      await waitForOutput(child, /(health|relay) listening/, 90_000);
+      await waitForOutput(child, /health listening/, 90_000);
       const response = await fetch(`http://127.0.0.1:${port}/health`);
       const body = (await response.json()) as { status: string; dependencies: Record<string, { status: string }> };
       expect(response.status).toBe(200);

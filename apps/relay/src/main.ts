@@ -7,7 +7,7 @@ import { ensurePlatformTopics, LOGGER, platformFor, runApp, SQL } from '@careflo
 import { loadRelayConfig, type RelayConfig } from './config';
 import { createEpisodeMessages } from './episode-messages';
 import { campaignForLeadership, type Leadership } from './leadership';
-import { RelayHttpController, RelayMetrics, RelayState } from './lag';
+import { RelayMetrics, RelayState } from './lag';
 import { startRelay, type Relay } from './relay';
 
 const RELAY_CONFIG = Symbol('RELAY_CONFIG');
@@ -45,6 +45,7 @@ class RelayService implements OnApplicationShutdown {
       batchSize: config.RELAY_BATCH_SIZE,
       pollIntervalMs: config.RELAY_POLL_INTERVAL_MS,
       maxBackoffMs: config.RELAY_MAX_BACKOFF_MS,
+      maxRefusals: config.RELAY_MAX_REFUSALS,
       ...(config.NODE_ENV === 'test' && { pauseAfterAckMs: config.RELAY_TEST_PAUSE_AFTER_ACK_MS }),
       onPublished: (rows) => this.metrics.published.inc(rows.length),
     });
@@ -66,7 +67,6 @@ const relayModule = (config: RelayConfig, logger: Logger): DynamicModule => {
   return {
     module: RelayModule,
     imports: [platformFor('relay', config, logger)],
-    controllers: [RelayHttpController],
     providers: [{ provide: RELAY_CONFIG, useValue: config }, RelayState, RelayMetrics, RelayService],
   };
 };
@@ -76,7 +76,7 @@ runApp({
   name: 'relay',
   loadConfig: loadRelayConfig,
   module: relayModule,
-  listen: (config) => ({ port: config.HEALTH_PORT, host: config.HEALTH_HOST }),
+  health: (config) => ({ port: config.HEALTH_PORT, host: config.HEALTH_HOST }),
   afterStart: async (app) => {
     await ensurePlatformTopics(app);
     app.get(RelayService).start();

@@ -12,7 +12,7 @@ export class AppStatus implements OnApplicationShutdown {
   private readonly sources = new Map<string, () => unknown>();
   private readonly stops: Array<() => Promise<void>> = [];
 
-  /** Adds `name: status()` to /health. */
+  /** Adds `name: status()` to /health (a status may be read asynchronously, e.g. from the database). */
   report(name: string, status: () => unknown): void {
     this.sources.set(name, status);
   }
@@ -22,8 +22,8 @@ export class AppStatus implements OnApplicationShutdown {
     this.stops.unshift(stop);
   }
 
-  statuses(): Record<string, unknown> {
-    return Object.fromEntries([...this.sources].map(([name, status]) => [name, status()]));
+  async statuses(): Promise<Record<string, unknown>> {
+    return Object.fromEntries(await Promise.all([...this.sources].map(async ([name, status]) => [name, await status()] as const)));
   }
 
   async onApplicationShutdown(): Promise<void> {

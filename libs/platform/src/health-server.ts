@@ -5,8 +5,14 @@ import { healthEnv, loadConfig, type Logger } from '@careflow/config';
 import { AppStatus } from './app-status';
 import { DependencyHealth } from './dependency-health';
 
+export interface HealthAddress {
+  readonly port: number;
+  readonly host: string;
+}
+
 /**
- * For an app without HTTP: when HEALTH_PORT is set, GET /health answers as the api's does (the
+ * For an app without an API: on `address` (by default HEALTH_PORT and HEALTH_HOST, nothing when
+ * HEALTH_PORT is not set), GET /health answers as the api's does (the
  * dependency report; 200 when every server is up, 503 otherwise) with the app's AppStatus reports
  * (a consumer's lag, progress and stall), and GET /metrics serves the AppStatus registry, so Docker,
  * Kubernetes and Prometheus can watch the worker and the consumers too. Nothing else is served. The
@@ -16,9 +22,11 @@ export const serveHealth = async (
   app: INestApplicationContext,
   logger: Logger,
   env: Readonly<Record<string, string | undefined>> = process.env,
+  address?: HealthAddress,
 ): Promise<Server | undefined> => {
   const { HEALTH_PORT, HEALTH_HOST } = loadConfig(healthEnv, env);
-  if (HEALTH_PORT === undefined) return undefined;
+  const { port, host } = address ?? { port: HEALTH_PORT, host: HEALTH_HOST };
+  if (port === undefined) return undefined;
   const health = app.get(DependencyHealth);
   const status = app.get(AppStatus);
   const server = createServer((request, response) => {
@@ -33,17 +41,17 @@ export const serveHealth = async (
       response.writeHead(404).end();
       return;
     }
-    health.check().then(
-      (report) =>
+    Promise.all([health.check(), status.statuses()]).then(
+      ([report, statuses]) =>
         response
           .writeHead(report.status === 'up' ? 200 : 503, { 'content-type': 'application/json' })
-          .end(JSON.stringify({ ...report, ...status.statuses() })),
+          .end(JSON.stringify({ ...report, ...statuses })),
       () => response.writeHead(503).end(),
     );
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(HEALTH_PORT, HEALTH_HOST, resolve);
+    server.listen(port, host, resolve);
   });
   server.unref();
   logger.info({ port: (server.address() as AddressInfo).port }, 'health listening');

@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { type DynamicModule, type INestApplication, type INestApplicationContext, Module } from '@nestjs/common';
 import { createLogger, type Logger, routeProcessWarnings, runMain, StructuredNestLogger } from '@careflow/config';
 import { DependencyHealth } from './dependency-health';
-import { serveHealth } from './health-server';
+import { type HealthAddress, serveHealth } from './health-server';
 import { type PlatformConfig, platformFor } from './platform.module';
 import { closeOnSignals } from './shutdown';
 
@@ -21,6 +21,8 @@ export interface AppDefinition<C extends AppConfig> {
   readonly module?: (config: C, logger: Logger) => DynamicModule;
   /** Where an HTTP app listens; an app without it has no HTTP server. */
   readonly listen?: (config: C) => { readonly port: number; readonly host: string };
+  /** For an app without it: where /health and /metrics are served (default HEALTH_PORT, HEALTH_HOST; see serveHealth). */
+  readonly health?: (config: C) => HealthAddress;
   /** Runs once the app is up (and listening), e.g. creating Kafka topics. */
   readonly afterStart?: (app: INestApplicationContext) => Promise<void>;
 }
@@ -52,7 +54,7 @@ export const runApp = <C extends AppConfig>(definition: AppDefinition<C>): void 
       await server.listen(listen.port, listen.host);
       logger.info({ port: Number(new URL(await server.getUrl()).port) }, `${name} listening`);
     } else {
-      await serveHealth(app, logger);
+      await serveHealth(app, logger, process.env, definition.health?.(config));
     }
     await definition.afterStart?.(app);
   });
