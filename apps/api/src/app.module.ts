@@ -1,18 +1,22 @@
 import { type DynamicModule, Module } from '@nestjs/common';
 import type { Logger } from '@careflow/config';
 import { platformFor } from '@careflow/platform';
+import { encryptionCodecsFor, keyringFromEnv } from '@careflow/temporal';
 import type { ApiConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { CODEC_ENDPOINT_OPTIONS, CodecController } from './codec/codec.controller';
+import { HttpCoreModule } from './http';
 import { createTokenVerifier } from '@careflow/auth';
-import { encryptionCodecsFor, keyringFromEnv } from '@careflow/temporal';
 
 @Module({})
 export class ApiModule {
   static register(config: ApiConfig, logger: Logger): DynamicModule {
     return {
       module: ApiModule,
-      imports: [platformFor('api', config, logger)],
+      imports: [
+        platformFor('api', config, logger),
+        HttpCoreModule.register({ tokenVerifier: config.tokenVerifier, auditKeys: config.AUDIT_HMAC_KEYS }),
+      ],
       controllers: [HealthController, CodecController],
       providers: [
         {

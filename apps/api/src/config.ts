@@ -1,6 +1,8 @@
 import { z } from 'zod';
+import { auditEnv } from '@careflow/audit';
 import { authEnv, tokenVerifierOptions } from '@careflow/auth';
-import { appDatabaseEnv, commonEnv, kafkaEnv, loadConfig, temporalEnv } from '@careflow/config';
+import { appDatabaseEnv, commonEnv, ConfigError, kafkaEnv, loadConfig, temporalEnv } from '@careflow/config';
+import { patientKeyEnv } from '@careflow/messaging';
 
 const apiEnv = {
   ...commonEnv,
@@ -8,8 +10,12 @@ const apiEnv = {
   ...temporalEnv,
   ...kafkaEnv,
   ...authEnv,
+  ...auditEnv,
+  ...patientKeyEnv,
   API_HOST: z.string().min(1).default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65_535).default(3000),
+  /** The facility this deployment serves: its secret in PATIENT_KEY_SECRETS keys the audit records' patient keys. */
+  FACILITY_ID: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/, 'must be a facility id'),
   /** `keyId:base64key,...`, first is active (same keyring as the worker). */
   PAYLOAD_KEYS: z.string().min(1),
   CODEC_ALLOWED_ORIGINS: z
@@ -23,5 +29,8 @@ export type ApiConfig = ReturnType<typeof loadApiConfig>;
 /** The token settings are checked here, so a wrong pair of AUTH_* variables stops the API at start. */
 export const loadApiConfig = (env: Readonly<Record<string, string | undefined>> = process.env) => {
   const config = loadConfig(apiEnv, env);
+  if (!config.PATIENT_KEY_SECRETS.has(config.FACILITY_ID)) {
+    throw new ConfigError('invalid configuration: PATIENT_KEY_SECRETS has no secret for FACILITY_ID');
+  }
   return { ...config, tokenVerifier: tokenVerifierOptions(config) };
 };

@@ -3,6 +3,7 @@ import type { Request, Response } from 'express';
 import type { Logger } from '@careflow/config';
 import { LOGGER } from '@careflow/platform';
 import { type CodecEndpointOptions, handleCodecRequest } from '@careflow/temporal';
+import { Public } from '../http';
 
 export const CODEC_ENDPOINT_OPTIONS = Symbol('careflow.codec-endpoint-options');
 
@@ -18,7 +19,9 @@ export class CodecController {
     @Inject(LOGGER) private readonly logger: Logger,
   ) {}
 
+  // It verifies the token and the codec permissions itself (libs/temporal codec-endpoint.ts).
   @All(':operation')
+  @Public()
   async handle(@Req() request: Request, @Res() response: Response): Promise<void> {
     const result = await handleCodecRequest(
       { method: request.method, path: request.path, headers: request.headers, body: request.body as unknown },
