@@ -144,10 +144,33 @@ describe('each app connects as a role of its own, with only the grants it needs'
     expect(await outcome(pools.reporting`DELETE FROM outbox WHERE global_position = -1`)).toBe(refused);
   });
 
-  it('billing connects and has no table yet', async () => {
-    expect(await outcome(pools.billing`SELECT 1`)).toBe('ok');
+  it('billing keeps its read model and reads the subscriber only through claim_subscriber, never the log', async () => {
+    const episodeId = newStreamId('roles-billing');
+    await pools.billing.begin(async (tx) => {
+      await tx`INSERT INTO billing_year_to_date (patient_key, payer_id, year) VALUES (${episodeId}, 'payer', 2025)`;
+      await tx`UPDATE billing_charges SET version = version WHERE false`;
+      await tx`DELETE FROM billing_outbox WHERE false`;
+      await tx`INSERT INTO processed_events (consumer, event_id) VALUES (${episodeId}, gen_random_uuid())`;
+      await tx`SELECT count(*) FROM payers`;
+      await tx`SELECT count(*) FROM therapists`;
+      await tx`SELECT * FROM claim_subscriber(${episodeId})`;
+    });
+    await db.admin`DELETE FROM billing_year_to_date WHERE patient_key = ${episodeId}`;
+    await db.admin`DELETE FROM processed_events WHERE consumer = ${episodeId}`;
     expect(await outcome(pools.billing`SELECT count(*) FROM events`)).toBe(refused);
     expect(await outcome(pools.billing`SELECT count(*) FROM episode_summaries`)).toBe(refused);
+    expect(await outcome(pools.billing`UPDATE payers SET settings = settings WHERE false`)).toBe(refused);
+  });
+
+  it('the api reads billing, keeps payer settings and may not write charges; no other app may read the subscriber', async () => {
+    expect(await outcome(pools.api`SELECT count(*) FROM billing_charges`)).toBe('ok');
+    expect(await outcome(pools.api`UPDATE payers SET settings = settings WHERE false`)).toBe('ok');
+    expect(await outcome(pools.api`SELECT * FROM claim_subscriber('none')`)).toBe('ok');
+    expect(await outcome(pools.api`DELETE FROM billing_charges WHERE false`)).toBe(refused);
+    expect(await outcome(pools.api`SELECT count(*) FROM billing_outbox`)).toBe(refused);
+    for (const app of ['worker', 'relay', 'reporting'] as const) {
+      expect([app, await outcome(pools[app]`SELECT * FROM claim_subscriber('none')`)]).toEqual([app, refused]);
+    }
   });
 
   it('no app may update, delete or truncate events', async () => {

@@ -1,17 +1,28 @@
 import type { TransactionSql } from 'postgres';
 import { readModelTables, worklistViews } from './0002-read-models';
+import { billingTables } from './0006-billing';
+import { reportingTables, reportingViews } from './0007-reporting';
 
 /** The apps that connect to the event store's database, each as a role of its own. */
 export const databaseApps = ['api', 'worker', 'relay', 'billing', 'reporting'] as const;
 export type DatabaseApp = (typeof databaseApps)[number];
 
-type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE';
+type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'EXECUTE';
 
-/** Tables and views the migrations create, each with what one app may do to it. */
+/** Tables, views and functions (named with their argument types) the migrations create, each with what one app may do to it. */
 export type Grants = Readonly<Record<string, readonly Privilege[]>>;
 
+/** Functions are granted EXECUTE; everything else is a table or view. */
+const isFunction = (name: string): boolean => name.endsWith(')');
+
+/** The subscriber's member id and demographics for a claim, at the moment it is rendered (docs/billing.md). */
+const claimSubscriber = 'claim_subscriber(text)';
+
 const readModels = (privileges: readonly Privilege[]): Grants =>
-  Object.fromEntries([...readModelTables.map((table) => [table, privileges]), ...worklistViews.map((view) => [view, ['SELECT'] as const])]);
+  Object.fromEntries([
+    ...[...new Set([...readModelTables, ...reportingTables])].map((table) => [table, privileges]),
+    ...[...new Set([...worklistViews, ...reportingViews])].map((view) => [view, ['SELECT'] as const]),
+  ]);
 
 /**
  * What each app needs, and nothing more. No app may UPDATE or DELETE events (the triggers of
@@ -21,18 +32,45 @@ const readModels = (privileges: readonly Privilege[]): Grants =>
  */
 export const appGrants: Readonly<Record<DatabaseApp, Grants>> = {
   // Appends events with their outbox rows; routing reads the directory, caseloads and the log.
-  worker: { events: ['SELECT', 'INSERT'], outbox: ['INSERT'], therapists: ['SELECT'], episode_summaries: ['SELECT'] },
+  worker: {
+    events: ['SELECT', 'INSERT'],
+    outbox: ['INSERT'],
+    therapists: ['SELECT'],
+    episode_summaries: ['SELECT'],
+    therapist_caseloads: ['SELECT'],
+  },
   // Reads the outbox with its events (key and headers come from the event) and deletes what it published.
   relay: { outbox: ['SELECT', 'DELETE'], events: ['SELECT'] },
-  api: { ...readModels(['SELECT']), audit_records: ['SELECT', 'INSERT'], audit_checkpoints: ['SELECT'] },
-  // Keeps the read models, with its own bookkeeping of what it already consumed.
+  api: {
+    ...readModels(['SELECT']),
+    audit_records: ['SELECT', 'INSERT'],
+    audit_checkpoints: ['SELECT'],
+    // The admin route keeps payer settings; billing's read model is read only.
+    payers: ['SELECT', 'INSERT', 'UPDATE'],
+    billing_charges: ['SELECT'],
+    billing_claims: ['SELECT'],
+    billing_year_to_date: ['SELECT'],
+    [claimSubscriber]: ['EXECUTE'],
+  },
+  // Keeps the read models from Kafka, with its own bookkeeping of what it already consumed; reads the
+  // departments' MCID settings. No events: its rebuild reads the store through a connection of its own
+  // (docs/reporting.md, "Rebuild").
   reporting: {
     ...readModels(['SELECT', 'INSERT', 'UPDATE', 'DELETE']),
-    projection_checkpoints: ['SELECT', 'INSERT', 'UPDATE'],
+    reporting_folded_events: ['SELECT', 'INSERT', 'DELETE'],
     processed_events: ['SELECT', 'INSERT', 'DELETE'],
+    departments: ['SELECT'],
   },
-  // Billing has no tables yet: its role may connect and nothing else.
-  billing: {},
+  // Keeps its read model and outbox from the events it consumes; reads payers and provider types; never the log.
+  billing: {
+    ...Object.fromEntries(
+      billingTables.filter((table) => table !== 'payers').map((table) => [table, ['SELECT', 'INSERT', 'UPDATE', 'DELETE'] as const]),
+    ),
+    payers: ['SELECT'],
+    therapists: ['SELECT'],
+    processed_events: ['SELECT', 'INSERT', 'DELETE'],
+    [claimSubscriber]: ['EXECUTE'],
+  },
 };
 
 /** Every app's grants together: the role of tests and tools that play every app's part. */
@@ -54,14 +92,17 @@ const grantedObjects = Object.keys(wholeStoreGrants);
 export const grantExactly = async (tx: TransactionSql, schema: string, role: string, grants: Grants): Promise<void> => {
   const rows = await tx<{ name: string }[]>`
     SELECT name FROM jsonb_array_elements_text(${JSON.stringify(grantedObjects)}::text::jsonb) AS o(name)
-    WHERE to_regclass(name) IS NOT NULL`;
+    WHERE CASE WHEN name LIKE '%)' THEN to_regprocedure(name) IS NOT NULL ELSE to_regclass(name) IS NOT NULL END`;
   const existing = new Set(rows.map((row) => row.name));
+  const kindOf = (name: string): string => (isFunction(name) ? 'FUNCTION ' : '');
+  const relations = [...existing].filter((name) => !isFunction(name));
   const statements = [
     `GRANT USAGE ON SCHEMA ${schema} TO ${role}`,
-    `REVOKE ALL ON ${[...existing].join(', ')} FROM ${role}`,
+    `REVOKE ALL ON ${relations.join(', ')} FROM ${role}`,
+    ...[...existing].filter(isFunction).map((name) => `REVOKE ALL ON FUNCTION ${name} FROM ${role}`),
     ...Object.entries(grants)
-      .filter(([table]) => existing.has(table))
-      .map(([table, privileges]) => `GRANT ${privileges.join(', ')} ON ${table} TO ${role}`),
+      .filter(([name]) => existing.has(name))
+      .map(([name, privileges]) => `GRANT ${privileges.join(', ')} ON ${kindOf(name)}${name} TO ${role}`),
   ];
   await tx.unsafe(statements.map((statement) => `${statement};`).join('\n'));
 };

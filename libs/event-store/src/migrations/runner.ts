@@ -5,6 +5,8 @@ import { readModelsMigration } from './0002-read-models';
 import { therapistDirectoryMigration } from './0003-therapist-directory';
 import { slimOutboxMigration } from './0004-slim-outbox';
 import { auditTrailMigration } from './0005-audit-trail';
+import { billingMigration } from './0006-billing';
+import { reportingMigration } from './0007-reporting';
 import { appGrants, type DatabaseApp, type Grants, grantExactly, wholeStoreGrants } from './grants';
 import type { Migration } from './migration';
 
@@ -14,6 +16,8 @@ export const eventStoreMigrations: readonly Migration[] = [
   therapistDirectoryMigration,
   slimOutboxMigration,
   auditTrailMigration,
+  billingMigration,
+  reportingMigration,
 ];
 
 /** A migration that was applied and has since been edited, or versions out of order: a release mistake. */
