@@ -6,6 +6,7 @@ import type { ApiConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { CODEC_ENDPOINT_OPTIONS, CodecController } from './codec/codec.controller';
 import { HttpCoreModule } from './http';
+import { ReadsModule } from './reads/reads.module';
 import { createTokenVerifier } from '@careflow/auth';
 
 @Module({})
@@ -16,6 +17,7 @@ export class ApiModule {
       imports: [
         platformFor('api', config, logger),
         HttpCoreModule.register({ tokenVerifier: config.tokenVerifier, auditKeys: config.AUDIT_HMAC_KEYS }),
+        ReadsModule.register({ temporalNamespace: config.TEMPORAL_NAMESPACE, payloadKeys: keyringFromEnv(config.PAYLOAD_KEYS) }),
       ],
       controllers: [HealthController, CodecController],
       providers: [

@@ -45,6 +45,9 @@ export const appGrants: Readonly<Record<DatabaseApp, Grants>> = {
     ...readModels(['SELECT']),
     audit_records: ['SELECT', 'INSERT'],
     audit_checkpoints: ['SELECT'],
+    // Episode reads fold the stream (asOf, closed episodes, timeline, audit packet); /therapists reads the directory.
+    events: ['SELECT'],
+    therapists: ['SELECT'],
     // The admin route keeps payer settings; billing's read model is read only.
     payers: ['SELECT', 'INSERT', 'UPDATE'],
     billing_charges: ['SELECT'],
