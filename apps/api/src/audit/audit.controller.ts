@@ -37,7 +37,11 @@ const searchOf = (query: z.infer<typeof auditSearchQuery>): AuditQuery => ({
 });
 
 /** Hashes as hex, as the verifier prints them. */
-const recordJson = (record: AuditRecord) => ({ ...record, previousHash: record.previousHash.toString('hex'), hash: record.hash.toString('hex') });
+const recordJson = (record: AuditRecord) => ({
+  ...record,
+  previousHash: record.previousHash.toString('hex'),
+  hash: record.hash.toString('hex'),
+});
 
 /** The observer named in every FHIR AuditEvent: this API. */
 const observer = 'careflow-api';

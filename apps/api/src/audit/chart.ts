@@ -118,7 +118,7 @@ const recordLines = (event: CareEpisodeEvent): string[] => {
     case 'AssessmentRecorded':
       return [
         ...event.assessment.specialTests.map((t) => `special test ${t.name} (${t.side}): ${t.result}`),
-        ...event.assessment.rangeOfMotion.map((r) => `range of motion ${r.joint} ${r.motion}: ${r.degrees}°`),
+        ...event.assessment.rangeOfMotion.map((r) => `range of motion ${r.joint} ${r.motion}: ${r.degrees} degrees`),
         `pain regions: ${event.assessment.painRegions.join(', ') || 'none'}`,
         ...(event.assessment.posturalFindings.length > 0 ? [`postural findings: ${event.assessment.posturalFindings.join('; ')}`] : []),
       ];

@@ -29,7 +29,7 @@ export const listClaims = async (sql: Sql, filter: DepartmentFilter, query: Clai
   const items = await sql<Record<string, unknown>[]>`
     SELECT c.claim_id AS "claimId", c.episode_id AS "episodeId", e.department_id AS "departmentId", c.payer_id AS "payerId",
            c.version, c.frequency_code AS "frequencyCode", c.replaces_claim_id AS "replacesClaimId",
-           c.original_claim_id AS "originalClaimId", c.diagnosis_codes AS "diagnosisCodes", c.lines,
+           c.original_claim_id AS "originalClaimId", to_jsonb(c.diagnosis_codes) AS "diagnosisCodes", c.lines,
            c.total_charge_cents::integer AS "totalChargeCents", c.status, c.created_at AS "createdAt"
     FROM billing_claims c
     JOIN episodes e ON e.episode_id = c.episode_id

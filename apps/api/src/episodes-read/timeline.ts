@@ -110,7 +110,7 @@ export const describeEvent = (event: CareEpisodeEvent, view: TimelineView): Even
       ]);
     case 'PlanOfCareEstablished':
       return words(`Plan of care version ${event.version} established for ${event.periodStart} to ${event.periodEnd}.`, [
-        `${event.plan.frequencyPerWeek}× a week for ${event.plan.durationWeeks} weeks; primary measure ${event.plan.primaryMeasure}`,
+        `${event.plan.frequencyPerWeek} times a week for ${event.plan.durationWeeks} weeks; primary measure ${event.plan.primaryMeasure}`,
         ...event.plan.goals.map(
           (goal) => `goal ${goal.goalId}: ${goal.measure} from ${goal.baseline} to ${goal.target} by ${goal.targetDate}`,
         ),
@@ -185,7 +185,7 @@ export const describeEvent = (event: CareEpisodeEvent, view: TimelineView): Even
         ...quoted(view, 'plan change', event.planChange),
       ]);
     case 'PlateauDetected':
-      return words(`Progress has plateaued on ${event.measure} (${event.values.join(' → ')}); a decision is needed.`);
+      return words(`Progress has plateaued on ${event.measure} (${event.values.join(', ')}); a decision is needed.`);
     case 'PlateauDecisionRecorded':
       return words(`Plateau decision: ${event.decision}.`, quoted(view, 'justification', event.justification));
     case 'ReevaluationRecorded':
@@ -198,7 +198,7 @@ export const describeEvent = (event: CareEpisodeEvent, view: TimelineView): Even
       return words(`Discharged on ${event.dischargedOn}: ${event.reason}.`, [
         `${event.summary.sessionsDelivered} session(s), ${event.summary.noShows} no-show(s), ${event.summary.cancellations} cancellation(s)`,
         ...event.summary.measures.map(
-          (m) => `${m.measure}: ${m.baseline} → ${m.atDischarge}${m.clinicallyImportant ? ' (clinically important change)' : ''}`,
+          (m) => `${m.measure}: ${m.baseline} to ${m.atDischarge}${m.clinicallyImportant ? ' (clinically important change)' : ''}`,
         ),
         ...event.summary.goals.map((goal) => `goal ${goal.goalId}: ${goal.status}`),
         ...quoted(view, 'reason', event.reasonText),
@@ -212,7 +212,7 @@ export const describeEvent = (event: CareEpisodeEvent, view: TimelineView): Even
       return words(
         `The ${event.threshold} therapy threshold of payer ${event.payerId} for ${event.year} was crossed by session ${event.sessionId}.`,
         [
-          `threshold ${(event.thresholdCents / 100).toFixed(2)}; year to date ${(event.yearToDateBeforeCents / 100).toFixed(2)} → ${(event.yearToDateAfterCents / 100).toFixed(2)}`,
+          `threshold ${(event.thresholdCents / 100).toFixed(2)}; year to date ${(event.yearToDateBeforeCents / 100).toFixed(2)} to ${(event.yearToDateAfterCents / 100).toFixed(2)}`,
         ],
       );
     case 'CertificationDelinquent':

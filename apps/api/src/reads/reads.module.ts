@@ -26,7 +26,14 @@ export class ReadsModule {
   static register(options: ReadsOptions): DynamicModule {
     return {
       module: ReadsModule,
-      controllers: [EpisodesReadController, WorklistsController, BillingReadController, ReportsController, TherapistsController, AuditController],
+      controllers: [
+        EpisodesReadController,
+        WorklistsController,
+        BillingReadController,
+        ReportsController,
+        TherapistsController,
+        AuditController,
+      ],
       providers: [
         // Read only: the API never appends through this store (commands go through the workflow).
         { provide: EVENT_STORE, inject: [SQL], useFactory: (sql: Sql) => createEventStore({ sql, outboxTopic: episodeEventsTopic.name }) },

@@ -14,7 +14,9 @@ const outcomeViews = {
 } as const;
 
 export const outcomesQuery = z.strictObject({
-  by: z.enum(['department', 'therapist', 'diagnosis-group'], { error: 'must be department, therapist or diagnosis-group' }).default('department'),
+  by: z
+    .enum(['department', 'therapist', 'diagnosis-group'], { error: 'must be department, therapist or diagnosis-group' })
+    .default('department'),
 });
 export type OutcomesQuery = z.infer<typeof outcomesQuery>;
 
