@@ -1,5 +1,5 @@
 # syntax=docker/dockerfile:1
-# Careflow's apps as container images, one target per app (api, worker, relay, billing, reporting)
+# Careflow's apps as container images, one target per app (api, worker, relay, billing, reporting, notices)
 # plus migrate, the one-shot migration step:
 #
 #   docker build --target worker -t careflow-worker .
@@ -19,6 +19,7 @@ WORKDIR /src
 COPY package.json package-lock.json .npmrc ./
 COPY apps/api/package.json apps/api/
 COPY apps/billing/package.json apps/billing/
+COPY apps/notices/package.json apps/notices/
 COPY apps/relay/package.json apps/relay/
 COPY apps/reporting/package.json apps/reporting/
 COPY apps/worker/package.json apps/worker/
@@ -77,6 +78,9 @@ CMD ["node", "dist/apps/billing/main.js"]
 
 FROM background AS reporting
 CMD ["node", "dist/apps/reporting/main.js"]
+
+FROM background AS notices
+CMD ["node", "dist/apps/notices/main.js"]
 
 # Run once before the apps start, as the schema owner (MIGRATION_DATABASE_URL); exits when done.
 FROM runtime AS migrate

@@ -9,7 +9,7 @@ import { parseAllDocuments } from 'yaml';
  */
 const workspaceRoot = join(__dirname, '..', '..');
 const kubernetesDir = join(workspaceRoot, 'deploy', 'kubernetes');
-const apps = ['api', 'worker', 'relay', 'billing', 'reporting'];
+const apps = ['api', 'worker', 'relay', 'billing', 'reporting', 'notices'];
 
 interface EnvVar {
   name: string;

@@ -5,7 +5,7 @@ import { freePort, killHard, startBuiltApp, startTypeScriptProcess, waitForExit,
 
 const payloadKeys = `${historyFixtureKeyring.activeKeyId}:${Buffer.from(historyFixtureKeyring.keys[historyFixtureKeyring.activeKeyId] as Uint8Array).toString('base64')}`;
 
-const apps = ['api', 'worker', 'relay', 'billing', 'reporting'];
+const apps = ['api', 'worker', 'relay', 'billing', 'reporting', 'notices'];
 const databaseUrlVariable = (app: string): string => `${app.toUpperCase()}_DATABASE_URL`;
 
 /** What a deployed app gets: its own database URL only, never the owner's. */
@@ -98,7 +98,7 @@ describe('the apps as processes', () => {
     expect(asOwner).toEqual({ code: 0, output: expect.stringMatching(/careflow migrate: (schema is current|applied)/) });
   });
 
-  it.each(['worker', 'relay', 'billing', 'reporting'])('%s answers /health on HEALTH_PORT for container probes', async (app) => {
+  it.each(['worker', 'relay', 'billing', 'reporting', 'notices'])('%s answers /health on HEALTH_PORT for container probes', async (app) => {
     const port = await freePort();
     const child = startBuiltApp(app, appEnv(app, { HEALTH_PORT: String(port), TEMPORAL_TASK_QUEUE: `health-${Date.now()}` }));
     try {

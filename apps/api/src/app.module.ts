@@ -1,13 +1,21 @@
 import { type DynamicModule, Module } from '@nestjs/common';
+import { createTokenVerifier } from '@careflow/auth';
 import type { Logger } from '@careflow/config';
 import { platformFor } from '@careflow/platform';
 import { encryptionCodecsFor, keyringFromEnv } from '@careflow/temporal';
 import type { ApiConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { CODEC_ENDPOINT_OPTIONS, CodecController } from './codec/codec.controller';
+import { EpisodeCommandsController } from './episodes/episode-commands.controller';
+import { EpisodeCommands } from './episodes/episode-commands';
+import { IdempotencyKeys } from './episodes/idempotency';
 import { HttpCoreModule } from './http';
 import { ReadsModule } from './reads/reads.module';
-import { createTokenVerifier } from '@careflow/auth';
+import { DepartmentSettingsStore } from './referrals/department-settings';
+import { ReferralIntake } from './referrals/referral-intake';
+import { ReferralsController } from './referrals/referrals.controller';
+import { apiServices } from './services';
+import { SettingsController } from './settings/settings.controller';
 
 @Module({})
 export class ApiModule {
@@ -19,8 +27,13 @@ export class ApiModule {
         HttpCoreModule.register({ tokenVerifier: config.tokenVerifier, auditKeys: config.AUDIT_HMAC_KEYS }),
         ReadsModule.register({ temporalNamespace: config.TEMPORAL_NAMESPACE, payloadKeys: keyringFromEnv(config.PAYLOAD_KEYS) }),
       ],
-      controllers: [HealthController, CodecController],
+      controllers: [HealthController, CodecController, ReferralsController, EpisodeCommandsController, SettingsController],
       providers: [
+        ...apiServices(config),
+        DepartmentSettingsStore,
+        ReferralIntake,
+        EpisodeCommands,
+        IdempotencyKeys,
         {
           provide: CODEC_ENDPOINT_OPTIONS,
           useValue: {
@@ -30,6 +43,8 @@ export class ApiModule {
           },
         },
       ],
+      // For the FHIR routes (h/fhir): the one referral path.
+      exports: [ReferralIntake],
     };
   }
 }

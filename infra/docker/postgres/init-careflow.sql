@@ -12,7 +12,8 @@ CREATE ROLE careflow_worker LOGIN PASSWORD 'careflow_worker';
 CREATE ROLE careflow_relay LOGIN PASSWORD 'careflow_relay';
 CREATE ROLE careflow_billing LOGIN PASSWORD 'careflow_billing';
 CREATE ROLE careflow_reporting LOGIN PASSWORD 'careflow_reporting';
-GRANT CONNECT ON DATABASE careflow TO careflow_api, careflow_worker, careflow_relay, careflow_billing, careflow_reporting;
+CREATE ROLE careflow_notices LOGIN PASSWORD 'careflow_notices';
+GRANT CONNECT ON DATABASE careflow TO careflow_api, careflow_worker, careflow_relay, careflow_billing, careflow_reporting, careflow_notices;
 
 -- The role of tests run on the host against these containers (DATABASE_URL): every app's grants.
 CREATE ROLE careflow LOGIN PASSWORD 'careflow';

@@ -5,7 +5,7 @@
 # what the tests need: every app's grants together.
 
 readonly PG_OWNER_USER="careflow_owner" PG_OWNER_PASSWORD="careflow_owner"
-readonly PG_APPS=(api worker relay billing reporting)
+readonly PG_APPS=(api worker relay billing reporting notices)
 
 # Idempotent and cheap, so it runs at every `up` (roles added since the cluster was made appear).
 pg_provision_app_roles() {

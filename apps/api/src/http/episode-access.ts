@@ -46,7 +46,6 @@ export class EpisodeAccess {
     describeTarget(request, { departmentId });
     const decision = decideAccess(callerOf(request), state.operation.name, departmentId);
     if (decision.allowed) return;
-    state.denial = decision.reason;
-    throw notFound(what);
+    throw notFound(what, decision.reason);
   }
 }

@@ -60,9 +60,10 @@ export class ProblemFilter implements ExceptionFilter {
     let problem = this.problemOf(error);
     const state = requestState(request);
     if (this.audit.pending(request)) {
-      const outcome = state.denial === undefined ? outcomeOf(problem.status) : 'denied';
+      const denial = state.denial ?? problem.denial;
+      const outcome = denial === undefined ? outcomeOf(problem.status) : 'denied';
       try {
-        await this.audit.record(request, outcome, state.denial ?? problem.problem.slug);
+        await this.audit.record(request, outcome, denial ?? problem.problem.slug);
       } catch (auditError) {
         problem = auditError instanceof ProblemException ? auditError : generic(HttpStatus.SERVICE_UNAVAILABLE);
       }

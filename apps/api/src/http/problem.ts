@@ -39,6 +39,8 @@ export class ProblemException extends Error {
     readonly problem: Omit<ProblemDetails, 'type' | 'instance'> & { readonly slug: string },
     /** Response headers the problem needs (WWW-Authenticate, Retry-After). */
     readonly headers: Readonly<Record<string, string>> = {},
+    /** Why access was refused, for the audit record only (a 404 that hides another department's object). */
+    readonly denial?: string,
   ) {
     super(problem.title);
   }
@@ -70,9 +72,12 @@ export const forbidden = () =>
     detail: 'Your role may not do this.',
   });
 
-/** Unknown, or of a department the caller does not work in: the two answers are the same on purpose. */
-export const notFound = (what = 'resource') =>
-  new ProblemException({ slug: 'not-found', title: 'Not found', status: HttpStatus.NOT_FOUND, detail: `No such ${what}.` });
+/**
+ * Unknown, or of a department the caller does not work in: the two answers are the same on purpose;
+ * `denial` tells only the audit record which it was.
+ */
+export const notFound = (what = 'resource', denial?: string) =>
+  new ProblemException({ slug: 'not-found', title: 'Not found', status: HttpStatus.NOT_FOUND, detail: `No such ${what}.` }, {}, denial);
 
 export const ruleRefusal = (code: string, message: string) =>
   new ProblemException({
@@ -109,8 +114,8 @@ const pathOf = (root: string, path: readonly PropertyKey[]): string =>
  * Every zod issue as a field and its problem. The domain's schemas word their messages without the
  * value ("must be a calendar date"); zod's own messages name types and options, never the value.
  */
-export const fieldProblems = (error: z.ZodError, root = ''): FieldProblem[] =>
-  error.issues.flatMap((issue): FieldProblem[] => {
+export const fieldProblems = (error: z.ZodError, root = ''): FieldProblem[] => {
+  const problems = error.issues.flatMap((issue): FieldProblem[] => {
     const path = pathOf(root, issue.path);
     if (issue.code !== 'unrecognized_keys') return [{ path: path === '' ? '(body)' : path, problem: issue.message }];
     return issue.keys.map((key) =>
@@ -119,6 +124,15 @@ export const fieldProblems = (error: z.ZodError, root = ''): FieldProblem[] =>
         : { path: path === '' ? '(body)' : path, problem: 'has a field it does not know' },
     );
   });
+  // One field failing two checks worded alike (empty, and blank) is named once.
+  const seen = new Set<string>();
+  return problems.filter(({ path, problem }) => {
+    const key = JSON.stringify([path, problem]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+};
 
 /** The value as the schema reads it, or 400 naming every field at fault. */
 export const parseOr400 = <S extends z.ZodType>(schema: S, value: unknown, root = ''): z.infer<S> => {

@@ -4,7 +4,7 @@ import { billingTables } from './0006-billing';
 import { reportingTables, reportingViews } from './0007-reporting';
 
 /** The apps that connect to the event store's database, each as a role of its own. */
-export const databaseApps = ['api', 'worker', 'relay', 'billing', 'reporting'] as const;
+export const databaseApps = ['api', 'worker', 'relay', 'billing', 'reporting', 'notices'] as const;
 export type DatabaseApp = (typeof databaseApps)[number];
 
 type Privilege = 'SELECT' | 'INSERT' | 'UPDATE' | 'DELETE' | 'EXECUTE';
@@ -45,11 +45,15 @@ export const appGrants: Readonly<Record<DatabaseApp, Grants>> = {
     ...readModels(['SELECT']),
     audit_records: ['SELECT', 'INSERT'],
     audit_checkpoints: ['SELECT'],
-    // Episode reads fold the stream (asOf, closed episodes, timeline, audit packet); /therapists reads the directory.
+    // Episode reads fold the stream (asOf, closed episodes, timeline, audit packet).
     events: ['SELECT'],
-    therapists: ['SELECT'],
-    // The admin route keeps payer settings; billing's read model is read only.
+    // The admin routes keep payer and department settings and therapist profiles; billing's read model is read only.
     payers: ['SELECT', 'INSERT', 'UPDATE'],
+    departments: ['SELECT', 'INSERT', 'UPDATE'],
+    therapists: ['SELECT', 'INSERT', 'UPDATE'],
+    // The registry of episodes by referral (rows are never changed) and the answers kept for Idempotency-Key.
+    episodes: ['SELECT', 'INSERT'],
+    idempotency_keys: ['SELECT', 'INSERT', 'UPDATE', 'DELETE'],
     billing_charges: ['SELECT'],
     billing_claims: ['SELECT'],
     billing_year_to_date: ['SELECT'],
@@ -73,6 +77,13 @@ export const appGrants: Readonly<Record<DatabaseApp, Grants>> = {
     therapists: ['SELECT'],
     processed_events: ['SELECT', 'INSERT', 'DELETE'],
     [claimSubscriber]: ['EXECUTE'],
+  },
+  // Its notices and their deliveries; the PHI a notice carries only through migration 8's narrow read, never the log.
+  notices: {
+    referrer_notices: ['SELECT', 'INSERT', 'UPDATE'],
+    referrer_notice_dead_letters: ['SELECT', 'INSERT', 'UPDATE'],
+    processed_events: ['SELECT', 'INSERT'],
+    'referrer_notice_content(uuid)': ['EXECUTE'],
   },
 };
 

@@ -7,6 +7,8 @@ import { slimOutboxMigration } from './0004-slim-outbox';
 import { auditTrailMigration } from './0005-audit-trail';
 import { billingMigration } from './0006-billing';
 import { reportingMigration } from './0007-reporting';
+import { referrerNoticesMigration } from './0008-referrer-notices';
+import { apiMigration } from './0009-api';
 import { appGrants, type DatabaseApp, type Grants, grantExactly, wholeStoreGrants } from './grants';
 import type { Migration } from './migration';
 
@@ -18,6 +20,8 @@ export const eventStoreMigrations: readonly Migration[] = [
   auditTrailMigration,
   billingMigration,
   reportingMigration,
+  referrerNoticesMigration,
+  apiMigration,
 ];
 
 /** A migration that was applied and has since been edited, or versions out of order: a release mistake. */

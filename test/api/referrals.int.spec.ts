@@ -1,0 +1,108 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
+import { careEpisodeWorkflowId } from '@careflow/contracts';
+import { pollUntil } from '@careflow/event-store/testing';
+import { episodeIdForReferral } from '@careflow/temporal';
+import { type ApiHarness, call, startApiHarness } from '../support/api-harness';
+import { referral } from '../support/episode-harness';
+import { requireEnv } from '../support/env';
+
+const yesterday = (): string => new Date(Date.now() - 86_400_000).toISOString().slice(0, 10);
+
+describe('POST /referrals', () => {
+  let api: ApiHarness;
+  let temporal: Client;
+  let connection: Connection;
+  const department = `D-${randomUUID().slice(0, 8)}`;
+  let scheduler: string;
+
+  beforeAll(async () => {
+    api = await startApiHarness();
+    connection = await Connection.connect({ address: requireEnv('TEMPORAL_ADDRESS') });
+    temporal = new Client({ connection });
+    scheduler = await api.token({ userId: 'u-scheduler', role: 'scheduler', departments: [department] });
+  });
+  afterAll(async () => {
+    await connection?.close();
+    await api?.close();
+  });
+
+  const workflowExists = async (episodeId: string): Promise<boolean> => {
+    try {
+      await temporal.workflow.getHandle(careEpisodeWorkflowId(episodeId)).describe();
+      return true;
+    } catch (error) {
+      if (error instanceof WorkflowNotFoundError) return false;
+      throw error;
+    }
+  };
+
+  it('given a new referral, then 201 and its episode; the same again, 200 and the same episode; other content, 409 naming the fields', async () => {
+    const order = referral(yesterday());
+    const created = await call(api, 'POST', '/referrals', { token: scheduler, body: { departmentId: department, referral: order } });
+    expect(created.status).toBe(201);
+    expect(created.body).toEqual({ episodeId: episodeIdForReferral(department, order.referralId), status: expect.any(String) });
+    expect(await workflowExists(created.body.episodeId)).toBe(true);
+
+    const again = await call(api, 'POST', '/referrals', { token: scheduler, body: { departmentId: department, referral: order } });
+    expect(again.status).toBe(200);
+    expect(again.body.episodeId).toBe(created.body.episodeId);
+
+    const changedName = 'Canary Changedname';
+    const changed = await call(api, 'POST', '/referrals', {
+      token: scheduler,
+      body: {
+        departmentId: department,
+        referral: { ...order, patient: { ...order.patient, name: changedName }, diagnosisCodes: ['M54.2'] },
+      },
+    });
+    expect(changed.status).toBe(409);
+    expect(changed.headers.get('content-type')).toContain('application/problem+json');
+    expect(changed.body.conflictingFields).toEqual(['diagnosisCodes', 'patient.name']);
+    expect(changed.text).not.toContain(changedName);
+    expect(changed.text).not.toContain(order.patient.name);
+
+    const rows =
+      await api.owner`SELECT count(*)::int AS n FROM episodes WHERE department_id = ${department} AND referral_id = ${order.referralId}`;
+    expect(rows[0]?.['n']).toBe(1);
+  });
+
+  it('given a referral with fields at fault, then 400 naming every one of them, and nothing is written', async () => {
+    const order = referral(yesterday());
+    const bad = { ...order, patient: { ...order.patient, birthDate: '1970-13-45' }, diagnosisCodes: [], unknownField: 1 };
+    const answer = await call(api, 'POST', '/referrals', { token: scheduler, body: { departmentId: department, referral: bad } });
+    expect(answer.status).toBe(400);
+    const paths = (answer.body.errors as Array<{ path: string }>).map((error) => error.path).sort();
+    expect(paths).toEqual(['referral.diagnosisCodes', 'referral.patient.birthDate', 'referral.unknownField']);
+    expect(answer.text).not.toContain(order.patient.name);
+    expect(answer.text).not.toContain(order.patient.mrn);
+
+    const episodeId = episodeIdForReferral(department, order.referralId);
+    expect(await workflowExists(episodeId)).toBe(false);
+    const registered = await api.owner`SELECT 1 FROM episodes WHERE episode_id = ${episodeId}`;
+    expect(registered).toHaveLength(0);
+    const events = await api.owner`SELECT 1 FROM events WHERE stream_id = ${episodeId}`;
+    expect(events).toHaveLength(0);
+  });
+
+  it("given a department not in the caller's token, then 404 like an unknown one; a role that may not refer, 403", async () => {
+    const order = referral(yesterday());
+    const elsewhere = await call(api, 'POST', '/referrals', { token: scheduler, body: { departmentId: 'D-other', referral: order } });
+    expect(elsewhere.status).toBe(404);
+    const therapist = await api.token({ userId: 'u-t', role: 'therapist', departments: [department] });
+    const refused = await call(api, 'POST', '/referrals', { token: therapist, body: { departmentId: department, referral: order } });
+    expect(refused.status).toBe(403);
+    expect(await workflowExists(episodeIdForReferral('D-other', order.referralId))).toBe(false);
+  });
+
+  it('given two departments reusing a referral id, then two episodes', async () => {
+    const other = `D-${randomUUID().slice(0, 8)}`;
+    const both = await api.token({ userId: 'u-lead', role: 'department-lead', departments: [department, other] });
+    const order = referral(yesterday());
+    const first = await call(api, 'POST', '/referrals', { token: both, body: { departmentId: department, referral: order } });
+    const second = await call(api, 'POST', '/referrals', { token: both, body: { departmentId: other, referral: order } });
+    expect([first.status, second.status]).toEqual([201, 201]);
+    expect(first.body.episodeId).not.toBe(second.body.episodeId);
+    await pollUntil(() => workflowExists(second.body.episodeId), Boolean, { what: "the second department's episode" });
+  });
+});
