@@ -46,19 +46,32 @@ const moduleBoundaries = (testImports) => [
         onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'],
         allowedExternalImports: ['@temporalio/workflow', '@temporalio/common', ...schemaLibrary],
       },
+      {
+        // libs/fhir: pure mapping between the domain's records and FHIR R4 (types only from @types/fhir).
+        sourceTag: 'type:mapping',
+        onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'],
+      },
       { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
       {
         sourceTag: 'type:data-access',
-        onlyDependOnLibsWithTags: ['type:util', 'type:data-access', 'type:domain', 'type:contracts'],
+        onlyDependOnLibsWithTags: ['type:util', 'type:data-access', 'type:domain', 'type:contracts', 'type:mapping'],
       },
       {
         sourceTag: 'type:app',
-        onlyDependOnLibsWithTags: ['type:util', 'type:data-access', 'type:domain', 'type:contracts', 'type:workflows'],
+        onlyDependOnLibsWithTags: ['type:util', 'type:data-access', 'type:domain', 'type:contracts', 'type:mapping', 'type:workflows'],
       },
       {
         // Cross-app tests drive the apps themselves.
         sourceTag: 'type:test',
-        onlyDependOnLibsWithTags: ['type:util', 'type:data-access', 'type:domain', 'type:contracts', 'type:workflows', 'type:app'],
+        onlyDependOnLibsWithTags: [
+          'type:util',
+          'type:data-access',
+          'type:domain',
+          'type:contracts',
+          'type:mapping',
+          'type:workflows',
+          'type:app',
+        ],
       },
       { sourceTag: 'scope:care', onlyDependOnLibsWithTags: ['scope:care', 'scope:shared'] },
       { sourceTag: 'scope:billing', onlyDependOnLibsWithTags: ['scope:billing', 'scope:care', 'scope:shared'] },
@@ -108,6 +121,22 @@ export default [
     files: ['workflows/**/*.ts'],
     ignores: ['**/*.spec.ts'],
     rules: { 'no-restricted-imports': ['error', forbiddenInDeterministicCode('Workflow code')] },
+  },
+  {
+    // The FHIR mapping does no IO; it hashes names into resource ids with node:crypto (docs/fhir.md).
+    files: ['libs/fhir/src/**/*.ts'],
+    ignores: ['**/*.spec.ts', 'libs/fhir/src/testing/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins
+            .filter((name) => name !== 'crypto' && name !== 'node:crypto')
+            .map((name) => ({ name, message: 'The FHIR mapping does no IO.' })),
+          patterns: [{ group: ['@nestjs/*', '@temporalio/*', 'postgres', 'kafkajs', 'pino'], message: 'The FHIR mapping does no IO.' }],
+        },
+      ],
+    },
   },
   {
     // Workflow time (Date.now) is deterministic inside Temporal's sandbox; the domain has no clock at all.

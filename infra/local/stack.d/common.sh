@@ -14,7 +14,7 @@ readonly RUN_DIR="$STATE_DIR/run"
 readonly START_TIMEOUT="${CAREFLOW_START_TIMEOUT:-90}"
 readonly BUILD_TIMEOUT="${CAREFLOW_BUILD_TIMEOUT:-1800}"
 
-# The Kafka and test-server versions are pinned in infra/local/maven/*/pom.xml.
+# The Kafka, test-server and FHIR validator versions are pinned in infra/local/maven/*/pom.xml.
 readonly MAVEN_DEPENDENCY_PLUGIN="org.apache.maven.plugins:maven-dependency-plugin:3.8.1"
 
 die() {
@@ -166,7 +166,7 @@ is_external() {
   [[ -n $value && $value != "$2" ]]
 }
 
-# Fails with one line unless the server the variable names answers (kafka_answers is in kafka.sh).
+# Fails with one line unless the server the variable names answers.
 check_external() {
   local variable=$1 value=${!1} target host port
   case $variable in
@@ -184,13 +184,18 @@ check_external() {
       done
       die "KAFKA_BROKERS $value is not reachable"
       ;;
+    FHIR_VALIDATOR_URL)
+      # fhir_validator_answers and http_url_host_port are in fhir-validator.sh.
+      read -r host port <<<"$(http_url_host_port "$value")"
+      fhir_validator_answers "$host" "$port" || die "FHIR_VALIDATOR_URL $value does not answer GET /health"
+      ;;
   esac
 }
 
 # ---------------------------------------------------------------- status and locking
 
 status_line() {
-  printf '%-11s %-12s %s\n' "$1" "$2" "$3"
+  printf '%-14s %-12s %s\n' "$1" "$2" "$3"
 }
 
 status_external() {
