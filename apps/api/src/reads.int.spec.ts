@@ -199,7 +199,7 @@ describe('the read routes', () => {
       expect((await call('/audit', as.lead)).status).toBe(403);
     });
 
-    it('GET /episodes/{id}/audit-packet is a zip of the five parts; the PDF parses and the chain verifies', async () => {
+    it('GET /episodes/{id}/audit-packet is a zip of the five parts (FHIR Bundle, audit trail, event stream, chain verification, chart) and a manifest; the PDF parses and the chain verifies', async () => {
       const answer = await call(`/episodes/${closed.episodeId}/audit-packet`, as.auditor);
       expect(answer.status).toBe(200);
       expect(answer.response.headers.get('content-type')).toBe('application/zip');
@@ -214,8 +214,17 @@ describe('the read routes', () => {
         'chain-verification.json',
         'chart.pdf',
         'event-stream.json',
+        'fhir-bundle.json',
         'manifest.json',
       ]);
+      const bundle = JSON.parse(await text('fhir-bundle.json')) as {
+        resourceType: string;
+        entry: Array<{ resource: { resourceType: string } }>;
+      };
+      expect(bundle.resourceType).toBe('Bundle');
+      expect(bundle.entry.map((entry) => entry.resource.resourceType)).toEqual(
+        expect.arrayContaining(['EpisodeOfCare', 'Patient', 'ChargeItem']),
+      );
       const verification = JSON.parse(await text('chain-verification.json')) as Record<string, unknown>;
       expect(verification).toMatchObject({ verified: true, eventsChecked: closed.events.length, brokenLinks: [] });
       expect((JSON.parse(await text('event-stream.json')) as unknown[]).length).toBe(closed.events.length);

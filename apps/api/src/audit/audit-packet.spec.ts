@@ -1,6 +1,7 @@
 import JSZip from 'jszip';
 import { PDFDocument } from 'pdf-lib';
 import { episodeStory, storedStory } from '../testing/episode-story';
+import type { EpisodeCharge } from '../billing-read/billing-reads';
 import { buildAuditPacket, packetParts } from './audit-packet';
 import { chartOf, chartSections } from './chart';
 import { chartPdf } from './chart-pdf';
@@ -12,7 +13,35 @@ const part = (zip: JSZip, name: string): JSZip.JSZipObject => {
   return file;
 };
 const stored = storedStory(story);
-const charge = { episode_id: story.episodeId, session_on: '2025-03-07', code: '97140', units: 2, amount_cents: 9000 };
+const charge: EpisodeCharge = {
+  serviceDate: '2025-03-07',
+  version: 1,
+  payerId: 'payer-1',
+  therapistId: 't-1',
+  providerType: null,
+  lines: [
+    {
+      code: '97140',
+      minutes: 30,
+      units: 2,
+      bodyRegions: ['lower-back'],
+      diagnosisCodes: ['M54.50'],
+      modifiers: ['GP'],
+      billable: true,
+      unitPriceCents: 4500,
+      amountCents: 9000,
+    },
+  ],
+  billedUnits: 2,
+  amountCents: 9000,
+  certificationStanding: 'certified',
+  held: false,
+  flagged: false,
+  notesSigned: true,
+  kxCrossed: false,
+  reviewCrossed: false,
+  problem: null,
+};
 
 describe('the chart', () => {
   const chart = chartOf(story.episodeId, stored, [charge]);

@@ -4,10 +4,11 @@ import type { Sql } from 'postgres';
 import { z } from 'zod';
 import { maxAuditPage, toFhirAuditBundle, type AuditQuery, type AuditRecord, type AuditTrail } from '@careflow/audit';
 import { type EventStore, verifyHashChains } from '@careflow/event-store';
+import { episodeBundle } from '@careflow/fhir';
 import { SQL } from '@careflow/platform';
 import { AUDIT_TRAIL, describeTarget, EpisodeAccess, notFound, Operation, parseOr400 } from '../http';
 import { storedEvents } from '../episodes-read/episode-reads';
-import { chargesOfEpisode } from '../billing-read/billing-reads';
+import { chargeItemsOf, chargesOfEpisode } from '../billing-read/billing-reads';
 import { EVENT_STORE } from '../reads/tokens';
 import { buildAuditPacket } from './audit-packet';
 import { chartOf } from './chart';
@@ -90,6 +91,12 @@ export class AuditController {
     const packet = await buildAuditPacket({
       episodeId,
       generatedAt,
+      fhirBundle: episodeBundle({
+        episodeId,
+        events: events.map((stored) => stored.event),
+        charges: chargeItemsOf(charges),
+        generatedAt: generatedAt.toISOString(),
+      }),
       auditTrail,
       events: recorded,
       verification,

@@ -5,6 +5,7 @@
  * timeline never tell two stories. The auditor's packet is the full record: note text included.
  */
 import type { CareEpisodeEvent } from '@careflow/domain';
+import type { EpisodeCharge } from '../billing-read/billing-reads';
 import { describeEvent, type StoredEpisodeEvent } from '../episodes-read/timeline';
 
 export const chartSections = [
@@ -28,9 +29,6 @@ export interface Chart {
   readonly episodeId: string;
   readonly sections: ReadonlyArray<{ readonly title: ChartSection; readonly entries: readonly ChartEntry[] }>;
 }
-
-/** A charge as billing keeps it, shown as its columns say; the chart does not interpret billing. */
-export type ChargeRow = Readonly<Record<string, unknown>>;
 
 const sectionOf = (event: CareEpisodeEvent): ChartSection => {
   switch (event.type) {
@@ -179,15 +177,24 @@ const notesInOrder = (events: readonly StoredEpisodeEvent[]): StoredEpisodeEvent
   });
 };
 
-const chargeEntry = (row: ChargeRow): ChartEntry => ({
-  heading: Object.entries(row)
-    .filter(([column]) => column.endsWith('_id') || column.endsWith('_on') || column.endsWith('date'))
-    .map(([column, value]) => `${column} ${String(value instanceof Date ? value.toISOString().slice(0, 10) : value)}`)
-    .join(' · '),
-  lines: Object.entries(row).map(([column, value]) => `${column}: ${value instanceof Date ? value.toISOString() : JSON.stringify(value)}`),
+const dollars = (cents: number): string => `$${(cents / 100).toFixed(2)}`;
+
+/** A charge as billing keeps it; the chart shows it, it does not re-price it. */
+const chargeEntry = (charge: EpisodeCharge): ChartEntry => ({
+  heading: `${charge.serviceDate} · ${charge.billedUnits} unit(s), ${dollars(charge.amountCents)} · payer ${charge.payerId} · version ${charge.version}`,
+  lines: [
+    ...charge.lines.map(
+      (line) =>
+        `${line.code}: ${line.minutes} min, ${line.units} unit(s), ${dollars(line.amountCents)}${line.modifiers.length > 0 ? `, modifiers ${line.modifiers.join(' ')}` : ''}${line.billable ? '' : ` (not billable: ${line.notBillableReason ?? 'no reason recorded'})`}`,
+    ),
+    `certification: ${charge.certificationStanding}${charge.held ? ', held' : ''}${charge.flagged ? ', flagged' : ''}${charge.notesSigned ? '' : ', notes unsigned'}`,
+    ...(charge.kxCrossed ? ['KX threshold crossed'] : []),
+    ...(charge.reviewCrossed ? ['targeted medical review threshold crossed'] : []),
+    ...(charge.problem === null ? [] : [`not charged: ${charge.problem}`]),
+  ],
 });
 
-export const chartOf = (episodeId: string, events: readonly StoredEpisodeEvent[], charges: readonly ChargeRow[]): Chart => ({
+export const chartOf = (episodeId: string, events: readonly StoredEpisodeEvent[], charges: readonly EpisodeCharge[]): Chart => ({
   episodeId,
   sections: chartSections.map((title) => ({
     title,

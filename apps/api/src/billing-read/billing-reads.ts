@@ -6,11 +6,32 @@
 import type { Sql } from 'postgres';
 import { z } from 'zod';
 import type { DepartmentFilter } from '@careflow/auth';
+import type { ChargeLine } from '@careflow/domain';
+import type { ChargeItemInput } from '@careflow/fhir';
 import { departmentCondition, offsetOf, pageSize } from '../reads/department-filter';
 import { pageParameter } from '../episodes-read/episode-list';
 
+/** One session day's charge, current version, as billing keeps it (docs/billing.md). */
+export interface EpisodeCharge {
+  readonly serviceDate: string;
+  readonly version: number;
+  readonly payerId: string;
+  readonly therapistId: string | null;
+  readonly providerType: string | null;
+  readonly lines: readonly ChargeLine[];
+  readonly billedUnits: number;
+  readonly amountCents: number;
+  readonly certificationStanding: string;
+  readonly held: boolean;
+  readonly flagged: boolean;
+  readonly notesSigned: boolean;
+  readonly kxCrossed: boolean;
+  readonly reviewCrossed: boolean;
+  readonly problem: string | null;
+}
+
 export const chargesOfEpisode = (sql: Sql, episodeId: string) =>
-  sql<Record<string, unknown>[]>`
+  sql<EpisodeCharge[]>`
     SELECT service_date::text AS "serviceDate", version, payer_id AS "payerId", therapist_id AS "therapistId",
            provider_type AS "providerType", lines, billed_units AS "billedUnits", amount_cents::integer AS "amountCents",
            certification_standing AS "certificationStanding", held, flagged, notes_signed AS "notesSigned",
@@ -18,6 +39,18 @@ export const chargesOfEpisode = (sql: Sql, episodeId: string) =>
     FROM billing_charges
     WHERE episode_id = ${episodeId}
     ORDER BY service_date`;
+
+/** Each charge line as a FHIR ChargeItem's input (libs/fhir): a line billing will not bill is not-billable. */
+export const chargeItemsOf = (charges: readonly EpisodeCharge[]): ChargeItemInput[] =>
+  charges.flatMap((charge) =>
+    charge.lines.map((line) => ({
+      serviceDate: charge.serviceDate,
+      code: line.code,
+      units: line.units,
+      amountCents: line.amountCents,
+      status: line.billable ? 'billable' : 'not-billable',
+    })),
+  );
 
 export const claimsQuery = z.strictObject({
   status: z.enum(['current', 'replaced'], { error: 'must be current or replaced' }).optional(),

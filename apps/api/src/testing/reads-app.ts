@@ -17,13 +17,10 @@ import {
   closeDatabaseClient,
   createDatabaseClient,
   createEventStore,
-  eventStoreMigrations,
   type JsonObject,
   migrate,
-  type Migration,
 } from '@careflow/event-store';
 import { databaseUrls } from '@careflow/event-store/testing';
-import { apiMigration } from '@careflow/event-store/src/migrations/0009-api';
 import { ApiModule } from '../app.module';
 import { loadApiConfig } from '../config';
 import { type CatalogueRoute, RouteCatalogue } from '../http';
@@ -34,19 +31,17 @@ const requireEnv = (name: string): string => {
   return value;
 };
 
-/**
- * The API's tables (migration 9) follow the closed loop's (8) in the runner; until both are in it,
- * this private schema stands a no-op in for 8 so the API's registry exists. Never the shared schema.
- */
-const migrationsWithApi = (): readonly Migration[] => {
-  if (eventStoreMigrations.some((migration) => migration.version === apiMigration.version)) return eventStoreMigrations;
-  const upToSeven = eventStoreMigrations.filter((migration) => migration.version < 8);
-  const eight = eventStoreMigrations.find((migration) => migration.version === 8) ?? {
-    version: 8,
-    name: 'stand-in for the closed loop (test schema only)',
-    sql: 'SELECT 1',
-  };
-  return [...upToSeven, eight, apiMigration];
+/** Billing's line for 30 minutes of manual therapy (docs/billing.md). */
+const chargeLine = {
+  code: '97140',
+  minutes: 30,
+  units: 2,
+  bodyRegions: ['lower-back'],
+  diagnosisCodes: ['M54.50'],
+  modifiers: ['GP'],
+  billable: true,
+  unitPriceCents: 4500,
+  amountCents: 9000,
 };
 
 const withSearchPath = (url: string, schema: string): string => {
@@ -105,9 +100,7 @@ export const startReadsApp = async (): Promise<ReadsApp> => {
     maxConnections: 2,
   });
   const apiRole = applicationRoleOf(apiUrl);
-  await migrate(owner, { appRoles: { api: apiRole }, migrations: migrationsWithApi() });
-  // Migration 9's grants are not in grants.ts until it joins the runner.
-  await owner.unsafe(`GRANT SELECT ON episodes, departments TO ${apiRole}`);
+  await migrate(owner, { appRoles: { api: apiRole } });
 
   const secret = randomBytes(32).toString('base64');
   const env = {
@@ -188,7 +181,7 @@ export const startReadsApp = async (): Promise<ReadsApp> => {
         INSERT INTO billing_charges (episode_id, service_date, payer_id, patient_key, department_id, therapist_id, version, lines,
           billed_units, amount_cents, certification_standing, held, flagged, notes_signed)
         VALUES (${episodeId}, '2025-03-07', 'payer-1', ${patientKey}, ${departmentId}, ${therapistId}, 1,
-          ${JSON.stringify([{ code: '97140', units: 2 }])}::text::jsonb, 2, 9000, 'certified', false, false, true)`;
+          ${JSON.stringify([chargeLine])}::text::jsonb, 2, 9000, 'certified', false, false, true)`;
       await owner`
         INSERT INTO billing_claims (claim_id, episode_id, payer_id, version, frequency_code, original_claim_id, diagnosis_codes, lines,
           total_charge_cents, status)
