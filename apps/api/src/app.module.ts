@@ -15,6 +15,7 @@ import { ReferralIntake } from './referrals/referral-intake';
 import { ReferralsController } from './referrals/referrals.controller';
 import { apiServices } from './services';
 import { SettingsController } from './settings/settings.controller';
+import { OpenApiController } from './openapi/openapi.controller';
 
 @Module({})
 export class ApiModule {
@@ -25,7 +26,14 @@ export class ApiModule {
         platformFor('api', config, logger),
         HttpCoreModule.register({ tokenVerifier: config.tokenVerifier, auditKeys: config.AUDIT_HMAC_KEYS }),
       ],
-      controllers: [HealthController, CodecController, ReferralsController, EpisodeCommandsController, SettingsController],
+      controllers: [
+        HealthController,
+        CodecController,
+        OpenApiController,
+        ReferralsController,
+        EpisodeCommandsController,
+        SettingsController,
+      ],
       providers: [
         ...apiServices(config),
         DepartmentSettingsStore,
