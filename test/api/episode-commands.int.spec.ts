@@ -33,7 +33,10 @@ describe('POST /episodes/{id}/<command>', () => {
     lead = await api.token({ userId: 'u-lead', role: 'department-lead', departments: [department] });
     const stored = await call(api, 'PUT', `/therapists/${therapistId}`, { token: admin, body: therapistEntry(department) });
     expect(stored.status).toBe(200);
-    const created = await call(api, 'POST', '/referrals', { token: lead, body: { departmentId: department, referral: referral(yesterday()) } });
+    const created = await call(api, 'POST', '/referrals', {
+      token: lead,
+      body: { departmentId: department, referral: referral(yesterday()) },
+    });
     expect(created.status).toBe(201);
     episodeId = created.body.episodeId;
   });

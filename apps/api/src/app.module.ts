@@ -16,6 +16,7 @@ import { ReferralIntake } from './referrals/referral-intake';
 import { ReferralsController } from './referrals/referrals.controller';
 import { apiServices } from './services';
 import { SettingsController } from './settings/settings.controller';
+import { OpenApiController } from './openapi/openapi.controller';
 
 @Module({})
 export class ApiModule {
@@ -27,7 +28,14 @@ export class ApiModule {
         HttpCoreModule.register({ tokenVerifier: config.tokenVerifier, auditKeys: config.AUDIT_HMAC_KEYS }),
         ReadsModule.register({ temporalNamespace: config.TEMPORAL_NAMESPACE, payloadKeys: keyringFromEnv(config.PAYLOAD_KEYS) }),
       ],
-      controllers: [HealthController, CodecController, ReferralsController, EpisodeCommandsController, SettingsController],
+      controllers: [
+        HealthController,
+        CodecController,
+        OpenApiController,
+        ReferralsController,
+        EpisodeCommandsController,
+        SettingsController,
+      ],
       providers: [
         ...apiServices(config),
         DepartmentSettingsStore,
