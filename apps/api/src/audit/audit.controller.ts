@@ -6,7 +6,7 @@ import { maxAuditPage, toFhirAuditBundle, type AuditQuery, type AuditRecord, typ
 import { type EventStore, verifyHashChains } from '@careflow/event-store';
 import { episodeBundle } from '@careflow/fhir';
 import { SQL } from '@careflow/platform';
-import { AUDIT_TRAIL, describeTarget, EpisodeAccess, notFound, Operation, parseOr400 } from '../http';
+import { AUDIT_TRAIL, describeTarget, EpisodeAccess, notFound, Operation, parseOr400, RouteDoc } from '../http';
 import { storedEvents } from '../episodes-read/episode-reads';
 import { chargeItemsOf, chargesOfEpisode } from '../billing-read/billing-reads';
 import { EVENT_STORE } from '../reads/tokens';
@@ -59,6 +59,7 @@ export class AuditController {
 
   @Get('audit')
   @Operation('audit:read', { resource: 'audit-trail' })
+  @RouteDoc({ summary: 'Audit records (episodeId, user, from, to, after, limit)' })
   async search(@Query() query: unknown, @Req() request: Request) {
     const parsed = parseOr400(auditSearchQuery, query);
     this.describe(request, parsed.episodeId);
@@ -68,6 +69,7 @@ export class AuditController {
 
   @Get('audit/fhir')
   @Operation('audit:read', { resource: 'audit-trail' })
+  @RouteDoc({ summary: 'Audit records as a FHIR Bundle of IHE BALP AuditEvents' })
   async fhir(@Query() query: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const parsed = parseOr400(auditSearchQuery, query);
     this.describe(request, parsed.episodeId);
@@ -77,6 +79,7 @@ export class AuditController {
 
   @Get('episodes/:id/audit-packet')
   @Operation('audit:packet')
+  @RouteDoc({ summary: "The auditor's packet (zip): FHIR Bundle, audit trail, event stream with its chain verification, chart PDF" })
   async packet(@Param('id') episodeId: string, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     await this.access.episode(request, episodeId);
     const [recorded, verification, auditTrail, charges] = await Promise.all([

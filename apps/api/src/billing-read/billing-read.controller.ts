@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import type { Sql } from 'postgres';
 import { departmentFilter } from '@careflow/auth';
 import { SQL } from '@careflow/platform';
-import { callerOf, EpisodeAccess, Operation, parseOr400 } from '../http';
+import { callerOf, EpisodeAccess, Operation, parseOr400, RouteDoc } from '../http';
 import { chargesOfEpisode, claimsQuery, listClaims } from './billing-reads';
 
 @Controller()
@@ -15,6 +15,7 @@ export class BillingReadController {
 
   @Get('episodes/:id/charges')
   @Operation('episode:charges')
+  @RouteDoc({ summary: "The episode's charges per session day" })
   async charges(@Param('id') id: string, @Req() request: Request) {
     await this.access.episode(request, id);
     return { episodeId: id, charges: await chargesOfEpisode(this.sql, id) };
@@ -22,6 +23,7 @@ export class BillingReadController {
 
   @Get('claims')
   @Operation('claims:read', { resource: 'claim' })
+  @RouteDoc({ summary: "Claims of the caller's departments (status, page)" })
   claims(@Query() query: unknown, @Req() request: Request) {
     return listClaims(this.sql, departmentFilter(callerOf(request), 'claims:read'), parseOr400(claimsQuery, query));
   }

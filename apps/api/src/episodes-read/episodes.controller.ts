@@ -4,7 +4,7 @@ import type { Sql } from 'postgres';
 import { z } from 'zod';
 import { decideAccess, departmentFilter } from '@careflow/auth';
 import { SQL } from '@careflow/platform';
-import { callerOf, EpisodeAccess, notFound, Operation, parseOr400 } from '../http';
+import { callerOf, EpisodeAccess, notFound, Operation, parseOr400, RouteDoc } from '../http';
 import { EPISODE_READS } from '../reads/tokens';
 import type { EpisodeReads, ReadView } from './episode-reads';
 import { episodeListQuery, listEpisodes } from './episode-list';
@@ -24,12 +24,14 @@ export class EpisodesReadController {
 
   @Get()
   @Operation('episode:read')
+  @RouteDoc({ summary: "Episodes of the caller's departments (status, therapist, due, page)" })
   list(@Query() query: unknown, @Req() request: Request) {
     return listEpisodes(this.sql, departmentFilter(callerOf(request), 'episode:read'), parseOr400(episodeListQuery, query));
   }
 
   @Get(':id')
   @Operation('episode:read')
+  @RouteDoc({ summary: 'An episode: state and due dates, or its state at a past moment (asOf)' })
   async episode(@Param('id') id: string, @Query() query: unknown, @Req() request: Request) {
     const { asOf } = parseOr400(episodeQuery, query);
     const episode = await this.access.episode(request, id);
@@ -41,6 +43,7 @@ export class EpisodesReadController {
 
   @Get(':id/timeline')
   @Operation('episode:timeline')
+  @RouteDoc({ summary: "The episode's events in the clinic's words, routing explained" })
   async timeline(@Param('id') id: string, @Req() request: Request) {
     const episode = await this.access.episode(request, id);
     const entries = await this.reads.timeline(id, this.viewOf(request, episode.departmentId));

@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import type { Sql } from 'postgres';
 import { departmentFilter } from '@careflow/auth';
 import { SQL } from '@careflow/platform';
-import { callerOf, Operation, parseOr400 } from '../http';
+import { callerOf, Operation, parseOr400, RouteDoc } from '../http';
 import { complianceReport, outcomeReport, outcomesQuery } from './reports';
 
 @Controller('reports')
@@ -12,12 +12,14 @@ export class ReportsController {
 
   @Get('outcomes')
   @Operation('reports:read', { resource: 'report' })
+  @RouteDoc({ summary: 'Outcome attainment by department, therapist or diagnosis group (aggregates only)' })
   outcomes(@Query() query: unknown, @Req() request: Request) {
     return outcomeReport(this.sql, departmentFilter(callerOf(request), 'reports:read'), parseOr400(outcomesQuery, query));
   }
 
   @Get('compliance')
   @Operation('reports:read', { resource: 'report' })
+  @RouteDoc({ summary: 'Operations figures and compliance findings per department (aggregates only)' })
   compliance(@Req() request: Request) {
     return complianceReport(this.sql, departmentFilter(callerOf(request), 'reports:read'));
   }

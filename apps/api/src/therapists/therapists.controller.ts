@@ -3,7 +3,7 @@ import type { Request } from 'express';
 import type { Sql } from 'postgres';
 import { departmentFilter } from '@careflow/auth';
 import { SQL } from '@careflow/platform';
-import { callerOf, Operation } from '../http';
+import { callerOf, Operation, RouteDoc } from '../http';
 import { listTherapists } from './therapists';
 
 @Controller('therapists')
@@ -12,6 +12,7 @@ export class TherapistsController {
 
   @Get()
   @Operation('therapists:read', { resource: 'therapist' })
+  @RouteDoc({ summary: "The departments' therapists: licences, certificates with expiry, caseload" })
   async therapists(@Req() request: Request) {
     return { therapists: await listTherapists(this.sql, departmentFilter(callerOf(request), 'therapists:read')) };
   }
