@@ -7,6 +7,9 @@ import type { ApiConfig } from './config';
 import { HealthController } from './health/health.controller';
 import { CODEC_ENDPOINT_OPTIONS, CodecController } from './codec/codec.controller';
 import { EpisodeCommandsController } from './episodes/episode-commands.controller';
+import { EpisodeFhir } from './fhir/episode-fhir';
+import { FhirController } from './fhir/fhir.controller';
+import { FhirJsonModule } from './fhir/fhir-json.module';
 import { EpisodeCommands } from './episodes/episode-commands';
 import { IdempotencyKeys } from './episodes/idempotency';
 import { HttpCoreModule } from './http';
@@ -27,6 +30,7 @@ export class ApiModule {
         platformFor('api', config, logger),
         HttpCoreModule.register({ tokenVerifier: config.tokenVerifier, auditKeys: config.AUDIT_HMAC_KEYS }),
         ReadsModule.register({ temporalNamespace: config.TEMPORAL_NAMESPACE, payloadKeys: keyringFromEnv(config.PAYLOAD_KEYS) }),
+        FhirJsonModule,
       ],
       controllers: [
         HealthController,
@@ -35,6 +39,7 @@ export class ApiModule {
         ReferralsController,
         EpisodeCommandsController,
         SettingsController,
+        FhirController,
       ],
       providers: [
         ...apiServices(config),
@@ -42,6 +47,7 @@ export class ApiModule {
         ReferralIntake,
         EpisodeCommands,
         IdempotencyKeys,
+        EpisodeFhir,
         {
           provide: CODEC_ENDPOINT_OPTIONS,
           useValue: {

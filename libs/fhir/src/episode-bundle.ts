@@ -44,13 +44,16 @@ import {
 import { nameBasedUuid } from './ids';
 import { careflow, loincOfMeasure, systems } from './systems';
 
-/** One charge line as billing keeps it: a code billed on a day of service. */
+/**
+ * One charge line as billing keeps it: a code billed on a day of service. `planned`: held until the
+ * plan of care is certified; `billed`: on a claim.
+ */
 export interface ChargeItemInput {
   readonly serviceDate: string;
   readonly code: BillingCode;
   readonly units: number;
   readonly amountCents: number;
-  readonly status: 'billable' | 'not-billable' | 'billed';
+  readonly status: 'planned' | 'billable' | 'not-billable' | 'billed';
 }
 
 export interface EpisodeBundleInput {

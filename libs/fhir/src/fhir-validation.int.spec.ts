@@ -8,7 +8,7 @@ import { episodeBundle } from './episode-bundle';
 import { referralFromFhir } from './referral-in';
 import * as e from './testing/episodes';
 import * as r from './testing/referrals';
-import { describe as describeIssue, errorsOf, validate } from './testing/validator';
+import { describeIssue, errorsOf, validate } from './testing/validator';
 
 const generatedAt = '2025-04-01T10:00:00.000Z';
 

@@ -1,4 +1,4 @@
-import type { Bundle, Condition, FhirResource, ServiceRequest } from 'fhir/r4';
+import type { Bundle, Condition, FhirResource, Organization, ServiceRequest } from 'fhir/r4';
 import * as f from '@careflow/domain/testing';
 import { referralFromFhir, type ReferralFromFhir } from './referral-in';
 import { systems } from './systems';
@@ -46,6 +46,22 @@ describe('referralFromFhir: a ServiceRequest with its Patient, Practitioner, Con
       serviceRequest.reasonCode = [{ coding: [{ system: systems.icd10cm, code: 'M62.830' }] }];
     });
     expect(referralFromFhir(bundle)).toEqual({ referral: { ...expected, priority: 'urgent', diagnosisCodes: ['M54.50', 'M62.830'] } });
+  });
+
+  it('reads the department from a performer, by a logical reference or an Organization', () => {
+    const logical = r.referralBundle(({ serviceRequest }) => {
+      serviceRequest.performer = [{ identifier: { system: 'urn:careflow:department-id', value: 'department-1' } }];
+    });
+    expect(referralFromFhir(logical)).toEqual({ referral: expected, departmentId: 'department-1' });
+    const organization = r.containedReferral();
+    const department: Organization = {
+      resourceType: 'Organization',
+      id: 'dept',
+      identifier: [{ system: 'urn:careflow:department-id', value: 'department-2' }],
+    };
+    organization.contained = [...(organization.contained ?? []), department];
+    organization.performer = [{ reference: '#dept' }];
+    expect(referralFromFhir(organization)).toEqual({ referral: expected, departmentId: 'department-2' });
   });
 
   it('reads a history of cancer from a supporting Condition coded as a malignancy or its history', () => {

@@ -14,7 +14,9 @@ export interface FhirProblem {
   readonly message: string;
 }
 
-export type ReferralFromFhir = { readonly referral: Referral } | { readonly problems: readonly FhirProblem[] };
+/** The referral, and the department it is sent to when the ServiceRequest names one as its performer. */
+export type ReferralFromFhir =
+  { readonly referral: Referral; readonly departmentId?: string } | { readonly problems: readonly FhirProblem[] };
 
 type Json = Readonly<Record<string, unknown>>;
 
@@ -278,6 +280,18 @@ class ReferralReader {
     return id === undefined ? undefined : { payerId: id, ...(memberId === undefined ? {} : { memberId }) };
   }
 
+  /** The department a performer names: by a logical reference, or an Organization with its identifier. */
+  departmentId(serviceRequest: Located): string | undefined {
+    return asArray(serviceRequest.resource['performer'])
+      .map((reference) => {
+        const identifier = asObject(asObject(reference)?.['identifier']);
+        if (identifier?.['system'] === careflow.departmentId) return asText(identifier['value']);
+        const organization = this.resolve(reference, 'Organization');
+        return organization === undefined ? undefined : identifierValue(organization.resource, { system: careflow.departmentId }).value;
+      })
+      .find((departmentId) => departmentId !== undefined);
+  }
+
   /** True when the supporting information names a malignancy or a history of one; absent when it names no Condition. */
   cancerHistory(serviceRequest: Located): boolean | undefined {
     const codes = asArray(serviceRequest.resource['supportingInfo']).flatMap((reference) => {
@@ -338,6 +352,7 @@ export const referralFromFhir = (input: unknown): ReferralFromFhir => {
   reader.locations.set('precautions', `${path}.note`);
   const priority = priorityOf(resource['priority']);
   const cancerHistory = reader.cancerHistory(serviceRequest);
+  const departmentId = reader.departmentId(serviceRequest);
 
   if (reader.problems.length > 0) return { problems: reader.problems };
   const parsed = referralSchema.safeParse({
@@ -353,7 +368,7 @@ export const referralFromFhir = (input: unknown): ReferralFromFhir => {
     ...(priority === undefined ? {} : { priority }),
     ...(cancerHistory === undefined ? {} : { cancerHistory }),
   });
-  if (parsed.success) return { referral: parsed.data };
+  if (parsed.success) return { referral: parsed.data, ...(departmentId === undefined ? {} : { departmentId }) };
   // The domain's own limits (lengths, codes, lists), each named at the FHIR element it came from.
   return {
     problems: parsed.error.issues.map((issue) => ({ location: locationOf(reader, issue.path, path), message: issue.message })),

@@ -29,6 +29,7 @@ export const systems = {
 /** Careflow's own identifier and code systems. */
 export const careflow = {
   episodeId: 'urn:careflow:episode-id',
+  departmentId: 'urn:careflow:department-id',
   referralId: 'urn:careflow:referral-id',
   payerId: 'urn:careflow:payer-id',
   therapistId: 'urn:careflow:therapist-id',

@@ -4,11 +4,11 @@ import type { Sql } from 'postgres';
 import { z } from 'zod';
 import { maxAuditPage, toFhirAuditBundle, type AuditQuery, type AuditRecord, type AuditTrail } from '@careflow/audit';
 import { type EventStore, verifyHashChains } from '@careflow/event-store';
-import { episodeBundle } from '@careflow/fhir';
 import { SQL } from '@careflow/platform';
 import { AUDIT_TRAIL, describeTarget, EpisodeAccess, notFound, Operation, parseOr400, RouteDoc } from '../http';
 import { storedEvents } from '../episodes-read/episode-reads';
-import { chargeItemsOf, chargesOfEpisode } from '../billing-read/billing-reads';
+import { chargesOfEpisode } from '../billing-read/billing-reads';
+import { EpisodeFhir } from '../fhir/episode-fhir';
 import { EVENT_STORE } from '../reads/tokens';
 import { buildAuditPacket } from './audit-packet';
 import { chartOf } from './chart';
@@ -55,6 +55,7 @@ export class AuditController {
     @Inject(EVENT_STORE) private readonly eventStore: Pick<EventStore, 'readStream'>,
     @Inject(SQL) private readonly sql: Sql,
     private readonly access: EpisodeAccess,
+    private readonly episodeFhir: EpisodeFhir,
   ) {}
 
   @Get('audit')
@@ -82,11 +83,12 @@ export class AuditController {
   @RouteDoc({ summary: "The auditor's packet (zip): FHIR Bundle, audit trail, event stream with its chain verification, chart PDF" })
   async packet(@Param('id') episodeId: string, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     await this.access.episode(request, episodeId);
-    const [recorded, verification, auditTrail, charges] = await Promise.all([
+    const [recorded, verification, auditTrail, charges, fhirBundle] = await Promise.all([
       this.eventStore.readStream(episodeId),
       verifyHashChains(this.sql, { streamIds: [episodeId] }),
       this.wholeTrailOf(episodeId),
       chargesOfEpisode(this.sql, episodeId),
+      this.episodeFhir.bundle(episodeId),
     ]);
     if (recorded.length === 0) throw notFound('episode');
     const generatedAt = new Date();
@@ -94,12 +96,7 @@ export class AuditController {
     const packet = await buildAuditPacket({
       episodeId,
       generatedAt,
-      fhirBundle: episodeBundle({
-        episodeId,
-        events: events.map((stored) => stored.event),
-        charges: chargeItemsOf(charges),
-        generatedAt: generatedAt.toISOString(),
-      }),
+      ...(fhirBundle && { fhirBundle }),
       auditTrail,
       events: recorded,
       verification,

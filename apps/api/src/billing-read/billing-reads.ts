@@ -7,7 +7,6 @@ import type { Sql } from 'postgres';
 import { z } from 'zod';
 import type { DepartmentFilter } from '@careflow/auth';
 import type { ChargeLine } from '@careflow/domain';
-import type { ChargeItemInput } from '@careflow/fhir';
 import { departmentCondition, offsetOf, pageSize } from '../reads/department-filter';
 import { pageParameter } from '../episodes-read/episode-list';
 
@@ -39,18 +38,6 @@ export const chargesOfEpisode = (sql: Sql, episodeId: string) =>
     FROM billing_charges
     WHERE episode_id = ${episodeId}
     ORDER BY service_date`;
-
-/** Each charge line as a FHIR ChargeItem's input (libs/fhir): a line billing will not bill is not-billable. */
-export const chargeItemsOf = (charges: readonly EpisodeCharge[]): ChargeItemInput[] =>
-  charges.flatMap((charge) =>
-    charge.lines.map((line) => ({
-      serviceDate: charge.serviceDate,
-      code: line.code,
-      units: line.units,
-      amountCents: line.amountCents,
-      status: line.billable ? 'billable' : 'not-billable',
-    })),
-  );
 
 export const claimsQuery = z.strictObject({
   status: z.enum(['current', 'replaced'], { error: 'must be current or replaced' }).optional(),

@@ -9,6 +9,7 @@ import { AuditController } from '../audit/audit.controller';
 import { BillingReadController } from '../billing-read/billing-read.controller';
 import { createEpisodeReads, type EpisodeSnapshotSource } from '../episodes-read/episode-reads';
 import { EpisodesReadController } from '../episodes-read/episodes.controller';
+import { EpisodeFhir } from '../fhir/episode-fhir';
 import { ReportsController } from '../reports/reports.controller';
 import { TherapistsController } from '../therapists/therapists.controller';
 import { WorklistsController } from '../worklists/worklists.controller';
@@ -35,6 +36,8 @@ export class ReadsModule {
         AuditController,
       ],
       providers: [
+        // The packet's FHIR Bundle, made as GET /episodes/{id}/fhir makes it (docs/fhir.md).
+        EpisodeFhir,
         // Read only: the API never appends through this store (commands go through the workflow).
         { provide: EVENT_STORE, inject: [SQL], useFactory: (sql: Sql) => createEventStore({ sql, outboxTopic: episodeEventsTopic.name }) },
         {

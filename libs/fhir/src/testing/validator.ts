@@ -21,11 +21,11 @@ export const validate = async (resource: unknown): Promise<OperationOutcome> => 
 };
 
 /** An issue in a line a reader can scan: severity, location and message. */
-export const describe = (issue: OperationOutcomeIssue): string =>
+export const describeIssue = (issue: OperationOutcomeIssue): string =>
   `${issue.severity} at ${(issue.expression ?? issue.location ?? []).join(', ')}: ${issue.diagnostics ?? ''}`;
 
 export const errorsOf = (outcome: OperationOutcome): string[] =>
-  outcome.issue.filter((issue) => issue.severity === 'error' || issue.severity === 'fatal').map(describe);
+  outcome.issue.filter((issue) => issue.severity === 'error' || issue.severity === 'fatal').map(describeIssue);
 
 export const warningsOf = (outcome: OperationOutcome): string[] =>
-  outcome.issue.filter((issue) => issue.severity === 'warning').map(describe);
+  outcome.issue.filter((issue) => issue.severity === 'warning').map(describeIssue);

@@ -1,0 +1,16 @@
+import { type MiddlewareConsumer, Module, type NestModule, RequestMethod } from '@nestjs/common';
+import { json } from 'express';
+import { maxCommandBytes } from '@careflow/domain';
+
+/**
+ * FHIR clients send `application/fhir+json`, which the default JSON parser leaves unread; this parses it
+ * for the FHIR routes, with the same size bound as a referral command (a larger body is 413).
+ */
+@Module({})
+export class FhirJsonModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer
+      .apply(json({ type: 'application/fhir+json', limit: maxCommandBytes * 2 }))
+      .forRoutes({ path: 'fhir/*path', method: RequestMethod.POST });
+  }
+}
