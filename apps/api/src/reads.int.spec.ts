@@ -125,8 +125,7 @@ describe('the read routes', () => {
   });
 
   describe('lists', () => {
-    const ids = (body: Record<string, unknown>) =>
-      (body['items'] as Array<Record<string, unknown>>).map((item) => item['episodeId'] ?? item['episode_id']);
+    const ids = (body: Record<string, unknown>) => (body['items'] as Array<Record<string, unknown>>).map((item) => item['episodeId']);
 
     it('GET /episodes lists the caller’s departments only, with filters', async () => {
       const all = await call('/episodes', as.therapist);

@@ -6,6 +6,7 @@ import type { Sql } from 'postgres';
 import { z } from 'zod';
 import type { DepartmentFilter } from '@careflow/auth';
 import { departmentCondition } from '../reads/department-filter';
+import { camelCaseKeys } from '../reads/rows';
 
 const outcomeViews = {
   department: 'outcomes_by_department',
@@ -22,10 +23,12 @@ export type OutcomesQuery = z.infer<typeof outcomesQuery>;
 
 export const outcomeReport = async (sql: Sql, filter: DepartmentFilter, query: OutcomesQuery) => ({
   by: query.by,
-  rows: await sql<Record<string, unknown>[]>`
-    SELECT * FROM ${sql(outcomeViews[query.by])} v
-    WHERE ${departmentCondition(sql, filter, sql`v.department_id`)}
-    ORDER BY 1, 2, 3`,
+  rows: (
+    await sql<Record<string, unknown>[]>`
+      SELECT * FROM ${sql(outcomeViews[query.by])} v
+      WHERE ${departmentCondition(sql, filter, sql`v.department_id`)}
+      ORDER BY 1, 2, 3`
+  ).map(camelCaseKeys),
 });
 
 /** Compliance: the operations figures, discharge reasons and the count of each compliance finding. */
@@ -48,5 +51,9 @@ export const complianceReport = async (sql: Sql, filter: DepartmentFilter) => {
       GROUP BY department_id, finding
       ORDER BY department_id, finding`,
   ]);
-  return { operations, dischargeReasons, findings };
+  return {
+    operations: operations.map(camelCaseKeys),
+    dischargeReasons: dischargeReasons.map(camelCaseKeys),
+    findings: findings.map(camelCaseKeys),
+  };
 };

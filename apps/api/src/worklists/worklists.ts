@@ -7,6 +7,7 @@ import { z } from 'zod';
 import type { DepartmentFilter } from '@careflow/auth';
 import { departmentCondition, offsetOf, pageSize } from '../reads/department-filter';
 import { pageParameter } from '../episodes-read/episode-list';
+import { camelCaseKeys } from '../reads/rows';
 
 /** The worklists a clinic works from, by the name in the URL, and the view that keeps each. */
 export const worklistViews = {
@@ -48,6 +49,8 @@ export const readWorklist = async (sql: Sql, filter: DepartmentFilter, kind: Wor
     page: query.page,
     pageSize,
     // The registry's department is the one access is decided on; the view's copy is dropped.
-    items: items.map(({ registry_department_id: departmentId, department_id: _copy, ...row }) => ({ ...row, department_id: departmentId })),
+    items: items.map(({ registry_department_id: departmentId, department_id: _copy, ...row }) =>
+      camelCaseKeys({ ...row, department_id: departmentId }),
+    ),
   };
 };
