@@ -135,6 +135,10 @@ describe('the read routes', () => {
       expect(ids((await call(`/episodes?status=active`, as.therapist)).json())).not.toContain(closed.episodeId);
       expect(ids((await call(`/episodes?therapist=${therapistOwn}`, as.therapist)).json())).toEqual([closed.episodeId]);
       expect((await call('/episodes?status=lost', as.therapist)).status).toBe(400);
+      // due: open episodes with a deadline by that day (the seeded certification is due 2025-04-04).
+      expect(ids((await call('/episodes?due=2025-04-30', as.otherTherapist)).json())).toEqual([open.episodeId]);
+      expect(ids((await call('/episodes?due=2025-04-01', as.otherTherapist)).json())).toEqual([]);
+      expect(ids((await call('/episodes?due=2025-04-30', as.therapist)).json())).toEqual([]);
     });
 
     it('GET /worklists/{kind} lists the department’s work; an unknown kind is 404', async () => {
