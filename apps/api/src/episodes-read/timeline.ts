@@ -4,7 +4,7 @@
  * Free text (reasons, notes, narratives) is shown only to callers with `episode:note-text`; the patient's
  * identity is never part of the timeline.
  */
-import type { CandidateAssessment, CareEpisodeEvent, Practitioner, SessionLine } from '@careflow/domain';
+import type { CandidateAssessment, CareEpisodeEvent, Practitioner, SessionLine, TechniqueRestriction } from '@careflow/domain';
 
 export interface TimelineView {
   /** The caller holds `episode:note-text`: free-text fields are quoted, otherwise they are left out. */
@@ -33,6 +33,17 @@ const candidate = (assessment: CandidateAssessment): string =>
   assessment.eligible
     ? `candidate ${assessment.therapistId}: score ${assessment.score}${assessment.reasons.length > 0 ? ` (${assessment.reasons.join('; ')})` : ''}`
     : `excluded ${assessment.therapistId}: ${assessment.exclusions.map((e) => `${e.rule}: ${e.detail}`).join('; ')} (score ${assessment.score})`;
+
+const restriction = (r: TechniqueRestriction): string => {
+  switch (r.kind) {
+    case 'technique':
+      return `restriction: no ${r.technique}`;
+    case 'pressure':
+      return `restriction: at most ${r.max} pressure${r.technique ? ` with ${r.technique}` : ''} on ${r.regions.join(', ')}`;
+    case 'site':
+      return `restriction: no treatment on ${r.regions.join(', ')}`;
+  }
+};
 
 const escalations: Record<string, string> = {
   'no-eligible-therapist': 'no eligible therapist',
@@ -88,7 +99,7 @@ export const describeEvent = (event: CareEpisodeEvent, view: TimelineView): Even
     case 'ContraindicationFlagged':
       return words(`Contraindication flagged: ${event.contraindication.condition} (${event.contraindication.severity}).`, [
         ...(event.contraindication.site ? [`site: ${event.contraindication.site.join(', ')}`] : []),
-        ...event.contraindication.restrictions.map((restriction) => `restriction: ${JSON.stringify(restriction)}`),
+        ...event.contraindication.restrictions.map(restriction),
       ]);
     case 'ClearanceRequested':
       return words(
