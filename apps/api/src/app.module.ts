@@ -13,11 +13,13 @@ import { FhirJsonModule } from './fhir/fhir-json.module';
 import { EpisodeCommands } from './episodes/episode-commands';
 import { IdempotencyKeys } from './episodes/idempotency';
 import { HttpCoreModule } from './http';
+import { ReadsModule } from './reads/reads.module';
 import { DepartmentSettingsStore } from './referrals/department-settings';
 import { ReferralIntake } from './referrals/referral-intake';
 import { ReferralsController } from './referrals/referrals.controller';
 import { apiServices } from './services';
 import { SettingsController } from './settings/settings.controller';
+import { OpenApiController } from './openapi/openapi.controller';
 
 @Module({})
 export class ApiModule {
@@ -27,9 +29,18 @@ export class ApiModule {
       imports: [
         platformFor('api', config, logger),
         HttpCoreModule.register({ tokenVerifier: config.tokenVerifier, auditKeys: config.AUDIT_HMAC_KEYS }),
+        ReadsModule.register({ temporalNamespace: config.TEMPORAL_NAMESPACE, payloadKeys: keyringFromEnv(config.PAYLOAD_KEYS) }),
         FhirJsonModule,
       ],
-      controllers: [HealthController, CodecController, ReferralsController, EpisodeCommandsController, SettingsController, FhirController],
+      controllers: [
+        HealthController,
+        CodecController,
+        OpenApiController,
+        ReferralsController,
+        EpisodeCommandsController,
+        SettingsController,
+        FhirController,
+      ],
       providers: [
         ...apiServices(config),
         DepartmentSettingsStore,

@@ -3,7 +3,7 @@ import type { Request, Response } from 'express';
 import type { Logger } from '@careflow/config';
 import { LOGGER } from '@careflow/platform';
 import { type CodecEndpointOptions, handleCodecRequest } from '@careflow/temporal';
-import { Public } from '../http';
+import { Public, RouteDoc } from '../http';
 
 export const CODEC_ENDPOINT_OPTIONS = Symbol('careflow.codec-endpoint-options');
 
@@ -22,6 +22,7 @@ export class CodecController {
   // It verifies the token and the codec permissions itself (libs/temporal codec-endpoint.ts).
   @All(':operation')
   @Public()
+  @RouteDoc({ summary: "The Temporal UI's payload codec (encode, decode); bearer token and codec permissions checked by the endpoint" })
   async handle(@Req() request: Request, @Res() response: Response): Promise<void> {
     const result = await handleCodecRequest(
       { method: request.method, path: request.path, headers: request.headers, body: request.body as unknown },

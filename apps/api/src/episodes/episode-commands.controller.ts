@@ -2,7 +2,8 @@ import { Body, Controller, HttpCode, HttpStatus, Param, Post, Req } from '@nestj
 import type { Request } from 'express';
 import type { CareEpisodeCommandType } from '@careflow/domain';
 import { commandOperation } from '@careflow/auth';
-import { Operation } from '../http';
+import { Operation, RouteDoc } from '../http';
+import { commandBodySchema } from '../openapi/openapi-document';
 import { commandRoutes } from './command-paths';
 import { type CommandAnswer, EpisodeCommands } from './episode-commands';
 
@@ -31,7 +32,8 @@ for (const [type, path] of commandRoutes()) {
   Param('id')(prototype, name, 0);
   Body()(prototype, name, 1);
   Req()(prototype, name, 2);
-  for (const decorate of [Post(`:id/${path}`), HttpCode(HttpStatus.OK), Operation(commandOperation(type), { action: 'update' })]) {
+  const doc = RouteDoc({ summary: `${type}: answers the episode's new state`, body: commandBodySchema(type) });
+  for (const decorate of [Post(`:id/${path}`), HttpCode(HttpStatus.OK), Operation(commandOperation(type), { action: 'update' }), doc]) {
     decorate(prototype, name, descriptor);
   }
 }

@@ -2,7 +2,7 @@ import { Controller, Get, HttpStatus, Inject, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import type { TokenVerifier } from '@careflow/auth';
 import { DependencyHealth, type HealthReport } from '@careflow/platform';
-import { Public, TOKEN_VERIFIER } from '../http';
+import { Public, RouteDoc, TOKEN_VERIFIER } from '../http';
 
 const bearerPattern = /^Bearer (\S+)$/;
 
@@ -19,6 +19,7 @@ export class HealthController {
    */
   @Get()
   @Public()
+  @RouteDoc({ summary: 'Up or down; each dependency only for a signed-in caller', answers: { 200: 'Up', 503: 'Down' } })
   async check(
     @Req() request: Request,
     @Res({ passthrough: true }) response: Response,

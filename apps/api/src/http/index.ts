@@ -5,3 +5,4 @@ export * from './problem';
 export { RouteCatalogue, type CatalogueRoute } from './route-catalogue';
 export { HttpCoreModule, type HttpCoreOptions } from './http-core.module';
 export { AUDIT_TRAIL, TOKEN_VERIFIER } from './tokens';
+export { RouteDoc, jsonSchemaOf, type JsonSchema } from './route-doc';

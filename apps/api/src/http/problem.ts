@@ -114,8 +114,8 @@ const pathOf = (root: string, path: readonly PropertyKey[]): string =>
  * Every zod issue as a field and its problem. The domain's schemas word their messages without the
  * value ("must be a calendar date"); zod's own messages name types and options, never the value.
  */
-export const fieldProblems = (error: z.ZodError, root = ''): FieldProblem[] =>
-  error.issues.flatMap((issue): FieldProblem[] => {
+export const fieldProblems = (error: z.ZodError, root = ''): FieldProblem[] => {
+  const problems = error.issues.flatMap((issue): FieldProblem[] => {
     const path = pathOf(root, issue.path);
     if (issue.code !== 'unrecognized_keys') return [{ path: path === '' ? '(body)' : path, problem: issue.message }];
     return issue.keys.map((key) =>
@@ -124,6 +124,15 @@ export const fieldProblems = (error: z.ZodError, root = ''): FieldProblem[] =>
         : { path: path === '' ? '(body)' : path, problem: 'has a field it does not know' },
     );
   });
+  // One field failing two checks worded alike (empty, and blank) is named once.
+  const seen = new Set<string>();
+  return problems.filter(({ path, problem }) => {
+    const key = JSON.stringify([path, problem]);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+};
 
 /** The value as the schema reads it, or 400 naming every field at fault. */
 export const parseOr400 = <S extends z.ZodType>(schema: S, value: unknown, root = ''): z.infer<S> => {

@@ -2,6 +2,7 @@ import { Injectable, type OnApplicationBootstrap, RequestMethod } from '@nestjs/
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { isPublic, operationOf, type OperationMetadata } from './operation.decorator';
+import { type RouteDoc, routeDocOf } from './route-doc';
 
 /** One route as Nest registered it: method, OpenAPI-style path (`/episodes/{id}`), and its operation. */
 export interface CatalogueRoute {
@@ -9,6 +10,7 @@ export interface CatalogueRoute {
   readonly path: string;
   readonly operation: OperationMetadata | undefined;
   readonly public: boolean;
+  readonly doc: RouteDoc | undefined;
 }
 
 const joinPath = (...parts: string[]): string =>
@@ -49,6 +51,7 @@ export class RouteCatalogue implements OnApplicationBootstrap {
             path: joinPath(controllerPath, path),
             operation: operationOf(this.reflector, targets),
             public: isPublic(this.reflector, targets),
+            doc: routeDocOf(this.reflector, handler),
           })),
         );
       });

@@ -1,7 +1,7 @@
 import { Body, Controller, HttpStatus, Post, Req, Res } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import { callerOf, describeTarget, Operation } from '../http';
-import { ReferralIntake } from './referral-intake';
+import { callerOf, describeTarget, jsonSchemaOf, Operation, RouteDoc } from '../http';
+import { ReferralIntake, referralSubmissionSchema } from './referral-intake';
 
 export interface ReferralAnswer {
   readonly episodeId: string;
@@ -15,6 +15,11 @@ export class ReferralsController {
   /** 201 and the new episode; 200 and the same episode for the same referral sent again; 409 when its content differs. */
   @Post()
   @Operation('command:ReceiveReferral', { action: 'create' })
+  @RouteDoc({
+    summary: 'Submit a referral to a department',
+    body: jsonSchemaOf(referralSubmissionSchema),
+    answers: { 201: 'A new episode: its id and status', 200: 'The same referral sent again: the same episode' },
+  })
   async submit(@Body() body: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response): Promise<ReferralAnswer> {
     const caller = callerOf(request);
     const outcome = await this.intake.submit(body, caller, (target) => describeTarget(request, target));

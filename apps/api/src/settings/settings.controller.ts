@@ -4,7 +4,7 @@ import type { Sql } from 'postgres';
 import { z } from 'zod';
 import { departmentSettingsProblem, type DepartmentSettings, therapistProfileProblem } from '@careflow/domain';
 import { SQL } from '@careflow/platform';
-import { describeTarget, invalidRequest, notFound, Operation, parseOr400 } from '../http';
+import { describeTarget, invalidRequest, jsonSchemaOf, notFound, Operation, parseOr400, RouteDoc } from '../http';
 import { DepartmentSettingsStore } from '../referrals/department-settings';
 import { departmentIdSchema } from '../referrals/referral-intake';
 
@@ -46,6 +46,7 @@ export class SettingsController {
 
   @Get('departments/:departmentId/settings')
   @Operation('settings:admin', { resource: 'department-settings' })
+  @RouteDoc({ summary: "A department's settings (the defaults until stored)" })
   async departmentSettings(@Param('departmentId') departmentId: string, @Req() request: Request): Promise<DepartmentSettings> {
     const id = this.idOf(departmentId, request);
     return this.departments.settingsOf(id);
@@ -53,6 +54,13 @@ export class SettingsController {
 
   @Put('departments/:departmentId/settings')
   @Operation('settings:admin', { resource: 'department-settings' })
+  @RouteDoc({
+    summary: "Store a department's settings",
+    body: {
+      type: 'object',
+      description: "The domain's DepartmentSettings (docs/clinical-rules.md, department settings and their bounds).",
+    },
+  })
   async storeDepartmentSettings(
     @Param('departmentId') departmentId: string,
     @Body() body: unknown,
@@ -70,6 +78,7 @@ export class SettingsController {
 
   @Put('therapists/:therapistId')
   @Operation('settings:admin', { resource: 'therapist' })
+  @RouteDoc({ summary: "Store a therapist's directory entry (profile, provider type)", body: jsonSchemaOf(therapistEntrySchema) })
   async storeTherapist(@Param('therapistId') therapistId: string, @Body() body: unknown, @Req() request: Request): Promise<unknown> {
     const id = this.idOf(therapistId, request);
     const entry = parseOr400(therapistEntrySchema, body);

@@ -103,10 +103,12 @@ describe('each app connects as a role of its own, with only the grants it needs'
     expect(await outcome(pools.relay`SELECT count(*) FROM therapists`)).toBe(refused);
   });
 
-  it('the api reads the read models and worklists, and nothing of the log', async () => {
+  it('the api reads the read models, worklists, the directory and the log, and writes no event or read model', async () => {
     expect(await outcome(pools.api`SELECT count(*) FROM episode_summaries`)).toBe('ok');
     expect(await outcome(pools.api`SELECT count(*) FROM worklist_unsigned_notes`)).toBe('ok');
-    expect(await outcome(pools.api`SELECT count(*) FROM events`)).toBe(refused);
+    expect(await outcome(pools.api`SELECT count(*) FROM events`)).toBe('ok');
+    expect(await outcome(pools.api`SELECT count(*) FROM therapists`)).toBe('ok');
+    expect(await outcome(pools.api`INSERT INTO events (event_id) SELECT event_id FROM events WHERE false`)).toBe(refused);
     expect(await outcome(pools.api`SELECT count(*) FROM outbox`)).toBe(refused);
     expect(await outcome(pools.api`DELETE FROM episode_summaries WHERE episode_id = 'none'`)).toBe(refused);
   });

@@ -45,7 +45,7 @@ export const appGrants: Readonly<Record<DatabaseApp, Grants>> = {
     ...readModels(['SELECT']),
     audit_records: ['SELECT', 'INSERT'],
     audit_checkpoints: ['SELECT'],
-    // GET /episodes/{id}/fhir folds the stream (docs/fhir.md); h/api-reads grants the same for its reads.
+    // Episode reads fold the stream: asOf, closed episodes, the timeline, the audit packet, the FHIR Bundle (docs/api-reads.md, docs/fhir.md).
     events: ['SELECT'],
     // The admin routes keep payer and department settings and therapist profiles; billing's read model is read only.
     payers: ['SELECT', 'INSERT', 'UPDATE'],
