@@ -1,7 +1,18 @@
 import { z } from 'zod';
 import { auditEnv } from '@careflow/audit';
 import { authEnv, tokenVerifierOptions } from '@careflow/auth';
-import { appDatabaseEnv, commonEnv, ConfigError, kafkaEnv, loadConfig, temporalEnv } from '@careflow/config';
+import {
+  appDatabaseEnv,
+  commonEnv,
+  ConfigError,
+  kafkaConnectionSecurity,
+  kafkaEnv,
+  kafkaSecurityEnv,
+  loadConfig,
+  temporalConnectionSecurity,
+  temporalEnv,
+  temporalSecurityEnv,
+} from '@careflow/config';
 import { referralsDeadLetterTopic, referralsTopic } from '@careflow/contracts';
 import { patientKeyEnv } from '@careflow/messaging';
 
@@ -9,7 +20,9 @@ const apiEnv = {
   ...commonEnv,
   ...appDatabaseEnv('api'),
   ...temporalEnv,
+  ...temporalSecurityEnv,
   ...kafkaEnv,
+  ...kafkaSecurityEnv,
   ...authEnv,
   ...auditEnv,
   ...patientKeyEnv,
@@ -37,11 +50,19 @@ const apiEnv = {
 
 export type ApiConfig = ReturnType<typeof loadApiConfig>;
 
-/** The token settings are checked here, so a wrong pair of AUTH_* variables stops the API at start. */
+/**
+ * The token and connection settings are checked here, so a wrong pair of AUTH_* variables, a JWKS over
+ * plain HTTP, or TLS settings that cannot work stop the API at start.
+ */
 export const loadApiConfig = (env: Readonly<Record<string, string | undefined>> = process.env) => {
   const config = loadConfig(apiEnv, env);
   if (!config.PATIENT_KEY_SECRETS.has(config.FACILITY_ID)) {
     throw new ConfigError('invalid configuration: PATIENT_KEY_SECRETS has no secret for FACILITY_ID');
   }
-  return { ...config, tokenVerifier: tokenVerifierOptions(config) };
+  return {
+    ...config,
+    tokenVerifier: tokenVerifierOptions(config),
+    temporalSecurity: temporalConnectionSecurity(config),
+    kafkaSecurity: kafkaConnectionSecurity(config),
+  };
 };
