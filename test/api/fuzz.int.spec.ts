@@ -17,7 +17,10 @@ describe('fuzzing the episode command routes', () => {
     api = await startApiHarness();
     const lead = await api.token({ userId: 'u-lead', role: 'department-lead', departments: [department] });
     therapist = await api.token({ userId: 'u-t', role: 'therapist', departments: [department] });
-    const created = await call(api, 'POST', '/referrals', { token: lead, body: { departmentId: department, referral: referral(yesterday()) } });
+    const created = await call(api, 'POST', '/referrals', {
+      token: lead,
+      body: { departmentId: department, referral: referral(yesterday()) },
+    });
     episodeId = created.body.episodeId;
   });
   afterAll(async () => {
@@ -40,11 +43,17 @@ describe('fuzzing the episode command routes', () => {
       fc.asyncProperty(
         fc.record({
           path: fc.constantFrom(...paths),
-          id: fc.oneof(fc.constant(() => episodeId), printable.map((text) => () => encodeURIComponent(text)), fc.uuid().map((id) => () => id)),
+          id: fc.oneof(
+            fc.constant(() => episodeId),
+            printable.map((text) => () => encodeURIComponent(text)),
+            fc.uuid().map((id) => () => id),
+          ),
           body: fc.oneof(
             fc.jsonValue().map((value) => ({ body: value })),
             fc.string({ maxLength: 60 }).map((rawBody) => ({ rawBody })),
-            fc.dictionary(fc.constantFrom('reason', 'sessionId', 'therapistId', 'actor', 'at', 'type', 'session', 'plan'), fc.jsonValue()).map((value) => ({ body: value })),
+            fc
+              .dictionary(fc.constantFrom('reason', 'sessionId', 'therapistId', 'actor', 'at', 'type', 'session', 'plan'), fc.jsonValue())
+              .map((value) => ({ body: value })),
           ),
           token: fc.oneof(fc.constant<string | undefined>(undefined), fc.constant('valid'), printable),
           idempotencyKey: fc.option(printable, { nil: undefined }),

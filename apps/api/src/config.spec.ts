@@ -33,11 +33,6 @@ describe('loadApiConfig', () => {
     expect(() => loadApiConfig({ ...base, AUTH_JWT_SECRET: undefined, AUTH_JWKS_URL: 'http://idp.example/jwks' })).toThrow(/AUTH_JWKS_URL/);
   });
 
-  it('given production without TLS to Temporal or Kafka, then it refuses to start', () => {
-    expect(() => loadApiConfig({ ...base, NODE_ENV: 'production', KAFKA_TLS: 'on' })).toThrow(/TEMPORAL_TLS must be on in production/);
-    expect(() => loadApiConfig({ ...base, NODE_ENV: 'production', TEMPORAL_TLS: 'on' })).toThrow(/KAFKA_TLS must be on in production/);
-  });
-
   it('given mutual TLS, an API key and SASL, then the connections carry them, read from the files', () => {
     const config = loadApiConfig({
       ...base,

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ensurePlatformTopics, runApp } from '@careflow/platform';
+import { runApp } from '@careflow/platform';
 import { loadApiConfig } from './config';
 import { ApiModule } from './app.module';
 
@@ -8,5 +8,4 @@ runApp({
   loadConfig: loadApiConfig,
   module: (config, logger) => ApiModule.register(config, logger),
   listen: (config) => ({ port: config.API_PORT, host: config.API_HOST }),
-  afterStart: ensurePlatformTopics,
 });

@@ -33,8 +33,8 @@ export const kafkaSecurityEnv = {
   KAFKA_SASL_PASSWORD: z.string().min(1).optional(),
 };
 
-type TemporalSecurityConfig = z.infer<z.ZodObject<typeof temporalSecurityEnv>> & { readonly NODE_ENV?: string };
-type KafkaSecurityConfig = z.infer<z.ZodObject<typeof kafkaSecurityEnv>> & { readonly NODE_ENV?: string };
+type TemporalSecurityConfig = z.infer<z.ZodObject<typeof temporalSecurityEnv>>;
+type KafkaSecurityConfig = z.infer<z.ZodObject<typeof kafkaSecurityEnv>>;
 
 export interface TemporalConnectionSecurity {
   readonly tls?: {
@@ -95,11 +95,6 @@ export const temporalConnectionSecurity = (config: TemporalSecurityConfig): Temp
   if (!tlsOn && config.TEMPORAL_API_KEY !== undefined) {
     throw new ConfigError('invalid configuration: TEMPORAL_API_KEY is sent only over TLS; set TEMPORAL_TLS=on');
   }
-  if (!tlsOn && config.NODE_ENV === 'production') {
-    throw new ConfigError(
-      'invalid configuration: TEMPORAL_TLS must be on in production (payloads are encrypted, but metadata and ids are not)',
-    );
-  }
   if (!tlsOn) return {};
   const clientCertPair = pair(
     'TEMPORAL_TLS_CERT_FILE',
@@ -130,9 +125,6 @@ export const kafkaConnectionSecurity = (config: KafkaSecurityConfig): KafkaConne
   }
   if (config.KAFKA_SASL_MECHANISM === 'plain' && !tlsOn) {
     throw new ConfigError('invalid configuration: SASL PLAIN sends the password in the clear; set KAFKA_TLS=on');
-  }
-  if (!tlsOn && config.NODE_ENV === 'production') {
-    throw new ConfigError('invalid configuration: KAFKA_TLS must be on in production');
   }
   const clientPair = pair('KAFKA_TLS_CERT_FILE', config.KAFKA_TLS_CERT_FILE, 'KAFKA_TLS_KEY_FILE', config.KAFKA_TLS_KEY_FILE);
   const ca = read('KAFKA_TLS_CA_FILE', config.KAFKA_TLS_CA_FILE);

@@ -6,6 +6,8 @@ import { KAFKA, LOGGER } from '@careflow/platform';
 import { type AuditTarget, AUDIT_TRAIL, ProblemException } from '../http';
 import { ReferralIntake } from './referral-intake';
 
+const retryDelayMs = 5_000;
+
 export const REFERRAL_FEED_OPTIONS = Symbol('careflow.api.referral-feed-options');
 
 export interface ReferralFeedOptions {
@@ -36,6 +38,7 @@ export const referralDeadLetterHeaders = {
 export class ReferralFeedConsumer implements OnApplicationBootstrap, OnApplicationShutdown {
   private consumer: Consumer | undefined;
   private producer: Producer | undefined;
+  private stopped = false;
 
   constructor(
     @Inject(REFERRAL_FEED_OPTIONS) private readonly options: ReferralFeedOptions,
@@ -45,8 +48,27 @@ export class ReferralFeedConsumer implements OnApplicationBootstrap, OnApplicati
     private readonly intake: ReferralIntake,
   ) {}
 
-  async onApplicationBootstrap(): Promise<void> {
-    if (!this.options.enabled) return;
+  /** In the background: the API serves HTTP (and reports Kafka down on /health) while Kafka is away. */
+  onApplicationBootstrap(): void {
+    if (this.options.enabled) void this.startWhenKafkaAnswers();
+  }
+
+  private async startWhenKafkaAnswers(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.start();
+        // Shut down while it was connecting: nothing may stay subscribed.
+        if (this.stopped) await this.disconnect();
+        return;
+      } catch (error) {
+        this.logger.warn({ err: error, topic: this.options.topic }, 'referral feed cannot start yet; trying again');
+        await this.disconnect();
+        await new Promise((resolve) => setTimeout(resolve, retryDelayMs));
+      }
+    }
+  }
+
+  private async start(): Promise<void> {
     this.producer = this.kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
     await this.producer.connect();
     this.consumer = this.kafka.consumer({ groupId: this.options.groupId });
@@ -59,8 +81,16 @@ export class ReferralFeedConsumer implements OnApplicationBootstrap, OnApplicati
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.consumer?.disconnect();
-    await this.producer?.disconnect();
+    // Not waiting for a start still retrying: shutdown stays quick while Kafka is away.
+    this.stopped = true;
+    await this.disconnect();
+  }
+
+  private async disconnect(): Promise<void> {
+    await this.consumer?.disconnect().catch(() => undefined);
+    await this.producer?.disconnect().catch(() => undefined);
+    this.consumer = undefined;
+    this.producer = undefined;
   }
 
   private async handle(topic: string, partition: number, message: KafkaMessage): Promise<void> {
