@@ -17,11 +17,13 @@ const appEnv = (app: string, extra: Record<string, string> = {}): NodeJS.Process
   KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
   PAYLOAD_KEYS: payloadKeys,
   AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
-  // The relay's one facility and its patient-key secret; the other apps ignore them.
+  // The relay's one facility and its patient-key secret (the notices' facility too); the other apps ignore them.
   FACILITY_ID: 'facility-under-test',
   PATIENT_KEY_SECRETS: `facility-under-test=${randomBytes(32).toString('base64')}`,
   // The api's audit trail key.
   AUDIT_HMAC_KEYS: `audit1:${randomBytes(32).toString('base64')}`,
+  // The notices' endpoint: port 9 (discard) on loopback, where nothing listens, so no notice leaves the process.
+  NOTICES_ENDPOINT_URL: 'http://127.0.0.1:9/fhir/Communication',
   LOG_LEVEL: 'info',
   ...extra,
 });

@@ -15,6 +15,8 @@ const noticesEnv = {
     .string()
     .url()
     .refine((value) => /^https?:\/\//.test(value), { message: 'must be an https URL' }),
+  /** PEM certificates to trust for the endpoint besides the system's, e.g. the hospital's private CA. */
+  NOTICES_ENDPOINT_CA: z.string().includes('-----BEGIN CERTIFICATE-----', { message: 'must be PEM certificates' }).optional(),
   /** A bearer token the receiver issued us, if it wants one. */
   NOTICES_ENDPOINT_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** One attempt's deadline, connection to the end of the response. */

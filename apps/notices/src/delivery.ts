@@ -3,6 +3,8 @@
  * Communication to a configured endpoint; another (Direct messaging, an interface engine's queue)
  * would implement the same port. docs/notices.md says what each outcome means.
  */
+import { request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import type { Communication } from 'fhir/r4';
 
 export type DeliveryResult =
@@ -25,48 +27,71 @@ export interface HttpDeliveryOptions {
   readonly url: string;
   readonly timeoutMs: number;
   readonly bearerToken?: string;
+  /** PEM certificates to trust for the endpoint besides the system's (a hospital's private CA). */
+  readonly ca?: string;
 }
 
-/** Statuses that say "later": timeouts, throttling, the receiver's own failures. Any other 4xx is a request it will never take. */
+/** Statuses that say "later": timeouts, throttling, the receiver's own failures. Any other (a 4xx, a redirect) is a request it will never take. */
 const retryableStatus = (status: number): boolean => status === 408 || status === 425 || status === 429 || status >= 500;
 
 const errorNamePattern = /^[A-Za-z0-9_.-]{1,100}$/;
 
-/**
- * fetch rejects with a TypeError whose cause carries the system's code (ECONNREFUSED, ENOTFOUND, a
- * TLS code), or with a TimeoutError. Read by shape, not `instanceof`: undici's errors may come from another realm.
- */
-const failureName = (error: unknown): string => {
-  const { name, cause } = (error ?? {}) as { name?: unknown; cause?: { code?: unknown } };
-  const found = typeof cause?.code === 'string' ? cause.code : name;
+/** The system's code (ECONNREFUSED, ECONNRESET, a TLS code such as DEPTH_ZERO_SELF_SIGNED_CERT) or the error's name. */
+const failureName = (error: unknown, signal: AbortSignal): string => {
+  if (signal.aborted) return 'TimeoutError';
+  const { name, code } = (error ?? {}) as { name?: unknown; code?: unknown };
+  const found = typeof code === 'string' ? code : name;
   return typeof found === 'string' && errorNamePattern.test(found) ? found : 'Error';
 };
 
 /**
  * POSTs the Communication as application/fhir+json, with the notice id as `Idempotency-Key` (and
  * as the Communication's identifier). Redirects are not followed: PHI goes only where configured.
+ * The response body is read and dropped, never kept: it may echo the PHI.
  */
-export const httpReferrerNoticeDelivery = (options: HttpDeliveryOptions): ReferrerNoticeDelivery => ({
-  deliver: async (communication, idempotencyKey) => {
-    try {
-      const response = await fetch(options.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/fhir+json',
-          accept: 'application/fhir+json',
-          'idempotency-key': idempotencyKey,
-          ...(options.bearerToken === undefined ? {} : { authorization: `Bearer ${options.bearerToken}` }),
-        },
-        body: JSON.stringify(communication),
-        redirect: 'error',
-        signal: AbortSignal.timeout(options.timeoutMs),
-      });
-      // Read to the end (within the deadline) so the connection is reused; the body itself is never kept.
-      await response.arrayBuffer();
-      if (response.ok) return { outcome: 'delivered', statusCode: response.status };
-      return { outcome: 'failed', retryable: retryableStatus(response.status), error: 'HttpStatus', statusCode: response.status };
-    } catch (error) {
-      return { outcome: 'failed', retryable: true, error: failureName(error) };
-    }
-  },
-});
+export const httpReferrerNoticeDelivery = (options: HttpDeliveryOptions): ReferrerNoticeDelivery => {
+  const url = new URL(options.url);
+  const tls = url.protocol === 'https:';
+  return {
+    deliver: (communication, idempotencyKey) =>
+      new Promise((resolve) => {
+        const body = Buffer.from(JSON.stringify(communication), 'utf8');
+        // One deadline for the whole attempt: connecting, sending, and reading the response to its end.
+        const signal = AbortSignal.timeout(options.timeoutMs);
+        const failed = (error: unknown): void => resolve({ outcome: 'failed', retryable: true, error: failureName(error, signal) });
+        const request = (tls ? httpsRequest : httpRequest)(
+          url,
+          {
+            method: 'POST',
+            headers: {
+              'content-type': 'application/fhir+json',
+              accept: 'application/fhir+json',
+              'content-length': body.length,
+              'idempotency-key': idempotencyKey,
+              ...(options.bearerToken === undefined ? {} : { authorization: `Bearer ${options.bearerToken}` }),
+            },
+            signal,
+            ...(tls && options.ca !== undefined ? { ca: options.ca } : {}),
+          },
+          (response) => {
+            const status = response.statusCode ?? 0;
+            response.on('error', failed);
+            // A response cut off (the deadline, a reset) ends without 'end'.
+            response.on('close', () => {
+              if (!response.complete) failed(response.errored ?? new Error('response cut off'));
+            });
+            response.on('end', () =>
+              resolve(
+                status >= 200 && status < 300
+                  ? { outcome: 'delivered', statusCode: status }
+                  : { outcome: 'failed', retryable: retryableStatus(status), error: 'HttpStatus', statusCode: status },
+              ),
+            );
+            response.resume();
+          },
+        );
+        request.on('error', failed);
+        request.end(body);
+      }),
+  };
+};

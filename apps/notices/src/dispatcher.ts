@@ -21,7 +21,7 @@ import {
 
 /**
  * Checks a Communication before it leaves and names what is wrong (paths, never values); the hook
- * for a real FHIR validator. A notice that fails it is dead-lettered without an attempt.
+ * for a real FHIR validator. A notice that fails it is dead-lettered, never sent.
  */
 export type CommunicationCheck = (communication: Communication) => readonly string[];
 
@@ -68,6 +68,8 @@ export const startNoticeDispatcher = (options: NoticeDispatcherOptions): NoticeD
   let running = true;
   let wakeUp: () => void = () => undefined;
   let storeDown = false;
+  // While the endpoint fails, one line when it starts and one when it delivers again, not one per attempt.
+  let endpointFailing = false;
 
   const sleep = (ms: number): Promise<void> =>
     new Promise((resolve) => {
@@ -88,7 +90,9 @@ export const startNoticeDispatcher = (options: NoticeDispatcherOptions): NoticeD
     };
     if (outcome === 'retry') {
       await scheduleRetry(sql, notice.noticeId, retryDelayMs(notice.attempt, retry, options.random), failure);
-      logger.warn(fields, 'referrer notice not delivered; will retry');
+      if (!endpointFailing) logger.warn(fields, 'referrer notices: the endpoint fails; retrying with backoff');
+      else logger.debug(fields, 'referrer notice not delivered; will retry');
+      endpointFailing = true;
     } else {
       await markDeadLettered(sql, notice.noticeId, failure);
       logger.error(fields, 'referrer notice dead-lettered');
@@ -109,6 +113,8 @@ export const startNoticeDispatcher = (options: NoticeDispatcherOptions): NoticeD
     const result = await delivery.deliver(communication, notice.noticeId);
     if (result.outcome === 'delivered') {
       await markDelivered(sql, notice.noticeId, result.statusCode);
+      if (endpointFailing) logger.info('referrer notices: the endpoint delivers again');
+      endpointFailing = false;
       logger.info(
         { eventId: notice.noticeId, episodeId: notice.episodeId, attempt: notice.attempt, status: result.statusCode },
         'referrer notice delivered',

@@ -1,15 +1,20 @@
 /**
- * The closed loop against the real PostgreSQL of the local stack and a real HTTP receiver on
- * loopback (plain http: the configuration allows it only to loopback outside production). Each test
- * decides an episode of its own through the domain, appends it to the store as the worker does, has
- * its notices consumed, and watches what reaches the receiver.
+ * The closed loop against the real PostgreSQL and Kafka of the local stack and a real HTTP receiver
+ * on loopback (plain http: the configuration allows it only to loopback outside production). Each
+ * test decides an episode of its own through the domain, appends it to the store as the worker does,
+ * publishes its events as the relay does (to this file's own topic), and watches what the consumer
+ * and the delivery loop, both under the notices role, make reach the receiver.
  */
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Writable } from 'node:stream';
+import type { Kafka, Message, Producer } from 'kafkajs';
 import type { Sql } from 'postgres';
 import type { Communication, Patient, Task } from 'fhir/r4';
 import { createLogger } from '@careflow/config';
-import { toIntegrationEvent, type PublishedIntegrationEvent } from '@careflow/contracts';
+import { episodeEventMessage, toIntegrationEvent, type PublishedIntegrationEvent } from '@careflow/contracts';
 import type { CareEpisodeCommand, CareEpisodeEvent } from '@careflow/domain';
 import * as f from '@careflow/domain/testing';
 import {
@@ -21,9 +26,12 @@ import {
   type JsonObject,
 } from '@careflow/event-store';
 import { pollUntil } from '@careflow/event-store/testing';
+import { createKafka, startEpisodeEventConsumer, type EpisodeEventConsumer } from '@careflow/messaging';
+import { generate } from 'selfsigned';
+import { noticeIdentifierSystem } from './communication';
 import { httpReferrerNoticeDelivery } from './delivery';
 import { startNoticeDispatcher, type NoticeDispatcher } from './dispatcher';
-import { recordNotice, redeliverDeadLettered } from './notices';
+import { recordNotice } from './notices';
 import { startReceiver, type Receiver } from './testing/receiver';
 
 const env = (name: string): string => {
@@ -32,13 +40,21 @@ const env = (name: string): string => {
   return value;
 };
 
-const consumerName = 'notices';
+const run = randomUUID().slice(0, 8);
+const topics = { events: `test.notices.${run}`, deadLetter: `test.notices.${run}.dlq` };
 const maxAttempts = 3;
 let app: Sql;
 let notices: Sql;
+let kafka: Kafka;
+let producer: Producer;
+let consumer: EpisodeEventConsumer;
 let receiver: Receiver;
 let dispatcher: NoticeDispatcher;
 const logLines: string[] = [];
+/** Notices the check (the hook a FHIR validator will use) refuses. */
+const refusedByCheck = new Set<string>();
+/** Every message this file put on Kafka. */
+const published: Message[] = [];
 
 beforeAll(async () => {
   const owner = createDatabaseClient(env('MIGRATION_DATABASE_URL'), { applicationName: 'notices-test-migrate', maxConnections: 1 });
@@ -64,6 +80,30 @@ beforeAll(async () => {
       },
     }),
   );
+  kafka = createKafka({ brokers: env('KAFKA_BROKERS').split(','), clientId: `notices-test-${run}`, logger, quiet: true });
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.createTopics({
+    waitForLeaders: true,
+    topics: [
+      { topic: topics.events, numPartitions: 3, replicationFactor: 1 },
+      { topic: topics.deadLetter, numPartitions: 1, replicationFactor: 1 },
+    ],
+  });
+  await admin.disconnect();
+  producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1 });
+  await producer.connect();
+  consumer = await startEpisodeEventConsumer({
+    name: `notices-test-${run}`,
+    kafka,
+    sql: notices,
+    logger,
+    apply: recordNotice,
+    topics,
+    onFatal: (error) => {
+      throw error;
+    },
+  });
   dispatcher = startNoticeDispatcher({
     sql: notices,
     delivery: httpReferrerNoticeDelivery({ url: receiver.url, timeoutMs: 2_000 }),
@@ -73,12 +113,22 @@ beforeAll(async () => {
     pollIntervalMs: 50,
     batchSize: 20,
     leaseMs: 5_000,
+    check: (communication) =>
+      communication.identifier?.some((identifier) => refusedByCheck.has(identifier.value ?? ''))
+        ? ['Communication: refused by the test']
+        : [],
   });
 });
 
 afterAll(async () => {
+  await consumer.stop();
   await dispatcher.stop();
+  await producer.disconnect();
   await receiver.stop();
+  const admin = kafka.admin();
+  await admin.connect();
+  await admin.deleteTopics({ topics: [topics.events, topics.deadLetter] }).catch(() => undefined);
+  await admin.disconnect();
   await Promise.all([closeDatabaseClient(app), closeDatabaseClient(notices)]);
 });
 
@@ -86,11 +136,12 @@ afterAll(async () => {
 const newEpisode = () => {
   const suffix = randomUUID().slice(0, 8);
   const episodeId = `notices-${randomUUID()}`;
+  const departmentId = `department-${suffix}`;
   const referral = f.referral({
     referralId: `referral-${suffix}`,
     patient: { ...f.referral().patient, name: `Canary Noticeperson ${suffix}`, mrn: `MRN-NC-${suffix}` },
   });
-  return { episodeId, referral };
+  return { episodeId, departmentId, referral };
 };
 
 type Episode = ReturnType<typeof newEpisode>;
@@ -100,8 +151,8 @@ const append = async (episode: Episode, commands: readonly CareEpisodeCommand[])
   const events = f.replay([f.receiveReferral({ episodeId: episode.episodeId, referral: episode.referral }), ...commands])
     .events as CareEpisodeEvent[];
   const stored = events.map((event) => ({ event, eventId: randomUUID() }));
-  const store = createEventStore({ sql: app, outboxTopic: 'careflow.test-notices', eventSource: 'careflow/test' });
-  await store.appendToStream(
+  const store = createEventStore({ sql: app, outboxTopic: topics.events, eventSource: 'careflow/test' });
+  const { globalPositions } = await store.appendToStream(
     episode.episodeId,
     0,
     stored.map(({ event, eventId }) => ({
@@ -109,10 +160,15 @@ const append = async (episode: Episode, commands: readonly CareEpisodeCommand[])
       type: event.type,
       schemaVersion: event.schemaVersion,
       data: JSON.parse(JSON.stringify(event)) as JsonObject,
-      metadata: { actor: event.actor.userId, correlationId: randomUUID(), occurredAt: event.occurredAt },
+      metadata: {
+        actor: event.actor.userId,
+        correlationId: randomUUID(),
+        occurredAt: event.occurredAt,
+        departmentId: episode.departmentId,
+      },
     })),
   );
-  return stored;
+  return stored.map((entry, index) => ({ ...entry, streamVersion: index + 1, globalPosition: globalPositions[index] ?? 0 }));
 };
 
 /** The integration events of the notices, as a consumer reads them off the topic. */
@@ -121,20 +177,34 @@ const integrationNotices = (episode: Episode, stored: Awaited<ReturnType<typeof 
     .filter(({ event }) => event.type === 'ReferringProviderNoticeIssued')
     .map(({ event, eventId }) => ({
       eventId,
-      ...(toIntegrationEvent(event, { episodeId: episode.episodeId, patientKey: 'a'.repeat(64) }) as PublishedIntegrationEvent),
+      ...(toIntegrationEvent(event, {
+        episodeId: episode.episodeId,
+        patientKey: 'a'.repeat(64),
+        departmentId: episode.departmentId,
+      }) as PublishedIntegrationEvent),
     }));
 
-/** What the consumer framework does with each event: the notice and the processed-event record in one transaction, skipped when already processed. */
-const consume = async (events: ReadonlyArray<PublishedIntegrationEvent & { eventId: string }>): Promise<void> => {
-  for (const event of events) {
-    await notices.begin(async (tx) => {
-      const [fresh] = await tx`
-        INSERT INTO processed_events (consumer, event_id) VALUES (${consumerName}, ${event.eventId})
-        ON CONFLICT DO NOTHING RETURNING event_id`;
-      if (fresh) await recordNotice(tx, event);
-    });
-  }
-  dispatcher.wake();
+/** Publishes the episode's events as the relay does (same message function), in stream order. */
+const publish = async (episode: Episode, stored: Awaited<ReturnType<typeof append>>): Promise<void> => {
+  const messages = stored.map(({ event, eventId, streamVersion, globalPosition }) =>
+    episodeEventMessage(
+      {
+        key: episode.episodeId,
+        source: 'careflow/test',
+        event: {
+          eventId,
+          streamId: episode.episodeId,
+          streamVersion,
+          globalPosition,
+          type: event.type,
+          metadata: { occurredAt: event.occurredAt },
+        },
+      },
+      toIntegrationEvent(event, { episodeId: episode.episodeId, patientKey: 'a'.repeat(64), departmentId: episode.departmentId }),
+    ),
+  );
+  published.push(...messages);
+  await producer.send({ topic: topics.events, acks: -1, messages });
 };
 
 const deliveryOf = (noticeId: string) =>
@@ -144,7 +214,7 @@ const deliveryOf = (noticeId: string) =>
 /** Waits until the receiver answered a POST of the notice with 2xx and the delivery log says delivered. */
 const delivered = async (receiver: Receiver, noticeId: string): Promise<void> => {
   await pollUntil(
-    async () => receiver.requestsFor(noticeId).filter((request) => request.status < 300).length,
+    async () => receiver.requestsFor(noticeId).filter((request) => typeof request.status === 'number' && request.status < 300).length,
     (count) => count > 0,
     { what: `notice ${noticeId} received` },
   );
@@ -186,9 +256,10 @@ const untilProgressReport = [
 describe('the referrer’s closed loop, delivered to a real HTTP receiver', () => {
   it('an accepted referral: one Communication with the Task accepted, the patient to match and the referral', async () => {
     const episode = newEpisode();
-    const events = integrationNotices(episode, await append(episode, accepted));
+    const stored = await append(episode, accepted);
+    const events = integrationNotices(episode, stored);
     const notice = onlyNotice(events, 'referral-accepted');
-    await consume(events);
+    await publish(episode, stored);
     await delivered(receiver, notice.eventId);
 
     const [request] = receiver.requestsFor(notice.eventId);
@@ -209,6 +280,13 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
     expect(patient.name?.[0]?.text).toBe(episode.referral.patient.name);
     expect(patient.birthDate).toBe(episode.referral.patient.birthDate);
     expect(await deliveryOf(notice.eventId)).toEqual({ state: 'delivered', attempts: 1, last_error: null, last_status_code: 200 });
+    const [recorded] = await notices<{ department_id: string; referral_id: string; notice: string }[]>`
+      SELECT department_id, referral_id, notice FROM referrer_notices WHERE notice_id = ${notice.eventId}`;
+    expect(recorded).toEqual({
+      department_id: episode.departmentId,
+      referral_id: episode.referral.referralId,
+      notice: 'referral-accepted',
+    });
   });
 
   it('a declined referral: the Task rejected, with the reason given', async () => {
@@ -219,9 +297,10 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
       actor: f.lead,
       reason: 'Outside the department’s scope.',
     };
-    const events = integrationNotices(episode, await append(episode, [decline]));
+    const stored = await append(episode, [decline]);
+    const events = integrationNotices(episode, stored);
     const notice = onlyNotice(events, 'referral-declined');
-    await consume(events);
+    await publish(episode, stored);
     await delivered(receiver, notice.eventId);
     const communication = receiver.requestsFor(notice.eventId)[0]?.communication as Communication;
     expect(contained<Task>(communication, 'Task').status).toBe('rejected');
@@ -233,7 +312,7 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
     const stored = await append(episode, untilProgressReport);
     const events = integrationNotices(episode, stored);
     const notice = onlyNotice(events, 'progress-report');
-    await consume(events);
+    await publish(episode, stored);
     await delivered(receiver, notice.eventId);
     const communication = receiver.requestsFor(notice.eventId)[0]?.communication as Communication;
     expect(contained<Task>(communication, 'Task').status).toBe('in-progress');
@@ -257,7 +336,7 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
     const stored = await append(episode, [...untilProgressReport, f.discharge('2025-04-25', { narrative })]);
     const events = integrationNotices(episode, stored);
     const notice = onlyNotice(events, 'discharge-summary');
-    await consume(events);
+    await publish(episode, stored);
     await delivered(receiver, notice.eventId);
     const communication = receiver.requestsFor(notice.eventId)[0]?.communication as Communication;
     expect(contained<Task>(communication, 'Task').status).toBe('completed');
@@ -273,10 +352,11 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
 
   it('a receiver answering 500 then 200: delivered once, after one retry with the same idempotency key', async () => {
     const episode = newEpisode();
-    const events = integrationNotices(episode, await append(episode, accepted));
+    const stored = await append(episode, accepted);
+    const events = integrationNotices(episode, stored);
     const notice = onlyNotice(events, 'referral-accepted');
     receiver.script(notice.eventId, [500, 200]);
-    await consume(events);
+    await publish(episode, stored);
     await delivered(receiver, notice.eventId);
     const requests = receiver.requestsFor(notice.eventId);
     expect(requests.map((request) => request.status)).toEqual([500, 200]);
@@ -284,12 +364,33 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
     expect(await deliveryOf(notice.eventId)).toEqual({ state: 'delivered', attempts: 2, last_error: null, last_status_code: 200 });
   });
 
+  it('an episode’s notices arrive in the order they were issued, even when an earlier one is retried', async () => {
+    const episode = newEpisode();
+    const stored = await append(episode, [...untilProgressReport, f.discharge('2025-04-25')]);
+    const events = integrationNotices(episode, stored);
+    const [first] = events;
+    if (!first) throw new Error('no notice');
+    receiver.script(first.eventId, [503, 503, 200]);
+    await publish(episode, stored);
+    for (const event of events) await delivered(receiver, event.eventId);
+    const ids = new Set<string>(events.map((event) => event.eventId));
+    const arrivals = receiver.requests
+      .map((request) => ({ id: request.communication.identifier?.[0]?.value ?? '', status: request.status }))
+      .filter((arrival) => ids.has(arrival.id));
+    expect(arrivals).toEqual([
+      { id: first.eventId, status: 503 },
+      { id: first.eventId, status: 503 },
+      ...events.map((event) => ({ id: event.eventId, status: 200 })),
+    ]);
+  });
+
   it('a receiver refusing for good (400): dead-lettered without retries', async () => {
     const episode = newEpisode();
-    const events = integrationNotices(episode, await append(episode, accepted));
+    const stored = await append(episode, accepted);
+    const events = integrationNotices(episode, stored);
     const notice = onlyNotice(events, 'referral-accepted');
     receiver.script(notice.eventId, [400]);
-    await consume(events);
+    await publish(episode, stored);
     await pollUntil(
       () => deliveryOf(notice.eventId),
       (row) => row?.state === 'dead-lettered',
@@ -304,13 +405,35 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
     });
   });
 
-  it('a receiver down past the retries: a dead-letter record, then delivered once re-delivered after it is back', async () => {
+  it('a Communication the check refuses: dead-lettered, never sent', async () => {
     const episode = newEpisode();
-    const events = integrationNotices(episode, await append(episode, accepted));
+    const stored = await append(episode, accepted);
+    const events = integrationNotices(episode, stored);
+    const notice = onlyNotice(events, 'referral-accepted');
+    refusedByCheck.add(notice.eventId);
+    await publish(episode, stored);
+    await pollUntil(
+      () => deliveryOf(notice.eventId),
+      (row) => row?.state === 'dead-lettered',
+      { what: 'the refused notice dead-lettered' },
+    );
+    expect(await deliveryOf(notice.eventId)).toEqual({
+      state: 'dead-lettered',
+      attempts: 1,
+      last_error: 'InvalidCommunication',
+      last_status_code: null,
+    });
+    expect(receiver.requestsFor(notice.eventId)).toHaveLength(0);
+  });
+
+  it('a receiver down past the retries: a dead-letter record, then delivered once the redeliver command ran after it is back', async () => {
+    const episode = newEpisode();
+    const stored = await append(episode, accepted);
+    const events = integrationNotices(episode, stored);
     const notice = onlyNotice(events, 'referral-accepted');
     await receiver.stop();
     try {
-      await consume(events);
+      await publish(episode, stored);
       await pollUntil(
         () => deliveryOf(notice.eventId),
         (row) => row?.state === 'dead-lettered',
@@ -326,7 +449,19 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
     expect(deadLetters).toEqual([{ attempts: maxAttempts, last_error: 'ECONNREFUSED', redelivery_requested_at: null }]);
     expect(receiver.requestsFor(notice.eventId)).toHaveLength(0);
 
-    expect(await redeliverDeadLettered(notices, [notice.eventId])).toEqual([notice.eventId]);
+    // The command as an operator runs it, with the app's own database URL and nothing else.
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['-r', 'ts-node/register/transpile-only', join(__dirname, 'main.ts'), 'redeliver', notice.eventId],
+      {
+        env: {
+          PATH: process.env['PATH'],
+          NOTICES_DATABASE_URL: env('NOTICES_DATABASE_URL'),
+          TS_NODE_PROJECT: join(__dirname, '..', 'tsconfig.json'),
+        },
+      },
+    );
+    expect(stdout).toBe('careflow notices: 1 dead-lettered notice(s) requeued for delivery\n');
     dispatcher.wake();
     await delivered(receiver, notice.eventId);
     expect(receiver.requestsFor(notice.eventId)).toHaveLength(1);
@@ -338,28 +473,37 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
 
   it('redelivered events: still exactly one POST per notice', async () => {
     const episode = newEpisode();
-    const events = integrationNotices(episode, await append(episode, [...untilProgressReport, f.discharge('2025-04-25')]));
+    const stored = await append(episode, [...untilProgressReport, f.discharge('2025-04-25')]);
+    const events = integrationNotices(episode, stored);
     expect(events.map((event) => event.type === 'ReferringProviderNoticeIssued' && event.data.notice)).toEqual([
       'referral-accepted',
       'progress-report',
       'discharge-summary',
     ]);
-    await consume(events);
-    await consume(events);
-    await consume([...events].reverse());
+    const duplicatesBefore = consumer.status().duplicates;
+    // The relay may publish an event again (a crash between the broker's ack and the outbox delete).
+    await publish(episode, stored);
+    await publish(episode, stored);
+    await publish(episode, stored);
     for (const event of events) await delivered(receiver, event.eventId);
-    // Long enough for a duplicate to have been sent, had there been one.
-    await new Promise((resolve) => setTimeout(resolve, 500));
+    await pollUntil(
+      async () => consumer.status().duplicates - duplicatesBefore,
+      (count) => count >= 2 * stored.length,
+      { what: 'every event published again seen as a duplicate' },
+    );
+    // A poll's time for a second POST to have gone out, had any notice been recorded twice.
+    await new Promise((resolve) => setTimeout(resolve, 200));
     for (const event of events) expect(receiver.requestsFor(event.eventId)).toHaveLength(1);
   });
 
-  it('PHI canary: the patient’s name and MRN reach the receiver, never the logs nor the notices’ tables', async () => {
+  it('PHI canary: the patient’s name and MRN reach the receiver, never Kafka, the logs nor the notices’ tables', async () => {
     const episode = newEpisode();
-    const events = integrationNotices(episode, await append(episode, [...untilProgressReport, f.discharge('2025-04-25')]));
+    const stored = await append(episode, [...untilProgressReport, f.discharge('2025-04-25')]);
+    const events = integrationNotices(episode, stored);
     const failing = events[1];
     if (!failing) throw new Error('no second notice');
     receiver.script(failing.eventId, [503, 200]);
-    await consume(events);
+    await publish(episode, stored);
     for (const event of events) await delivered(receiver, event.eventId);
     const canaries = [episode.referral.patient.name, episode.referral.patient.mrn];
     const bodies = events.flatMap((event) => receiver.requestsFor(event.eventId).map((request) => request.body)).join('\n');
@@ -374,7 +518,9 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
       SELECT d::text FROM referrer_notice_dead_letters d JOIN referrer_notices n USING (notice_id) WHERE n.episode_id = ${episode.episodeId}`;
     expect(tables).toHaveLength(events.length);
     for (const canary of canaries) expect(tables.map((t) => t.row).join('\n')).not.toContain(canary);
-    for (const event of events) for (const canary of canaries) expect(JSON.stringify(event)).not.toContain(canary);
+    const onKafka = published.map((message) => JSON.stringify([message.key, message.value?.toString(), message.headers])).join('\n');
+    expect(onKafka).toContain(episode.episodeId);
+    for (const canary of canaries) expect(onKafka).not.toContain(canary);
   });
 
   it('the notices role reads a notice’s content through its function, never the events', async () => {
@@ -388,5 +534,67 @@ describe('the referrer’s closed loop, delivered to a real HTTP receiver', () =
     // Any other event's id opens nothing.
     const other = stored.find(({ event }) => event.type === 'ReferralReceived');
     expect(await notices`SELECT * FROM referrer_notice_content(${other?.eventId ?? ''}::uuid)`).toHaveLength(0);
+  });
+});
+
+describe('the HTTP adapter alone', () => {
+  const communicationFor = (noticeId: string): Communication => ({
+    resourceType: 'Communication',
+    status: 'completed',
+    identifier: [{ system: noticeIdentifierSystem, value: noticeId }],
+  });
+
+  it('over TLS: delivers to an endpoint whose certificate it was told to trust, and sends nothing to one it does not trust', async () => {
+    // A self-signed certificate for the loopback address, made for this test.
+    const { private: key, cert } = await generate([{ name: 'commonName', value: '127.0.0.1' }], {
+      keyType: 'ec',
+      curve: 'P-256',
+      notAfterDate: new Date(Date.now() + 86_400_000),
+      extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
+    });
+    const tlsReceiver = await startReceiver({ key, cert });
+    try {
+      expect(tlsReceiver.url).toMatch(/^https:\/\/127\.0\.0\.1:/);
+      const [trustedId, untrustedId] = [randomUUID(), randomUUID()];
+      const trusted = httpReferrerNoticeDelivery({ url: tlsReceiver.url, timeoutMs: 2_000, ca: cert });
+      expect(await trusted.deliver(communicationFor(trustedId), trustedId)).toEqual({ outcome: 'delivered', statusCode: 200 });
+      expect(tlsReceiver.requestsFor(trustedId)[0]?.headers['idempotency-key']).toBe(trustedId);
+      const untrusted = httpReferrerNoticeDelivery({ url: tlsReceiver.url, timeoutMs: 2_000 });
+      expect(await untrusted.deliver(communicationFor(untrustedId), untrustedId)).toEqual({
+        outcome: 'failed',
+        retryable: true,
+        error: expect.stringMatching(/CERT/),
+      });
+      expect(tlsReceiver.requestsFor(untrustedId)).toHaveLength(0);
+    } finally {
+      await tlsReceiver.stop();
+    }
+  });
+
+  it('a receiver that does not answer within the timeout: a retryable TimeoutError', async () => {
+    const noticeId = randomUUID();
+    receiver.script(noticeId, ['hang']);
+    const delivery = httpReferrerNoticeDelivery({ url: receiver.url, timeoutMs: 300 });
+    const started = Date.now();
+    expect(await delivery.deliver(communicationFor(noticeId), noticeId)).toEqual({
+      outcome: 'failed',
+      retryable: true,
+      error: 'TimeoutError',
+    });
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(receiver.requestsFor(noticeId)).toHaveLength(1);
+  });
+
+  it('a redirect is not followed: the notice goes only where configured', async () => {
+    const noticeId = randomUUID();
+    receiver.script(noticeId, [307]);
+    const delivery = httpReferrerNoticeDelivery({ url: receiver.url, timeoutMs: 2_000 });
+    expect(await delivery.deliver(communicationFor(noticeId), noticeId)).toEqual({
+      outcome: 'failed',
+      retryable: false,
+      error: 'HttpStatus',
+      statusCode: 307,
+    });
+    expect(receiver.requestsFor(noticeId)).toHaveLength(1);
   });
 });

@@ -10,10 +10,6 @@ import type { NoticeContent, NoticeDetails, NoticeKind } from './communication';
 
 type ConsumedEvent = PublishedIntegrationEvent & { readonly eventId: string };
 
-/** The department, once the envelope carries it (an optional field added to every integration event). */
-const departmentOf = (data: object): string | null =>
-  'departmentId' in data && typeof data.departmentId === 'string' ? data.departmentId : null;
-
 /**
  * The consumer's effect: a pending notice for each `ReferringProviderNoticeIssued`, nothing for the
  * other events. The notice id is the event id, so a redelivered event finds its notice already there.
@@ -24,7 +20,7 @@ export const recordNotice = async (tx: TransactionSql, event: ConsumedEvent): Pr
   await tx`
     INSERT INTO referrer_notices (notice_id, episode_id, notice, referral_id, referring_provider_npi, report_id, department_id, issued_at)
     VALUES (${event.eventId}, ${data.episodeId}, ${data.notice}, ${data.referralId}, ${data.referringProviderNpi},
-            ${data.reportId ?? null}, ${departmentOf(data)}, ${data.occurredAt})
+            ${data.reportId ?? null}, ${data.departmentId ?? null}, ${data.occurredAt})
     ON CONFLICT (notice_id) DO NOTHING`;
 };
 
@@ -39,7 +35,9 @@ export interface ClaimedNotice {
 /**
  * Takes up to `limit` due notices for one attempt each: the attempt is counted and the notice leased
  * for `leaseMs` (longer than an attempt can take), so another instance skips it and a crash mid-way
- * only delays it until the lease ends.
+ * only delays it until the lease ends. Only an episode's earliest pending notice is taken, so the
+ * referrer receives an episode's notices in the order they were issued (a dead-lettered one no
+ * longer holds the later ones back).
  */
 export const claimDueNotices = async (sql: Sql, limit: number, leaseMs: number): Promise<ClaimedNotice[]> => {
   const rows = await sql<{ notice_id: string; episode_id: string; issued_at: Date; attempts: number }[]>`
@@ -48,6 +46,10 @@ export const claimDueNotices = async (sql: Sql, limit: number, leaseMs: number):
      WHERE n.notice_id IN (
        SELECT notice_id FROM referrer_notices
         WHERE state = 'pending' AND next_attempt_at <= now()
+          AND NOT EXISTS (
+            SELECT 1 FROM referrer_notices earlier
+             WHERE earlier.episode_id = referrer_notices.episode_id AND earlier.state = 'pending'
+               AND earlier.sequence < referrer_notices.sequence)
         ORDER BY next_attempt_at
         LIMIT ${limit}
         FOR UPDATE SKIP LOCKED)

@@ -15,6 +15,8 @@ CREATE TABLE referrer_notices (
   -- The event id of the ReferringProviderNoticeIssued event: also the Communication's identifier,
   -- the receiver's idempotency key.
   notice_id              uuid PRIMARY KEY,
+  -- The order notices were consumed in, which per episode is the order the domain issued them.
+  sequence               bigint GENERATED ALWAYS AS IDENTITY UNIQUE,
   episode_id             text NOT NULL,
   notice                 text NOT NULL,
   referral_id            text NOT NULL,
@@ -34,7 +36,7 @@ CREATE TABLE referrer_notices (
 );
 
 CREATE INDEX referrer_notices_due_idx ON referrer_notices (next_attempt_at) WHERE state = 'pending';
-CREATE INDEX referrer_notices_episode_idx ON referrer_notices (episode_id);
+CREATE INDEX referrer_notices_episode_pending_idx ON referrer_notices (episode_id, sequence) WHERE state = 'pending';
 
 -- One row each time a notice's deliveries were exhausted; kept when it is re-delivered.
 CREATE TABLE referrer_notice_dead_letters (
