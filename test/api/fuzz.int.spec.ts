@@ -79,4 +79,37 @@ describe('fuzzing the episode command routes', () => {
     );
     expect(await written()).toEqual(before);
   });
+
+  it('given malformed referrals, then only 4xx answers (201 when a replaced field happens to be valid), and no episode registered but those', async () => {
+    const scheduler = await api.token({ userId: 'u-scheduler', role: 'scheduler', departments: [department] });
+    const before = await written();
+    const valid = referral(yesterday());
+    await fc.assert(
+      fc.asyncProperty(
+        fc.oneof(
+          fc.jsonValue().map((value) => ({ body: value })),
+          fc.string({ maxLength: 60 }).map((rawBody) => ({ rawBody })),
+          // A valid referral with one field replaced by anything: close to valid, still refused.
+          fc
+            .tuple(fc.constantFrom(...Object.keys(valid)), fc.jsonValue())
+            .filter(([, value]) => value !== undefined)
+            .map(([field, value]) => ({
+              body: { departmentId: department, referral: { ...valid, referralId: `r-${randomUUID()}`, [field]: value } },
+            })),
+        ),
+        async (input) => {
+          const answer = await call(api, 'POST', '/referrals', { ...input, token: scheduler });
+          // A replaced field may happen to still be valid (an optional one): then it is a referral like any other.
+          if (answer.status === 201) return;
+          expect(answer.status).toBeGreaterThanOrEqual(400);
+          expect(answer.status).toBeLessThan(500);
+        },
+      ),
+      { numRuns: 150 },
+    );
+    const after = await written();
+    const created =
+      await api.owner`SELECT count(*)::int AS n FROM audit_records WHERE operation = 'command:ReceiveReferral' AND outcome = 'success' AND user_id = 'u-scheduler'`;
+    expect(after?.['episodes']).toBe((before?.['episodes'] as number) + (created[0]?.['n'] as number));
+  });
 });

@@ -168,4 +168,17 @@ describe('POST /referrals', () => {
     expect(late.status).toBe(422);
     expect(late.body.code).toBe('EPISODE_CLOSED');
   });
+
+  it('given an Idempotency-Key, then a retried POST gets the first answer, 201 included; the key with another referral, 422', async () => {
+    const order = referral(yesterday());
+    const key = `key-${randomUUID()}`;
+    const send = (body: unknown) => call(api, 'POST', '/referrals', { token: scheduler, body, headers: { 'idempotency-key': key } });
+    const first = await send({ departmentId: department, referral: order });
+    const retry = await send({ departmentId: department, referral: order });
+    expect([first.status, retry.status]).toEqual([201, 201]);
+    expect(retry.body).toEqual(first.body);
+    const other = await send({ departmentId: department, referral: referral(yesterday()) });
+    expect(other.status).toBe(422);
+    expect(other.body.type).toBe('urn:careflow:problem:idempotency-key-reused');
+  });
 });
