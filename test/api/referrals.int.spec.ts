@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection, WorkflowNotFoundError } from '@temporalio/client';
-import { careEpisodeWorkflowId } from '@careflow/contracts';
+import { careEpisodeWorkflowId, episodeSnapshotQuery } from '@careflow/contracts';
 import { pollUntil } from '@careflow/event-store/testing';
-import { episodeIdForReferral } from '@careflow/temporal';
+import { defaultDepartmentSettings } from '@careflow/domain';
+import { createDataConverter, episodeIdForReferral, keyringFromEnv, startCareEpisode } from '@careflow/temporal';
 import { type ApiHarness, call, startApiHarness } from '../support/api-harness';
 import { referral } from '../support/episode-harness';
 import { requireEnv } from '../support/env';
@@ -19,7 +20,10 @@ describe('POST /referrals', () => {
   beforeAll(async () => {
     api = await startApiHarness();
     connection = await Connection.connect({ address: requireEnv('TEMPORAL_ADDRESS') });
-    temporal = new Client({ connection });
+    temporal = new Client({
+      connection,
+      dataConverter: createDataConverter(keyringFromEnv(api.config.PAYLOAD_KEYS), api.config.TEMPORAL_NAMESPACE),
+    });
     scheduler = await api.token({ userId: 'u-scheduler', role: 'scheduler', departments: [department] });
   });
   afterAll(async () => {
@@ -104,5 +108,77 @@ describe('POST /referrals', () => {
     expect([first.status, second.status]).toEqual([201, 201]);
     expect(first.body.episodeId).not.toBe(second.body.episodeId);
     await pollUntil(() => workflowExists(second.body.episodeId), Boolean, { what: "the second department's episode" });
+  });
+
+  it('given a crash after the workflow started but before the registry row committed, then the resend registers the same episode, one run', async () => {
+    const order = referral(yesterday());
+    // What the crash leaves behind: the episode's workflow, no registry row.
+    const { episodeId } = await startCareEpisode(temporal, {
+      taskQueue: api.taskQueue,
+      departmentId: department,
+      settings: defaultDepartmentSettings,
+      referral: {
+        type: 'ReceiveReferral',
+        at: new Date().toISOString(),
+        actor: { userId: 'u-scheduler', role: 'scheduler' },
+        referral: order,
+      },
+    });
+    const resent = await call(api, 'POST', '/referrals', { token: scheduler, body: { departmentId: department, referral: order } });
+    expect(resent.status).toBe(201);
+    expect(resent.body.episodeId).toBe(episodeId);
+    // Visibility is eventual: wait for the run to be listed, then there must be only the one.
+    const runs = await pollUntil(
+      async () => {
+        const listed = [];
+        for await (const run of temporal.workflow.list({ query: `WorkflowId = '${careEpisodeWorkflowId(episodeId)}'` })) listed.push(run);
+        return listed;
+      },
+      (listed) => listed.length > 0,
+      { what: "the episode's run listed" },
+    );
+    expect(runs).toHaveLength(1);
+  });
+
+  it('given the same referral after its episode closed, then 200 and the same closed episode, never a second one', async () => {
+    const lead = await api.token({ userId: 'u-lead', role: 'department-lead', departments: [department] });
+    const order = referral(yesterday());
+    const created = await call(api, 'POST', '/referrals', { token: lead, body: { departmentId: department, referral: order } });
+    // Cancelled once routing has run: a command that lands while the workflow's loop is between
+    // routing and its wait is applied but does not wake the loop (reported; the workflow's to fix).
+    await pollUntil(
+      () => temporal.workflow.getHandle(careEpisodeWorkflowId(created.body.episodeId)).query(episodeSnapshotQuery),
+      (snapshot) => snapshot.state.routing !== undefined,
+      { what: 'the episode routed' },
+    );
+    const cancelled = await call(api, 'POST', `/episodes/${created.body.episodeId}/cancel`, {
+      token: lead,
+      body: { reason: 'duplicate order' },
+    });
+    expect(cancelled.status).toBe(200);
+    await pollUntil(
+      async () => (await temporal.workflow.getHandle(careEpisodeWorkflowId(created.body.episodeId)).describe()).status.name,
+      (status) => status === 'COMPLETED',
+      { what: 'the closed episode' },
+    );
+    const again = await call(api, 'POST', '/referrals', { token: lead, body: { departmentId: department, referral: order } });
+    expect(again.status).toBe(200);
+    expect(again.body).toEqual({ episodeId: created.body.episodeId, status: 'cancelled' });
+    const late = await call(api, 'POST', `/episodes/${created.body.episodeId}/hold`, { token: lead, body: { reason: 'too late' } });
+    expect(late.status).toBe(422);
+    expect(late.body.code).toBe('EPISODE_CLOSED');
+  });
+
+  it('given an Idempotency-Key, then a retried POST gets the first answer, 201 included; the key with another referral, 422', async () => {
+    const order = referral(yesterday());
+    const key = `key-${randomUUID()}`;
+    const send = (body: unknown) => call(api, 'POST', '/referrals', { token: scheduler, body, headers: { 'idempotency-key': key } });
+    const first = await send({ departmentId: department, referral: order });
+    const retry = await send({ departmentId: department, referral: order });
+    expect([first.status, retry.status]).toEqual([201, 201]);
+    expect(retry.body).toEqual(first.body);
+    const other = await send({ departmentId: department, referral: referral(yesterday()) });
+    expect(other.status).toBe(422);
+    expect(other.body.type).toBe('urn:careflow:problem:idempotency-key-reused');
   });
 });

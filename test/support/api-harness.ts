@@ -39,7 +39,12 @@ const inSchema = (url: string, schema: string): string => {
   return parsed.toString();
 };
 
-export const startApiHarness = async (): Promise<ApiHarness> => {
+export interface ApiHarnessOptions {
+  /** Consume referrals from this topic (its dead letters go to `<topic>.dlq`); no consumer without it. */
+  readonly referralTopic?: string;
+}
+
+export const startApiHarness = async (options: ApiHarnessOptions = {}): Promise<ApiHarness> => {
   const schema = `api_${randomUUID().replace(/-/g, '')}`;
   const owner = createDatabaseClient(requireEnv('MIGRATION_DATABASE_URL'), {
     applicationName: 'api-tests-owner',
@@ -85,6 +90,14 @@ export const startApiHarness = async (): Promise<ApiHarness> => {
     FACILITY_ID: 'test-facility',
     PAYLOAD_KEYS: payloadKeys,
     LOG_LEVEL: 'info',
+    ...(options.referralTopic === undefined
+      ? { REFERRAL_FEED: 'off' }
+      : {
+          REFERRAL_FEED: 'on',
+          REFERRAL_TOPIC: options.referralTopic,
+          REFERRAL_DEAD_LETTER_TOPIC: `${options.referralTopic}.dlq`,
+          REFERRAL_CONSUMER_GROUP: `careflow.api-tests-${uniqueSuffix()}`,
+        }),
   });
   const logLines: string[] = [];
   const logger: Logger = createLogger('api', 'info', { write: (line: string) => void logLines.push(line) });

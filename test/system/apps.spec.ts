@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { localTokenDefaults, mintLocalToken } from '@careflow/auth';
 import { requireEnv } from '../support/env';
 import { historyFixtureKeyring } from '../support/histories';
 import { freePort, killHard, startBuiltApp, startTypeScriptProcess, waitForExit, waitForOutput } from '../support/processes';
@@ -19,6 +20,8 @@ const appEnv = (app: string, extra: Record<string, string> = {}): NodeJS.Process
   // The relay's one facility and its patient-key secret (the notices' facility too); the other apps ignore them.
   FACILITY_ID: 'facility-under-test',
   PATIENT_KEY_SECRETS: `facility-under-test=${randomBytes(32).toString('base64')}`,
+  // The api's audit trail key.
+  AUDIT_HMAC_KEYS: `audit1:${randomBytes(32).toString('base64')}`,
   // The notices' endpoint: port 9 (discard) on loopback, where nothing listens, so no notice leaves the process.
   NOTICES_ENDPOINT_URL: 'http://127.0.0.1:9/fhir/Communication',
   LOG_LEVEL: 'info',
@@ -26,12 +29,22 @@ const appEnv = (app: string, extra: Record<string, string> = {}): NodeJS.Process
 });
 
 describe('the apps as processes', () => {
-  it('api reports PostgreSQL, Temporal and Kafka up with their latency, and stops cleanly on SIGTERM', async () => {
+  it('api reports PostgreSQL, Temporal and Kafka up with their latency to a signed-in caller, and stops cleanly on SIGTERM', async () => {
     const port = await freePort();
-    const api = startBuiltApp('api', appEnv('api', { API_PORT: String(port) }));
+    const secret = randomBytes(32).toString('base64url');
+    const api = startBuiltApp('api', appEnv('api', { API_PORT: String(port), AUTH_JWT_SECRET: secret }));
     try {
       await waitForOutput(api, /api listening/, 90_000);
-      const response = await fetch(`http://127.0.0.1:${port}/health`);
+      const anonymous = await fetch(`http://127.0.0.1:${port}/health`);
+      expect(await anonymous.json()).toEqual({ status: 'up' });
+      const token = await mintLocalToken({
+        secret,
+        issuer: localTokenDefaults.issuer,
+        audience: localTokenDefaults.audience,
+        principal: { userId: 'u-ops', role: 'admin', departments: [] },
+        lifetimeSeconds: 60,
+      });
+      const response = await fetch(`http://127.0.0.1:${port}/health`, { headers: { authorization: `Bearer ${token}` } });
       const body = (await response.json()) as { status: string; dependencies: Record<string, { status: string; latencyMs: number }> };
       expect(response.status).toBe(200);
       expect(body.status).toBe('up');
@@ -48,10 +61,21 @@ describe('the apps as processes', () => {
   it('api reports a server that is down as down, with 503', async () => {
     const port = await freePort();
     const nobody = await freePort();
-    const api = startBuiltApp('api', appEnv('api', { API_PORT: String(port), KAFKA_BROKERS: `127.0.0.1:${nobody}` }));
+    const secret = randomBytes(32).toString('base64url');
+    const api = startBuiltApp(
+      'api',
+      appEnv('api', { API_PORT: String(port), KAFKA_BROKERS: `127.0.0.1:${nobody}`, AUTH_JWT_SECRET: secret }),
+    );
     try {
       await waitForOutput(api, /api listening/, 90_000);
-      const response = await fetch(`http://127.0.0.1:${port}/health`);
+      const token = await mintLocalToken({
+        secret,
+        issuer: localTokenDefaults.issuer,
+        audience: localTokenDefaults.audience,
+        principal: { userId: 'u-ops', role: 'admin', departments: [] },
+        lifetimeSeconds: 60,
+      });
+      const response = await fetch(`http://127.0.0.1:${port}/health`, { headers: { authorization: `Bearer ${token}` } });
       const body = (await response.json()) as { status: string; dependencies: Record<string, { status: string; error?: string }> };
       expect(response.status).toBe(503);
       expect(body.dependencies['kafka']?.status).toBe('down');

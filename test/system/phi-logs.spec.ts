@@ -127,7 +127,18 @@ describe('the apps never print PHI', () => {
     const worker = startBuiltApp('worker', appEnv('worker', { TEMPORAL_TASK_QUEUE: taskQueue }));
     const workerOutput = recordOutput(worker);
     const port = await freePort();
-    const api = startBuiltApp('api', appEnv('api', { API_PORT: String(port), AUTH_JWT_SECRET: randomBytes(32).toString('base64url') }));
+    const api = startBuiltApp(
+      'api',
+      appEnv('api', {
+        API_PORT: String(port),
+        AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
+        AUDIT_HMAC_KEYS: `audit1:${randomBytes(32).toString('base64')}`,
+        FACILITY_ID: 'facility-under-test',
+        PATIENT_KEY_SECRETS: `facility-under-test=${randomBytes(32).toString('base64')}`,
+        // The shared referral topic is left to the deployment's own consumer.
+        REFERRAL_FEED: 'off',
+      }),
+    );
     const apiOutput = recordOutput(api);
     const episodes: WorkflowHandle[] = [];
     try {

@@ -17,6 +17,7 @@ import { ReadsModule } from './reads/reads.module';
 import { DepartmentSettingsStore } from './referrals/department-settings';
 import { ReferralIntake } from './referrals/referral-intake';
 import { ReferralsController } from './referrals/referrals.controller';
+import { REFERRAL_FEED_OPTIONS, ReferralFeedConsumer, type ReferralFeedOptions } from './referrals/referral-feed.consumer';
 import { apiServices } from './services';
 import { SettingsController } from './settings/settings.controller';
 import { OpenApiController } from './openapi/openapi.controller';
@@ -48,6 +49,17 @@ export class ApiModule {
         EpisodeCommands,
         IdempotencyKeys,
         EpisodeFhir,
+        ReferralFeedConsumer,
+        {
+          provide: REFERRAL_FEED_OPTIONS,
+          useValue: {
+            enabled: config.REFERRAL_FEED === 'on',
+            topic: config.REFERRAL_TOPIC,
+            deadLetterTopic: config.REFERRAL_DEAD_LETTER_TOPIC,
+            groupId: config.REFERRAL_CONSUMER_GROUP,
+            userId: config.REFERRAL_FEED_USER_ID,
+          } satisfies ReferralFeedOptions,
+        },
         {
           provide: CODEC_ENDPOINT_OPTIONS,
           useValue: {

@@ -9,10 +9,18 @@ export type AuditAction = (typeof auditActions)[number];
 export const auditOutcomes = ['success', 'denied', 'error'] as const;
 export type AuditOutcome = (typeof auditOutcomes)[number];
 
+/**
+ * Who may appear in a record: a person's staff role, or `ehr-feed`, the hospital's interface engine
+ * whose service identity sends referrals over Kafka (docs/api.md).
+ */
+export type AuditRole = StaffRole | 'ehr-feed';
+
+export const isAuditRole = (value: unknown): value is AuditRole => value === 'ehr-feed' || isStaffRole(value);
+
 /** One access to PHI, or one attempt, as the API reports it. */
 export interface AuditEntry {
   /** Null only when the caller could not be identified (a refused token). */
-  readonly who: { readonly userId: string | null; readonly role: StaffRole | null };
+  readonly who: { readonly userId: string | null; readonly role: AuditRole | null };
   readonly what: {
     /** Careflow's name for the kind of object: episode, claim, audit-trail, settings... */
     readonly resourceType: string;
@@ -67,8 +75,8 @@ export const checkAuditEntry = (entry: AuditEntry): void => {
   if ((entry.who.userId === null) !== (entry.who.role === null)) {
     throw new InvalidAuditEntryError('the audit record names a user and a role together, or neither');
   }
-  if (entry.who.role !== null && !isStaffRole(entry.who.role))
-    throw new InvalidAuditEntryError('the audit field who.role is not a staff role');
+  if (entry.who.role !== null && !isAuditRole(entry.who.role))
+    throw new InvalidAuditEntryError('the audit field who.role is not a staff role or the EHR feed');
   if (entry.who.userId === null && entry.outcome === 'success') {
     throw new InvalidAuditEntryError('a successful access always has a known user');
   }

@@ -1,5 +1,5 @@
-import type { PurposeOfUse, StaffRole } from '@careflow/auth';
-import type { AuditAction, AuditOutcome, AuditRecord } from './record';
+import type { PurposeOfUse } from '@careflow/auth';
+import type { AuditAction, AuditOutcome, AuditRecord, AuditRole } from './record';
 
 /** An audit_records row as Postgres.js hands it back (int8 as text). */
 export interface AuditRow {
@@ -42,7 +42,7 @@ export const recordOfRow = (row: AuditRow): AuditRecord => {
   return {
     sequence: toSequence(row.sequence),
     recordedAt: row.recorded_at,
-    who: { userId: row.user_id, role: row.user_role as StaffRole | null },
+    who: { userId: row.user_id, role: row.user_role as AuditRole | null },
     what: {
       resourceType: row.resource_type,
       ...(resourceId === undefined ? {} : { resourceId }),

@@ -18,8 +18,16 @@ export const episodeEventsTopic: TopicSpec = { name: 'careflow.episode-events.v1
 /** Charges and claims for the hospital's revenue-cycle system, keyed by episode id. */
 export const billingChargesTopic: TopicSpec = { name: 'careflow.billing-charges.v1', partitions: 3, retentionDays: 30 };
 
-/** Closed-loop notices to referring providers (acceptance, progress reports, discharge), keyed by episode id. */
+/**
+ * INBOUND referrals from the hospital's interface engines: one JSON `{ departmentId, referral }` per
+ * message, as POST /referrals takes it, keyed by referral id. The API consumes it through the same
+ * path as its HTTP routes (docs/api.md, "Referrals in"); closed-loop notices to referring providers go
+ * by HTTPS, not here.
+ */
 export const referralsTopic: TopicSpec = { name: 'careflow.referrals.v1', partitions: 3, retentionDays: 30 };
+
+/** Referral messages the API could not take (malformed, refused by a rule, a conflicting resend), with the problem list. */
+export const referralsDeadLetterTopic: TopicSpec = { name: 'careflow.referrals.v1.dlq', partitions: 1, retentionDays: 90 };
 
 /** Messages a consumer could not process after bounded retries; kept long enough for a human to look. */
 export const episodeEventsDeadLetterTopic: TopicSpec = {
@@ -28,4 +36,10 @@ export const episodeEventsDeadLetterTopic: TopicSpec = {
   retentionDays: 90,
 };
 
-export const platformTopics: readonly TopicSpec[] = [episodeEventsTopic, episodeEventsDeadLetterTopic, billingChargesTopic, referralsTopic];
+export const platformTopics: readonly TopicSpec[] = [
+  episodeEventsTopic,
+  episodeEventsDeadLetterTopic,
+  billingChargesTopic,
+  referralsTopic,
+  referralsDeadLetterTopic,
+];

@@ -1,6 +1,6 @@
 import { Kafka, logLevel, type LogEntry, type Admin } from 'kafkajs';
 import type { TopicSpec } from '@careflow/contracts';
-import type { Logger } from '@careflow/config';
+import type { KafkaConnectionSecurity, Logger } from '@careflow/config';
 
 export interface KafkaOptions {
   readonly brokers: readonly string[];
@@ -8,6 +8,8 @@ export interface KafkaOptions {
   readonly logger: Logger;
   /** Only kafkajs' errors, at debug: for a caller that reports the broker's state itself (once per change). */
   readonly quiet?: boolean;
+  /** TLS and SASL (libs/config connections.ts); plain TCP without. */
+  readonly security?: KafkaConnectionSecurity;
 }
 
 const toPinoLevel = (level: logLevel): 'error' | 'warn' | 'info' | 'debug' => {
@@ -25,10 +27,12 @@ const toPinoLevel = (level: logLevel): 'error' | 'warn' | 'info' | 'debug' => {
 };
 
 /** kafkajs with its log lines routed through our structured logger. */
-export const createKafka = ({ brokers, clientId, logger, quiet = false }: KafkaOptions): Kafka =>
+export const createKafka = ({ brokers, clientId, logger, quiet = false, security = {} }: KafkaOptions): Kafka =>
   new Kafka({
     brokers: [...brokers],
     clientId,
+    ...(security.ssl === undefined ? {} : { ssl: { ...security.ssl } }),
+    ...(security.sasl === undefined ? {} : { sasl: { ...security.sasl } }),
     connectionTimeout: 3_000,
     requestTimeout: 10_000,
     retry: { retries: 5, initialRetryTime: 200, maxRetryTime: 5_000 },

@@ -11,7 +11,7 @@ import {
 import type { Sql } from 'postgres';
 import { Connection } from '@temporalio/client';
 import type { Kafka } from 'kafkajs';
-import { appDatabaseUrlVariable, type Logger } from '@careflow/config';
+import { appDatabaseUrlVariable, type KafkaConnectionSecurity, type Logger, type TemporalConnectionSecurity } from '@careflow/config';
 import { closeDatabaseClient, createDatabaseClient } from '@careflow/event-store';
 import { createKafka } from '@careflow/messaging';
 import { KAFKA, LOGGER, PLATFORM_OPTIONS, SQL, TEMPORAL_CONNECTION } from './tokens';
@@ -21,8 +21,8 @@ import { AppStatus } from './app-status';
 export interface PlatformOptions {
   readonly logger: Logger;
   readonly database?: { readonly url: string; readonly maxConnections: number; readonly applicationName: string };
-  readonly temporal?: { readonly address: string };
-  readonly kafka?: { readonly brokers: readonly string[]; readonly clientId: string };
+  readonly temporal?: { readonly address: string; readonly security?: TemporalConnectionSecurity };
+  readonly kafka?: { readonly brokers: readonly string[]; readonly clientId: string; readonly security?: KafkaConnectionSecurity };
 }
 
 /** Closes what the platform opened, in reverse order of dependence, when Nest shuts down. */
@@ -70,12 +70,21 @@ export class PlatformModule {
       });
     }
     if (temporal) {
-      providers.push({ provide: TEMPORAL_CONNECTION, useFactory: () => Connection.lazy({ address: temporal.address }) });
+      providers.push({
+        provide: TEMPORAL_CONNECTION,
+        useFactory: () => Connection.lazy({ address: temporal.address, ...temporal.security }),
+      });
     }
     if (kafka) {
       providers.push({
         provide: KAFKA,
-        useFactory: (): Kafka => createKafka({ brokers: kafka.brokers, clientId: kafka.clientId, logger: options.logger }),
+        useFactory: (): Kafka =>
+          createKafka({
+            brokers: kafka.brokers,
+            clientId: kafka.clientId,
+            logger: options.logger,
+            ...(kafka.security === undefined ? {} : { security: kafka.security }),
+          }),
       });
     }
     return { module: PlatformModule, providers, exports: providers };
@@ -92,6 +101,9 @@ export interface PlatformConfig {
   readonly TEMPORAL_ADDRESS?: string;
   readonly KAFKA_BROKERS?: readonly string[];
   readonly KAFKA_CLIENT_ID?: string;
+  /** From temporalConnectionSecurity / kafkaConnectionSecurity (libs/config), for an app that sets them. */
+  readonly temporalSecurity?: TemporalConnectionSecurity;
+  readonly kafkaSecurity?: KafkaConnectionSecurity;
 }
 
 export const platformFor = (app: string, config: PlatformConfig, logger: Logger): DynamicModule => {
@@ -101,9 +113,15 @@ export const platformFor = (app: string, config: PlatformConfig, logger: Logger)
     ...(databaseUrl && {
       database: { url: databaseUrl, maxConnections: config.DATABASE_POOL_MAX ?? 10, applicationName: `careflow-${app}` },
     }),
-    ...(config.TEMPORAL_ADDRESS && { temporal: { address: config.TEMPORAL_ADDRESS } }),
+    ...(config.TEMPORAL_ADDRESS && {
+      temporal: { address: config.TEMPORAL_ADDRESS, ...(config.temporalSecurity && { security: config.temporalSecurity }) },
+    }),
     ...(config.KAFKA_BROKERS && {
-      kafka: { brokers: config.KAFKA_BROKERS, clientId: `${config.KAFKA_CLIENT_ID ?? 'careflow'}-${app}` },
+      kafka: {
+        brokers: config.KAFKA_BROKERS,
+        clientId: `${config.KAFKA_CLIENT_ID ?? 'careflow'}-${app}`,
+        ...(config.kafkaSecurity && { security: config.kafkaSecurity }),
+      },
     }),
   });
 };

@@ -3,6 +3,7 @@ import type { Request } from 'express';
 import {
   ApplicationFailure,
   type Client,
+  type WorkflowHandle,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
   WorkflowUpdateRPCTimeoutOrCancelledError,
@@ -16,9 +17,21 @@ import {
   submitCommandUpdate,
 } from '@careflow/contracts';
 import { type CareEpisodeCommand, type CareEpisodeCommandType, commandSchemas } from '@careflow/domain';
-import { callerOf, conflict, EpisodeAccess, fieldProblems, invalidRequest, ruleRefusal, serviceUnavailable } from '../http';
+import {
+  callerOf,
+  conflict,
+  EpisodeAccess,
+  fieldProblems,
+  invalidRequest,
+  ProblemException,
+  ruleRefusal,
+  serviceUnavailable,
+} from '../http';
 import { TEMPORAL_CLIENT } from '../services';
 import { IdempotencyKeys } from './idempotency';
+
+/** How long a command waits for a just-referred episode to record its referral. */
+const startingEpisodeWaitMs = 3_000;
 
 /** Fields the server stamps; a body that sends them is refused rather than silently overwritten. */
 const stampedFields = ['type', 'at', 'actor', 'episodeId'] as const;
@@ -65,20 +78,34 @@ export class EpisodeCommands {
         throw conflict('version-conflict', 'The episode changed since the version this command was decided on; read it again.');
       }
     }
-    try {
-      await handle.executeUpdate(submitCommandUpdate, {
-        args: [command],
-        ...(key === undefined ? {} : { updateId: this.idempotency.updateIdOf(caller.userId, key) }),
-      });
-    } catch (error) {
-      throw this.problemOf(error);
-    }
+    const updateId = key === undefined ? undefined : this.idempotency.updateIdOf(caller.userId, key);
+    await this.submit(handle, command, updateId);
     const snapshot = await handle.query(episodeSnapshotQuery);
     const answer = this.minimumNecessary(snapshot, request);
     if (key !== undefined && requestHash !== undefined) {
       await this.idempotency.store(caller.userId, key, requestHash, { status: HttpStatus.OK, answer });
     }
     return answer;
+  }
+
+  /**
+   * The registry row exists, so the episode took its referral; an Update that reaches the workflow
+   * before it has recorded the referral is refused with EPISODE_NOT_STARTED, and is sent again for a
+   * moment instead of refusing the client (a rejected Update leaves nothing in the history).
+   */
+  private async submit(handle: WorkflowHandle, command: CareEpisodeCommand, updateId: string | undefined): Promise<void> {
+    const deadline = Date.now() + startingEpisodeWaitMs;
+    for (;;) {
+      try {
+        await handle.executeUpdate(submitCommandUpdate, { args: [command], ...(updateId === undefined ? {} : { updateId }) });
+        return;
+      } catch (error) {
+        const problem = this.problemOf(error);
+        const starting = problem instanceof ProblemException && problem.problem.code === 'EPISODE_NOT_STARTED';
+        if (!starting || Date.now() >= deadline) throw problem;
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
   }
 
   private commandOf(type: CareEpisodeCommandType, body: unknown, caller: { userId: string; role: string }): CareEpisodeCommand {

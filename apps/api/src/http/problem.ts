@@ -100,14 +100,16 @@ export const conflict = (slug: string, detail: string, conflictingFields?: reado
 export const serviceUnavailable = (slug: string, detail: string) =>
   new ProblemException({ slug, title: 'Service unavailable', status: HttpStatus.SERVICE_UNAVAILABLE, detail }, { 'Retry-After': '5' });
 
-// Path steps and unknown keys are named only when they look like field names: a key could carry PHI.
+// Unknown keys are named only when they look like field names: a key could carry PHI. Path steps are
+// the schema's own fields or the keys of its records (codes such as 97124), so digits may lead there.
 const fieldNamePattern = /^[A-Za-z_$][\w$]{0,63}$/;
+const pathStepPattern = /^[\w$][\w$-]{0,63}$/;
 
 const pathOf = (root: string, path: readonly PropertyKey[]): string =>
   path.reduce<string>((text, step) => {
     if (typeof step === 'number') return `${text}[${step}]`;
     const name = String(step);
-    return fieldNamePattern.test(name) ? (text === '' ? name : `${text}.${name}`) : `${text}.?`;
+    return pathStepPattern.test(name) ? (text === '' ? name : `${text}.${name}`) : `${text}.?`;
   }, root);
 
 /**

@@ -2,19 +2,18 @@ import { Body, Controller, Get, Inject, Param, Put, Req } from '@nestjs/common';
 import type { Request } from 'express';
 import type { Sql } from 'postgres';
 import { z } from 'zod';
-import { departmentSettingsProblem, type DepartmentSettings, therapistProfileProblem } from '@careflow/domain';
+import {
+  departmentSettingsProblem,
+  type DepartmentSettings,
+  type PayerSettings,
+  payerSettingsSchema,
+  providerTypes,
+  therapistProfileProblem,
+} from '@careflow/domain';
 import { SQL } from '@careflow/platform';
 import { describeTarget, invalidRequest, jsonSchemaOf, notFound, Operation, parseOr400, RouteDoc } from '../http';
 import { DepartmentSettingsStore } from '../referrals/department-settings';
 import { departmentIdSchema } from '../referrals/referral-intake';
-
-const providerTypes = [
-  'licensed-massage-therapist',
-  'physical-therapist',
-  'physical-therapist-assistant',
-  'occupational-therapist',
-  'physician',
-] as const;
 
 const idSchema = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,99}$/, { error: 'must be an id (letters, digits, . _ : -)' });
 
@@ -73,6 +72,32 @@ export class SettingsController {
     await this.sql`
       INSERT INTO departments (department_id, settings) VALUES (${id}, ${this.sql.json(settings as never)})
       ON CONFLICT (department_id) DO UPDATE SET settings = excluded.settings, updated_at = now()`;
+    return settings;
+  }
+
+  @Get('payers/:payerId/settings')
+  @Operation('settings:admin', { resource: 'payer-settings' })
+  @RouteDoc({ summary: "A payer's billing settings" })
+  async payerSettings(@Param('payerId') payerId: string, @Req() request: Request): Promise<PayerSettings> {
+    const id = this.idOf(payerId, request);
+    const [row] = await this.sql<{ settings: PayerSettings }[]>`SELECT settings FROM payers WHERE payer_id = ${id}`;
+    if (row === undefined) throw notFound('payer');
+    return row.settings;
+  }
+
+  @Put('payers/:payerId/settings')
+  @Operation('settings:admin', { resource: 'payer-settings' })
+  @RouteDoc({
+    summary: "Store a payer's billing settings (unit rule, GP, thresholds, provider eligibility, fees)",
+    body: jsonSchemaOf(payerSettingsSchema),
+  })
+  async storePayerSettings(@Param('payerId') payerId: string, @Body() body: unknown, @Req() request: Request): Promise<PayerSettings> {
+    const id = this.idOf(payerId, request);
+    parseOr400(payerSettingsSchema, body);
+    const settings = body as PayerSettings;
+    await this.sql`
+      INSERT INTO payers (payer_id, settings) VALUES (${id}, ${this.sql.json(settings as never)})
+      ON CONFLICT (payer_id) DO UPDATE SET settings = excluded.settings, updated_at = now()`;
     return settings;
   }
 

@@ -33,6 +33,7 @@ export {
   type ProviderType,
   type TherapyThresholds,
 } from './payers';
+export { payerSettingsProblem, payerSettingsSchema, providerTypes } from './payer-settings-schema';
 export {
   crossesThreshold,
   therapyThresholdKinds,

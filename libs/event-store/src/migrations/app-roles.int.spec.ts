@@ -175,6 +175,20 @@ describe('each app connects as a role of its own, with only the grants it needs'
     }
   });
 
+  it('the api registers episodes (never changes a registered one), keeps department settings and idempotency answers; the other apps only read departments (reporting)', async () => {
+    expect(await outcome(pools.api`SELECT count(*) FROM episodes`)).toBe('ok');
+    expect(await outcome(pools.api`UPDATE episodes SET referral_id = referral_id WHERE false`)).toBe(refused);
+    expect(await outcome(pools.api`DELETE FROM episodes WHERE false`)).toBe(refused);
+    expect(await outcome(pools.api`UPDATE departments SET settings = settings WHERE false`)).toBe('ok');
+    expect(await outcome(pools.api`DELETE FROM idempotency_keys WHERE false`)).toBe('ok');
+    expect(await outcome(pools.api`UPDATE therapists SET profile = profile WHERE false`)).toBe('ok');
+    expect(await outcome(pools.reporting`SELECT count(*) FROM departments`)).toBe('ok');
+    for (const app of databaseApps.filter((name) => name !== 'api')) {
+      expect([app, await outcome(pools[app]`SELECT count(*) FROM episodes`)]).toEqual([app, refused]);
+      expect([app, await outcome(pools[app]`SELECT count(*) FROM idempotency_keys`)]).toEqual([app, refused]);
+    }
+  });
+
   it('no app may update, delete or truncate events', async () => {
     const { streamId } = await appendedByWorker();
     for (const app of databaseApps) {
