@@ -1,2 +1,3 @@
 export * from './kafka';
 export * from './patient-key';
+export * from './episode-integration-events';
