@@ -44,20 +44,10 @@ export const rebuildReadModels = async (options: RebuildOptions): Promise<Rebuil
   const { source, target, integrationEvents } = options;
   const batchSize = options.batchSize ?? 1000;
   const store = createEventStore({ sql: source, outboxTopic: 'careflow.episode-events.v1' });
-  // One connection holds the session lock and runs every batch: the lock lives as long as the rebuild.
-  const connection = await target.reserve();
+  // One connection holds the session lock for the whole rebuild; batches commit on the others. No
+  // cycle of waits can form: a live transaction takes the lock before it touches any reporting table.
+  const lockHolder = await target.reserve();
   const progress = { read: 0, folded: 0, unpublishable: 0 };
-
-  const inTransaction = async (work: () => Promise<void>): Promise<void> => {
-    await connection.unsafe('BEGIN');
-    try {
-      await work();
-      await connection.unsafe('COMMIT');
-    } catch (error) {
-      await connection.unsafe('ROLLBACK');
-      throw error;
-    }
-  };
 
   const integrationEventsOf = async (stored: readonly RecordedEvent[]): Promise<EpisodeEvent[]> => {
     await integrationEvents.loadPatientKeys(stored.map((event) => event.streamId));
@@ -76,14 +66,14 @@ export const rebuildReadModels = async (options: RebuildOptions): Promise<Rebuil
   };
 
   try {
-    await connection`SELECT pg_advisory_lock(hashtextextended(${readModelsLock}, 0))`;
+    await lockHolder`SELECT pg_advisory_lock(hashtextextended(${readModelsLock}, 0))`;
     // Everything committed up to now; what commits later reaches the live consumer after the lock is released.
     const [last] = await source<{ tx_id: string; global_position: string }[]>`
       SELECT tx_id::text, global_position::text FROM events ORDER BY tx_id DESC, global_position DESC LIMIT 1`;
     const end: LogPosition = last === undefined ? startOfLog : { txId: last.tx_id, globalPosition: Number(last.global_position) };
 
-    await inTransaction(async () => {
-      for (const table of rebuiltTables) await connection.unsafe(`DELETE FROM ${table}`);
+    await target.begin(async (tx) => {
+      for (const table of rebuiltTables) await tx.unsafe(`DELETE FROM ${table}`);
     });
 
     let position = startOfLog;
@@ -97,13 +87,13 @@ export const rebuildReadModels = async (options: RebuildOptions): Promise<Rebuil
       }
       position = logPositionOf(lastStored);
       const events = await integrationEventsOf(stored);
-      await inTransaction(async () => {
+      await target.begin(async (tx) => {
         if (events.length > 0) {
-          await connection`
+          await tx`
             INSERT INTO reporting_folded_events (event_id)
             SELECT jsonb_array_elements_text(${JSON.stringify(events.map((event) => event.eventId))}::text::jsonb)::uuid`;
         }
-        await applyEpisodeEvents(connection, events);
+        await applyEpisodeEvents(tx, events);
       });
       progress.read += stored.length;
       progress.folded += events.length;
@@ -111,7 +101,7 @@ export const rebuildReadModels = async (options: RebuildOptions): Promise<Rebuil
     }
     return { ...progress };
   } finally {
-    await connection`SELECT pg_advisory_unlock(hashtextextended(${readModelsLock}, 0))`.catch(() => undefined);
-    connection.release();
+    await lockHolder`SELECT pg_advisory_unlock(hashtextextended(${readModelsLock}, 0))`.catch(() => undefined);
+    lockHolder.release();
   }
 };

@@ -1,4 +1,4 @@
-import type { Sql } from 'postgres';
+import type { TransactionSql } from 'postgres';
 import { defaultDepartmentSettings, departmentSettingsProblem, type DepartmentSettings } from '@careflow/domain';
 import { episodeSummaries } from './episode-summary';
 import { episodeOperations } from './operations';
@@ -51,7 +51,7 @@ const statementsOf = (model: EpisodeReadModel) => {
  * The departments' settings the folds need (MCID), from the departments table; a department without
  * a row, or with settings the domain would refuse, folds with the domain's defaults.
  */
-export const loadFoldContext = async (sql: Sql, events: readonly EpisodeEvent[]): Promise<FoldContext> => {
+export const loadFoldContext = async (sql: TransactionSql, events: readonly EpisodeEvent[]): Promise<FoldContext> => {
   const departmentIds = [...new Set(events.map(departmentOf).filter((id) => id !== null))];
   const settings = new Map<string, DepartmentSettings>();
   if (departmentIds.length > 0) {
@@ -73,7 +73,7 @@ export const loadFoldContext = async (sql: Sql, events: readonly EpisodeEvent[])
  * Folds events, in order, into every read model and writes the rows they changed, all in the caller's
  * transaction: the one handler of the live consumer (one event) and the rebuild (a batch).
  */
-export const applyEpisodeEvents = async (tx: Sql, events: readonly EpisodeEvent[]): Promise<void> => {
+export const applyEpisodeEvents = async (tx: TransactionSql, events: readonly EpisodeEvent[]): Promise<void> => {
   if (events.length === 0) return;
   const episodeIds = JSON.stringify([...new Set(events.map((event) => event.data.episodeId))]);
   const context = await loadFoldContext(tx, events);
@@ -111,7 +111,7 @@ export const applyEpisodeEvents = async (tx: Sql, events: readonly EpisodeEvent[
  * The live consumer's `apply`: waits while a rebuild runs, then folds the event unless a rebuild has
  * already folded it from the store (reporting_folded_events).
  */
-export const applyConsumedEvent = async (tx: Sql, event: EpisodeEvent): Promise<void> => {
+export const applyConsumedEvent = async (tx: TransactionSql, event: EpisodeEvent): Promise<void> => {
   await tx`SELECT pg_advisory_xact_lock_shared(hashtextextended(${readModelsLock}, 0))`;
   const fresh = await tx`
     INSERT INTO reporting_folded_events (event_id) VALUES (${event.eventId}::uuid) ON CONFLICT DO NOTHING RETURNING event_id`;

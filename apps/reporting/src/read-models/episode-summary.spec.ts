@@ -1,13 +1,13 @@
-import { asRecorded, dischargedEpisode, episodeNeedingAttention } from '../testing/episode-events';
-import type { RecordedEvent } from '../types';
-import { episodeSummaryProjection, evolveEpisodeSummary, type EpisodeSummaryRow } from './episode-summary';
+import { episodeNeedingAttention, integrationEvent, patientKey } from '../testing/episode-events';
+import { episodeSummaries, evolveEpisodeSummary, type EpisodeSummaryRow } from './episode-summary';
+import type { EpisodeEvent } from './read-model';
 
-const fold = (events: readonly RecordedEvent[]): EpisodeSummaryRow | null =>
-  events.reduce<EpisodeSummaryRow | null>((row, event) => evolveEpisodeSummary(row, event), null);
+const fold = (events: readonly EpisodeEvent[], from: EpisodeSummaryRow | null = null): EpisodeSummaryRow | null =>
+  events.reduce<EpisodeSummaryRow | null>((row, event) => evolveEpisodeSummary(row, event), from);
 
 describe('episode summary', () => {
-  it('follows an episode from referral through sessions, holding no patient identifiers', () => {
-    const events = asRecorded('episode-1', episodeNeedingAttention('episode-1'));
+  it('given an episode from referral through sessions, when folded, then it shows where the episode stands with no patient identifier', () => {
+    const events = episodeNeedingAttention('episode-1');
     expect(fold(events)).toEqual({
       episode_id: 'episode-1',
       status: 'active',
@@ -41,38 +41,56 @@ describe('episode summary', () => {
       last_event_type: 'ProgressReportDue',
       last_occurred_at: '2025-04-04T12:00:00Z',
       stream_version: events.length,
+      department_id: null,
+      patient_key: patientKey,
+      diagnosis_codes: ['M54.50', 'M62.830'],
     });
   });
 
-  it('closes a discharged episode with its reason', () => {
-    const row = fold(asRecorded('episode-2', dischargedEpisode('episode-2')));
-    expect(row).toMatchObject({
+  it('given a summary, when the episode is discharged, then it is closed with its reason', () => {
+    const open = fold(episodeNeedingAttention('episode-2'));
+    const discharged = fold(
+      [
+        integrationEvent('episode-2', 'ProgressReportRecorded', '2025-04-10T18:00:00Z', {
+          reportId: 'r-1',
+          reportedOn: '2025-04-10',
+          measures: [],
+          goals: [],
+          treatmentDaysInPeriod: 10,
+        }),
+        integrationEvent('episode-2', 'EpisodeDischarged', '2025-04-20T18:00:00Z', {
+          dischargedOn: '2025-04-20',
+          reason: 'goals-met',
+          measures: [],
+          goals: [],
+          sessionsDelivered: 3,
+          noShows: 0,
+          cancellations: 0,
+        }),
+      ],
+      open,
+    );
+    expect(discharged).toMatchObject({
       status: 'finished',
-      certification_status: 'certified',
       progress_reports: 1,
-      last_progress_report_on: '2025-02-20',
+      last_progress_report_on: '2025-04-10',
       treatment_days_in_period: 0,
-      discharged_on: '2025-03-01',
+      discharged_on: '2025-04-20',
       discharge_reason: 'goals-met',
-      closed_at: '2025-03-01T10:00:00Z',
+      closed_at: '2025-04-20T18:00:00Z',
     });
   });
 
-  it('counts offers not accepted and shows the hold', () => {
-    const [referral] = asRecorded('episode-3', episodeNeedingAttention('episode-3'));
-    const later = (type: string, data: RecordedEvent['data'], version: number): RecordedEvent => ({
-      ...(referral as RecordedEvent),
-      type,
-      data,
-      streamVersion: version,
-    });
+  it('given a referral, when offers are declined and expire and routing escalates, then it counts them and shows the hold', () => {
+    const [referral] = episodeNeedingAttention('episode-3');
+    const at = '2025-03-02T10:00:00Z';
     const row = fold([
-      referral as RecordedEvent,
-      later('TherapistOffered', { therapistId: 'therapist-9' }, 2),
-      later('OfferDeclined', { therapistId: 'therapist-9' }, 3),
-      later('OfferExpired', { therapistId: 'therapist-8' }, 4),
-      later('RoutingEscalated', { reason: 'no-eligible-therapist' }, 5),
-      later('EpisodePutOnHold', { reason: 'contraindication' }, 6),
+      referral as EpisodeEvent,
+      integrationEvent('episode-3', 'TherapistOffered', at, { therapistId: 'therapist-9', expiresAt: at, byLead: false }),
+      integrationEvent('episode-3', 'OfferDeclined', at, { therapistId: 'therapist-9' }),
+      integrationEvent('episode-3', 'OfferExpired', at, { therapistId: 'therapist-8' }),
+      integrationEvent('episode-3', 'RoutingEscalated', at, { reason: 'no-eligible-therapist' }),
+      integrationEvent('episode-3', 'EpisodePutOnHold', at, { reason: 'contraindication' }),
     ]);
     expect(row).toMatchObject({
       status: 'onhold',
@@ -84,24 +102,24 @@ describe('episode summary', () => {
     });
   });
 
-  it('ignores events before the referral and fields of the wrong shape', () => {
-    const [referral, ...rest] = asRecorded('episode-4', episodeNeedingAttention('episode-4'));
-    expect(evolveEpisodeSummary(null, rest[0] as RecordedEvent)).toBeNull();
-    const odd = { ...(rest[6] as RecordedEvent), data: { sessionId: 7, session: 'yesterday', visitNumber: 'two' } };
-    const row = evolveEpisodeSummary(evolveEpisodeSummary(null, referral as RecordedEvent), odd);
-    expect(row).toMatchObject({ visits_delivered: 1, last_session_on: null });
+  it('given no referral yet, when another event arrives, then there is no summary', () => {
+    const [, offered] = episodeNeedingAttention('episode-4');
+    expect(evolveEpisodeSummary(null, offered as EpisodeEvent)).toBeNull();
   });
 
-  it('reads a date that is not on the calendar as absent, so PostgreSQL never refuses the batch', () => {
-    const [referral, ...rest] = asRecorded('episode-6', episodeNeedingAttention('episode-6'));
-    const session = rest[6] as RecordedEvent;
-    const impossible = { ...session, data: { ...session.data, session: { date: '2025-02-30' } } };
-    const row = evolveEpisodeSummary(evolveEpisodeSummary(null, referral as RecordedEvent), impossible);
-    expect(row).toMatchObject({ visits_delivered: 1, last_session_on: null });
+  it('given events carrying their department, when folded, then the summary keeps the department', () => {
+    const referral = integrationEvent(
+      'episode-5',
+      'ReferralReceived',
+      '2025-03-01T09:00:00Z',
+      { referralId: 'referral-5', diagnosisCodes: [], referralDate: '2025-03-01', validThrough: '2025-05-30', referringProviderNpi: '1234567893', payerId: 'payer-1' },
+      'dept-a',
+    );
+    expect(fold([referral])).toMatchObject({ department_id: 'dept-a' });
   });
 
   it('lists exactly the columns of its row', () => {
-    const row = fold(asRecorded('episode-5', episodeNeedingAttention('episode-5')));
-    expect([...episodeSummaryProjection.columns].sort()).toEqual(Object.keys(row ?? {}).sort());
+    const row = fold(episodeNeedingAttention('episode-6'));
+    expect([...episodeSummaries.columns].sort()).toEqual(Object.keys(row ?? {}).sort());
   });
 });
