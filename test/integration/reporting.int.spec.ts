@@ -115,10 +115,12 @@ describe('reporting, fed from Kafka and rebuilt from the event store', () => {
       await database.sql`
         SELECT visits_delivered, cancellations_by_patient, offers_made, discharge_reason, discharged_on::text
         FROM episode_operations WHERE episode_id = 'episode-canary'`,
-    ).toEqual([{ visits_delivered: 9, cancellations_by_patient: 1, offers_made: 1, discharge_reason: 'other', discharged_on: '2025-04-25' }]);
-    expect(
-      await database.sql`SELECT count(*)::int AS notes FROM worklist_unsigned_notes WHERE episode_id = 'episode-active-a'`,
-    ).toEqual([{ notes: 8 }]);
+    ).toEqual([
+      { visits_delivered: 9, cancellations_by_patient: 1, offers_made: 1, discharge_reason: 'other', discharged_on: '2025-04-25' },
+    ]);
+    expect(await database.sql`SELECT count(*)::int AS notes FROM worklist_unsigned_notes WHERE episode_id = 'episode-active-a'`).toEqual([
+      { notes: 8 },
+    ]);
     expect(await database.sql`SELECT therapist_id, active_episodes, discharged_episodes FROM therapist_caseloads`).toEqual([
       { therapist_id: 't-1', active_episodes: 2, discharged_episodes: 1 },
     ]);
@@ -135,12 +137,16 @@ describe('reporting, fed from Kafka and rebuilt from the event store', () => {
   it('given the canary patient’s whole episode, when consumed, then no reporting table or view holds the name, MRN or any free text', async () => {
     const objects = [
       ...Object.keys(reportingTableKeys),
-      ...(await database.ownerSql<{ name: string }[]>`
-        SELECT table_name AS name FROM information_schema.views WHERE table_schema = 'public'`).map((row) => row.name),
+      ...(
+        await database.ownerSql<{ name: string }[]>`
+        SELECT table_name AS name FROM information_schema.views WHERE table_schema = 'public'`
+      ).map((row) => row.name),
     ];
     expect(objects.length).toBeGreaterThan(15);
     for (const object of objects) {
-      const [dump] = await database.ownerSql.unsafe<{ text: string | null }[]>(`SELECT string_agg(to_jsonb(t)::text, ' ') AS text FROM ${object} t`);
+      const [dump] = await database.ownerSql.unsafe<{ text: string | null }[]>(
+        `SELECT string_agg(to_jsonb(t)::text, ' ') AS text FROM ${object} t`,
+      );
       const text = dump?.text ?? '';
       for (const canary of canaries) expect({ object, leaked: text.includes(canary) ? canary : null }).toEqual({ object, leaked: null });
     }

@@ -7,12 +7,7 @@ import { departmentOf, type EpisodeEvent, type EpisodeReadModel, type EpisodeRow
 import { episodeWorklists } from './worklists';
 
 /** Every reporting read model; each event goes through all of them, in this order. */
-export const readModels: readonly EpisodeReadModel[] = [
-  episodeSummaries,
-  episodeWorklists,
-  episodeOutcomes,
-  episodeOperations,
-];
+export const readModels: readonly EpisodeReadModel[] = [episodeSummaries, episodeWorklists, episodeOutcomes, episodeOperations];
 
 /**
  * The lock that keeps the live consumer out while a rebuild refolds (docs/reporting.md, "Rebuild"):

@@ -112,7 +112,14 @@ describe('episode summary', () => {
       'episode-5',
       'ReferralReceived',
       '2025-03-01T09:00:00Z',
-      { referralId: 'referral-5', diagnosisCodes: [], referralDate: '2025-03-01', validThrough: '2025-05-30', referringProviderNpi: '1234567893', payerId: 'payer-1' },
+      {
+        referralId: 'referral-5',
+        diagnosisCodes: [],
+        referralDate: '2025-03-01',
+        validThrough: '2025-05-30',
+        referringProviderNpi: '1234567893',
+        payerId: 'payer-1',
+      },
       'dept-a',
     );
     expect(fold([referral])).toMatchObject({ department_id: 'dept-a' });

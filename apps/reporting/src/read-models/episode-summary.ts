@@ -129,7 +129,12 @@ const changes = (row: EpisodeSummaryRow, event: EpisodeEvent): Partial<EpisodeSu
     case 'ReevaluationRecorded':
       return { re_evaluations: row.re_evaluations + 1 };
     case 'EpisodeDischarged':
-      return { status: 'finished', discharged_on: event.data.dischargedOn, discharge_reason: event.data.reason, closed_at: event.data.occurredAt };
+      return {
+        status: 'finished',
+        discharged_on: event.data.dischargedOn,
+        discharge_reason: event.data.reason,
+        closed_at: event.data.occurredAt,
+      };
     case 'EpisodeCancelled':
     case 'ReferralDeclined':
       return { status: 'cancelled', closed_at: event.data.occurredAt };

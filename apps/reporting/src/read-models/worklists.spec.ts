@@ -10,7 +10,8 @@ const followUp = <T extends EpisodeEvent['type']>(
   row: EpisodeWorklistRow,
   type: T,
   fields: Omit<EventData<T>, 'episodeId' | 'patientKey' | 'occurredAt' | 'actor'>,
-): EpisodeWorklistRow => evolveEpisodeWorklist(row, integrationEvent(row.episode_id, type, '2025-04-10T10:00:00Z', fields)) as EpisodeWorklistRow;
+): EpisodeWorklistRow =>
+  evolveEpisodeWorklist(row, integrationEvent(row.episode_id, type, '2025-04-10T10:00:00Z', fields)) as EpisodeWorklistRow;
 
 const practitioner = { npi: '1234567893', credential: 'MD' };
 
@@ -78,7 +79,11 @@ describe('episode worklists', () => {
 
   it('given a plateau, when the clinician decides to re-evaluate, then a re-evaluation is due until it is recorded', () => {
     const decided = followUp(behind, 'PlateauDecisionRecorded', { decision: 're-evaluate-and-revise' });
-    expect(decided).toMatchObject({ re_evaluation_reason: 'plateau-decision', re_evaluation_due_since: '2025-04-10', plateau_pending: false });
+    expect(decided).toMatchObject({
+      re_evaluation_reason: 'plateau-decision',
+      re_evaluation_due_since: '2025-04-10',
+      plateau_pending: false,
+    });
     expect(
       followUp(decided, 'ReevaluationRecorded', {
         reevaluationId: 'r-1',
@@ -141,7 +146,10 @@ describe('episode worklists', () => {
 
   it('given one authorized visit left, when two more insured sessions are recorded, then the second is beyond the authorization', () => {
     const first = followUp(behind, 'SessionRecorded', sessionFields('session-4', '2025-04-10', 4));
-    const second = evolveEpisodeWorklist(first, session('episode-1', 'session-5', '2025-04-11', { visitNumber: 5, treatmentDaysInPeriod: 2 }));
+    const second = evolveEpisodeWorklist(
+      first,
+      session('episode-1', 'session-5', '2025-04-11', { visitNumber: 5, treatmentDaysInPeriod: 2 }),
+    );
     expect(first.flagged_sessions).toEqual([]);
     expect(second?.flagged_sessions).toEqual([
       { session_id: 'session-5', session_date: '2025-04-11', past_certified_period: false, beyond_authorization: true },
@@ -150,7 +158,10 @@ describe('episode worklists', () => {
 
   it('given a new authorization, when recorded, then later sessions count against it', () => {
     const renewed = followUp(behind, 'AuthorizationRecorded', { addedVisits: 10, authorization: { visits: 13, endDate: '2025-09-30' } });
-    const row = evolveEpisodeWorklist(renewed, session('episode-1', 'session-4', '2025-07-10', { visitNumber: 4, treatmentDaysInPeriod: 1 }));
+    const row = evolveEpisodeWorklist(
+      renewed,
+      session('episode-1', 'session-4', '2025-07-10', { visitNumber: 4, treatmentDaysInPeriod: 1 }),
+    );
     expect(row).toMatchObject({ visits_authorized: 13, authorization_end_on: '2025-09-30', authorized_visits_used: 3 });
     expect(row?.flagged_sessions).toEqual([
       { session_id: 'session-4', session_date: '2025-07-10', past_certified_period: true, beyond_authorization: false },
@@ -201,8 +212,15 @@ describe('episode worklists', () => {
   });
 });
 
-function sessionFields(sessionId: string, date: string, visitNumber: number): Omit<EventData<'SessionRecorded'>, 'episodeId' | 'patientKey' | 'occurredAt' | 'actor'> {
-  const { data } = session('episode-1', sessionId, date, { visitNumber, treatmentDaysInPeriod: 1 }) as Extract<EpisodeEvent, { type: 'SessionRecorded' }>;
+function sessionFields(
+  sessionId: string,
+  date: string,
+  visitNumber: number,
+): Omit<EventData<'SessionRecorded'>, 'episodeId' | 'patientKey' | 'occurredAt' | 'actor'> {
+  const { data } = session('episode-1', sessionId, date, { visitNumber, treatmentDaysInPeriod: 1 }) as Extract<
+    EpisodeEvent,
+    { type: 'SessionRecorded' }
+  >;
   const { episodeId: _episodeId, patientKey: _patientKey, occurredAt: _occurredAt, actor: _actor, ...fields } = data;
   return fields;
 }

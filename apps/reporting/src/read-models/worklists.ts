@@ -141,7 +141,10 @@ const sessionRecorded = (row: EpisodeWorklistRow, session: EventData<'SessionRec
     authorized_visits_used: used,
     unsigned_notes: known
       ? row.unsigned_notes
-      : [...row.unsigned_notes, { session_id: session.sessionId, session_date: session.date, recorded_at: session.occurredAt, overdue: false }],
+      : [
+          ...row.unsigned_notes,
+          { session_id: session.sessionId, session_date: session.date, recorded_at: session.occurredAt, overdue: false },
+        ],
     flagged_sessions:
       flagged.past_certified_period || flagged.beyond_authorization ? [...row.flagged_sessions, flagged] : row.flagged_sessions,
   };

@@ -88,7 +88,10 @@ export const episodeNeedingAttention = (episodeId: string): EpisodeEvent[] => [
   integrationEvent(episodeId, 'ProgressReportDueSoon', '2025-03-20T10:00:00Z', { treatmentDaysInPeriod: 8 }),
   integrationEvent(episodeId, 'CertificationDelinquent', '2025-04-03T00:00:00Z', { dueOn: '2025-04-02' }),
   session(episodeId, 'session-3', '2025-04-03', { visitNumber: 3, treatmentDaysInPeriod: 10, selfPay: true }),
-  integrationEvent(episodeId, 'NoteSignatureOverdue', '2025-04-04T10:00:00Z', { sessionId: 'session-2', overdueSince: '2025-03-08T10:00:00Z' }),
+  integrationEvent(episodeId, 'NoteSignatureOverdue', '2025-04-04T10:00:00Z', {
+    sessionId: 'session-2',
+    overdueSince: '2025-03-08T10:00:00Z',
+  }),
   integrationEvent(episodeId, 'PlateauDetected', '2025-04-04T11:00:00Z', { measure: 'NPRS', values: [5, 5, 5] }),
   integrationEvent(episodeId, 'ProgressReportDue', '2025-04-04T12:00:00Z', { basis: 'treatment-days' }),
 ];
