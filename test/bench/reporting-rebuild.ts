@@ -28,6 +28,7 @@ export const reportingRebuildRow = async (log: BenchContext['log']): Promise<Ben
       }
     };
     await Promise.all(Array.from({ length: 8 }, appender));
+    log(`reporting rebuild: store filled with ${total} events`);
 
     const store = createEventStore({ sql: database.relaySql, outboxTopic: 'careflow.episode-events.v1' });
     const readStart = performance.now();

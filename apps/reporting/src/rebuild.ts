@@ -46,6 +46,8 @@ export const rebuildReadModels = async (options: RebuildOptions): Promise<Rebuil
   const store = createEventStore({ sql: source, outboxTopic: 'careflow.episode-events.v1' });
   // One connection holds the session lock for the whole rebuild; batches commit on the others. No
   // cycle of waits can form: a live transaction takes the lock before it touches any reporting table.
+  // Postgres.js 3.4's reserve() waits for ever on a pool that has not connected yet.
+  await target`SELECT 1`;
   const lockHolder = await target.reserve();
   const progress = { read: 0, folded: 0, unpublishable: 0 };
 
