@@ -121,8 +121,30 @@ describe('reporting, fed from Kafka and rebuilt from the event store', () => {
     expect(await database.sql`SELECT count(*)::int AS notes FROM worklist_unsigned_notes WHERE episode_id = 'episode-active-a'`).toEqual([
       { notes: 8 },
     ]);
-    expect(await database.sql`SELECT therapist_id, active_episodes, discharged_episodes FROM therapist_caseloads`).toEqual([
-      { therapist_id: 't-1', active_episodes: 2, discharged_episodes: 1 },
+    expect(await database.sql`SELECT therapist_id, department_id, active_episodes, discharged_episodes FROM therapist_caseloads`).toEqual([
+      { therapist_id: 't-1', department_id: 'department-1', active_episodes: 2, discharged_episodes: 1 },
+    ]);
+    expect(
+      await database.sql`
+        SELECT department_id, episodes, episodes_discharged, visits_delivered, no_shows, no_show_rate::float, offers_made
+        FROM department_operations`,
+    ).toEqual([
+      {
+        department_id: 'department-1',
+        episodes: 3,
+        episodes_discharged: 1,
+        visits_delivered: 25,
+        no_shows: 0,
+        no_show_rate: 0,
+        offers_made: 3,
+      },
+    ]);
+    expect(
+      await database.sql`
+        SELECT department_id, measure, episodes_discharged, episodes_discharged_attained FROM outcomes_by_department ORDER BY measure`,
+    ).toEqual([
+      { department_id: 'department-1', measure: 'NPRS', episodes_discharged: 1, episodes_discharged_attained: 1 },
+      { department_id: 'department-1', measure: 'ODI', episodes_discharged: 1, episodes_discharged_attained: 1 },
     ]);
 
     const { therapistId: _id, departmentId: _department, activeEpisodeCount: _count, ...profile } = f.therapistProfile('t-1');

@@ -87,9 +87,15 @@ export const openReportingDatabase = async (name: string): Promise<ReportingData
   };
 };
 
-/** Appends a decided episode as the worker does (the whole domain event as data, with an outbox row). */
-export const appendEpisode = async (database: ReportingDatabase, episodeId: string, events: readonly CareEpisodeEvent[]): Promise<void> => {
-  await eventStoreFor(database.sql, 'careflow.episode-events.v1').appendToStream(episodeId, 0, events.map(storedEvent));
+/** Appends a decided episode as the worker does (the whole domain event as data, its department in the metadata, an outbox row). */
+export const appendEpisode = async (
+  database: ReportingDatabase,
+  episodeId: string,
+  events: readonly CareEpisodeEvent[],
+  departmentId = 'department-1',
+): Promise<void> => {
+  const stored = events.map(storedEvent).map((event) => ({ ...event, metadata: { ...event.metadata, departmentId } }));
+  await eventStoreFor(database.sql, 'careflow.episode-events.v1').appendToStream(episodeId, 0, stored);
 };
 
 /**

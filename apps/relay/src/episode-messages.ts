@@ -20,7 +20,10 @@ export const createEpisodeMessages = (sql: Sql, keyring: PatientKeyring, facilit
     const unpublishable = (reason: string): RelayMessage => ({ kind: 'unpublishable', topic: row.topic, headers: row.headers, reason });
     if (patientKey === undefined) return unpublishable('the episode has no referral with a patient record, so no patient key');
     try {
-      const event = integrationEvents.integrationEventOf({ streamId: row.key, data: row.event.data }, patientKey);
+      const event = integrationEvents.integrationEventOf(
+        { streamId: row.key, data: row.event.data, metadata: row.event.metadata },
+        patientKey,
+      );
       return { kind: 'publish', topic: row.topic, message: episodeEventMessage(row, event) };
     } catch (error) {
       // Only our own mismatch error is known to name fields and never values; any other message could quote the event.

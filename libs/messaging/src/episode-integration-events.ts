@@ -7,6 +7,8 @@ import type { PatientKeyring } from './patient-key';
 export interface StoredEpisodeEvent {
   readonly streamId: string;
   readonly data: object;
+  /** The department the workflow recorded with the event (none on events recorded before it was kept). */
+  readonly metadata: { readonly departmentId?: string };
 }
 
 /** Patient keys of the streams seen lately: an episode's events come in runs, the referral is read once. */
@@ -50,7 +52,11 @@ export const createIntegrationEvents = (sql: Sql, keyring: PatientKeyring, facil
      */
     integrationEventOf: (stored: StoredEpisodeEvent, patientKey: string): IntegrationEvent =>
       // Stored care-episode events are the domain's events as decided (the workflow appends them whole).
-      toIntegrationEvent(stored.data as CareEpisodeEvent, { episodeId: stored.streamId, patientKey }),
+      toIntegrationEvent(stored.data as CareEpisodeEvent, {
+        episodeId: stored.streamId,
+        patientKey,
+        ...(stored.metadata.departmentId === undefined ? {} : { departmentId: stored.metadata.departmentId }),
+      }),
   };
 };
 

@@ -52,14 +52,8 @@ export const oneRowPerEpisode =
 /** The calendar date (UTC) of when the fact happened. */
 export const occurredOn = (event: EpisodeEvent): string => dateOf(event.data.occurredAt);
 
-/**
- * The episode's department, from the integration event's envelope (optional: events published before
- * it carried one have none).
- */
-export const departmentOf = (event: EpisodeEvent): string | null => {
-  const { departmentId } = event.data as { readonly departmentId?: unknown };
-  return typeof departmentId === 'string' && departmentId !== '' ? departmentId : null;
-};
+/** The episode's department, from the integration event's envelope (events recorded before it was kept have none). */
+export const departmentOf = (event: EpisodeEvent): string | null => event.data.departmentId ?? null;
 
 /** The later of two dates ('YYYY-MM-DD' sorts as text), either possibly absent. */
 export const laterDate = (a: string | null, b: string | null): string | null => (a === null ? b : b === null || a >= b ? a : b);

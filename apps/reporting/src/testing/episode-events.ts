@@ -37,13 +37,8 @@ export const integrationEvent = <T extends EpisodeEvent['type']>(
 /** The integration events of the episode the domain decides from `commands` (its fixtures' department settings). */
 export const decidedEpisode = (episodeId: string, commands: readonly CareEpisodeCommand[], departmentId?: string): EpisodeEvent[] =>
   (f.replay(commands).events as CareEpisodeEvent[]).map((event) => {
-    const { type, version, data } = toIntegrationEvent(event, { episodeId, patientKey });
-    return {
-      eventId: randomUUID(),
-      type,
-      version,
-      data: { ...data, ...(departmentId === undefined ? {} : { departmentId }) },
-    } as EpisodeEvent;
+    const integration = toIntegrationEvent(event, { episodeId, patientKey, ...(departmentId === undefined ? {} : { departmentId }) });
+    return { eventId: randomUUID(), ...integration };
   });
 
 /**
