@@ -6,7 +6,7 @@
  */
 import { isDeepStrictEqual } from 'node:util';
 import type { Kafka } from 'kafkajs';
-import type { CareEpisodeEvent } from '@careflow/domain';
+import { defaultDepartmentSettings, type CareEpisodeEvent } from '@careflow/domain';
 import * as f from '@careflow/domain/testing';
 import { createLogger } from '@careflow/config';
 import { pollUntil } from '@careflow/event-store/testing';
@@ -33,6 +33,12 @@ import {
 const logger = createLogger('reporting-test', process.env['TEST_LOG_LEVEL'] ?? 'silent');
 const suffix = uniqueSuffix();
 
+const roleOf = (url: string): string => decodeURIComponent(new URL(url).username);
+
+/** Treated and reported on: NPRS 7 → 5 and ODI 40 → 32 (8 points: below the default MCID of 10). */
+const reportedEpisode = (): CareEpisodeEvent[] =>
+  f.replay([...f.certified(), ...f.dailySessions(3), f.progressReport('r-1', '2025-03-12')]).events as CareEpisodeEvent[];
+
 const canaryEpisode = (): CareEpisodeEvent[] =>
   f.replay(wholeEpisode({ referral: canaryReferral(), text: freeText })).events as CareEpisodeEvent[];
 
@@ -44,8 +50,8 @@ describe('reporting, fed from Kafka and rebuilt from the event store', () => {
   /** Events appended per episode: a summary is complete when its stream_version says so. */
   const appended = new Map<string, number>();
 
-  const append = async (episodeId: string, events: readonly CareEpisodeEvent[]): Promise<void> => {
-    await appendEpisode(database, episodeId, events);
+  const append = async (episodeId: string, events: readonly CareEpisodeEvent[], departmentId?: string): Promise<void> => {
+    await appendEpisode(database, episodeId, events, departmentId);
     appended.set(episodeId, events.length);
   };
 
@@ -89,6 +95,18 @@ describe('reporting, fed from Kafka and rebuilt from the event store', () => {
     await append('episode-canary', canaryEpisode());
     await append('episode-active-a', decidedEpisode('mrn-active-a'));
     await append('episode-active-b', decidedEpisode('mrn-active-b'));
+    // A department that tunes the ODI's MCID to 5 points (the API's departments table, migration 9).
+    await database.ownerSql`
+      CREATE TABLE IF NOT EXISTS departments (
+        department_id text PRIMARY KEY,
+        settings      jsonb NOT NULL,
+        updated_at    timestamptz NOT NULL DEFAULT now())`;
+    await database.ownerSql.unsafe(`GRANT SELECT ON departments TO ${roleOf(requireEnv('REPORTING_DATABASE_URL'))}`);
+    const tuned = { ...defaultDepartmentSettings, mcid: { ODI: 5, NDI: 7 } };
+    await database.ownerSql`
+      INSERT INTO departments (department_id, settings)
+      VALUES ('department-tuned', ${database.ownerSql.json(tuned as unknown as Parameters<typeof database.ownerSql.json>[0])})`;
+    await append('episode-tuned', reportedEpisode(), 'department-tuned');
     await publishOutbox(database, kafka, topics.events);
     await caughtUp();
 
@@ -121,13 +139,25 @@ describe('reporting, fed from Kafka and rebuilt from the event store', () => {
     expect(await database.sql`SELECT count(*)::int AS notes FROM worklist_unsigned_notes WHERE episode_id = 'episode-active-a'`).toEqual([
       { notes: 8 },
     ]);
-    expect(await database.sql`SELECT therapist_id, department_id, active_episodes, discharged_episodes FROM therapist_caseloads`).toEqual([
+    expect(
+      await database.sql`
+        SELECT measure, improvement::float, mcid::float, mcid_attained FROM episode_outcomes
+        WHERE episode_id = 'episode-tuned' ORDER BY measure`,
+    ).toEqual([
+      { measure: 'NPRS', improvement: 2, mcid: 2, mcid_attained: true },
+      { measure: 'ODI', improvement: 8, mcid: 5, mcid_attained: true },
+    ]);
+    expect(
+      await database.sql`
+        SELECT therapist_id, department_id, active_episodes, discharged_episodes FROM therapist_caseloads ORDER BY department_id`,
+    ).toEqual([
       { therapist_id: 't-1', department_id: 'department-1', active_episodes: 2, discharged_episodes: 1 },
+      { therapist_id: 't-1', department_id: 'department-tuned', active_episodes: 1, discharged_episodes: 0 },
     ]);
     expect(
       await database.sql`
         SELECT department_id, episodes, episodes_discharged, visits_delivered, no_shows, no_show_rate::float, offers_made
-        FROM department_operations`,
+        FROM department_operations WHERE department_id = 'department-1'`,
     ).toEqual([
       {
         department_id: 'department-1',
@@ -141,7 +171,8 @@ describe('reporting, fed from Kafka and rebuilt from the event store', () => {
     ]);
     expect(
       await database.sql`
-        SELECT department_id, measure, episodes_discharged, episodes_discharged_attained FROM outcomes_by_department ORDER BY measure`,
+        SELECT department_id, measure, episodes_discharged, episodes_discharged_attained FROM outcomes_by_department
+        WHERE department_id = 'department-1' ORDER BY measure`,
     ).toEqual([
       { department_id: 'department-1', measure: 'NPRS', episodes_discharged: 1, episodes_discharged_attained: 1 },
       { department_id: 'department-1', measure: 'ODI', episodes_discharged: 1, episodes_discharged_attained: 1 },
@@ -153,7 +184,7 @@ describe('reporting, fed from Kafka and rebuilt from the event store', () => {
       VALUES ('t-1', 'department-1', ${database.ownerSql.json(profile as Parameters<typeof database.ownerSql.json>[0])})`;
     const directory = createPostgresTherapistDirectory(database.workerSql, { reportInvalidProfile: () => undefined });
     const { therapists } = await directory.findRoutingCandidates('department-1', 'episode-new');
-    expect(therapists.map((therapist) => [therapist.therapistId, therapist.activeEpisodeCount])).toEqual([['t-1', 2]]);
+    expect(therapists.map((therapist) => [therapist.therapistId, therapist.activeEpisodeCount])).toEqual([['t-1', 3]]);
   });
 
   it('given the canary patient’s whole episode, when consumed, then no reporting table or view holds the name, MRN or any free text', async () => {
@@ -172,7 +203,7 @@ describe('reporting, fed from Kafka and rebuilt from the event store', () => {
       const text = dump?.text ?? '';
       for (const canary of canaries) expect({ object, leaked: text.includes(canary) ? canary : null }).toEqual({ object, leaked: null });
     }
-    expect((await readModelRows(database.sql))['episode_summaries']).toHaveLength(3);
+    expect((await readModelRows(database.sql))['episode_summaries']).toHaveLength(4);
   });
 
   it('given live read models, when rebuilt from the event store, then every table is identical row by row', async () => {
@@ -196,6 +227,6 @@ describe('reporting, fed from Kafka and rebuilt from the event store', () => {
     await rebuild();
     const fromScratch = await readModelRows(database.sql);
     expect(isDeepStrictEqual(afterBoth, fromScratch) ? 'identical' : afterBoth).toBe('identical');
-    expect(fromScratch['episode_summaries']).toHaveLength(6);
+    expect(fromScratch['episode_summaries']).toHaveLength(7);
   });
 });
