@@ -1,6 +1,18 @@
 import 'reflect-metadata';
-import { ensurePlatformTopics, runApp } from '@careflow/platform';
+import { ensurePlatformTopics, runApp, startAppConsumer } from '@careflow/platform';
 import { loadReportingConfig } from './config';
+import { applyConsumedEvent } from './read-models/apply';
 
-/** Reporting (outcome, compliance and worklist read models): for now it only ensures the platform's topics; the consumer is still to come. */
-runApp({ name: 'reporting', loadConfig: loadReportingConfig, afterStart: ensurePlatformTopics });
+/**
+ * Reporting: keeps the de-identified read models (summaries and caseloads, compliance worklists,
+ * outcomes, operations) from careflow.episode-events.v1; /health and /metrics on HEALTH_PORT
+ * (docs/reporting.md).
+ */
+runApp({
+  name: 'reporting',
+  loadConfig: loadReportingConfig,
+  afterStart: async (app) => {
+    await ensurePlatformTopics(app);
+    await startAppConsumer(app, { name: 'reporting', apply: applyConsumedEvent });
+  },
+});

@@ -72,6 +72,7 @@ describe('each app connects as a role of its own, with only the grants it needs'
     expect(row?.outbox).toBe(1);
     expect(await outcome(pools.worker`SELECT count(*) FROM therapists`)).toBe('ok');
     expect(await outcome(pools.worker`SELECT count(*) FROM episode_summaries`)).toBe('ok');
+    expect(await outcome(pools.worker`SELECT count(*) FROM therapist_caseloads`)).toBe('ok');
   });
 
   it('the worker cannot delete outbox rows nor write read models', async () => {
@@ -109,6 +110,8 @@ describe('each app connects as a role of its own, with only the grants it needs'
     expect(await outcome(pools.api`SELECT count(*) FROM events`)).toBe('ok');
     expect(await outcome(pools.api`SELECT count(*) FROM therapists`)).toBe('ok');
     expect(await outcome(pools.api`INSERT INTO events (event_id) SELECT event_id FROM events WHERE false`)).toBe(refused);
+    expect(await outcome(pools.api`SELECT count(*) FROM outcomes_by_department`)).toBe('ok');
+    expect(await outcome(pools.api`SELECT count(*) FROM episode_operations`)).toBe('ok');
     expect(await outcome(pools.api`SELECT count(*) FROM outbox`)).toBe(refused);
     expect(await outcome(pools.api`DELETE FROM episode_summaries WHERE episode_id = 'none'`)).toBe(refused);
   });
@@ -133,17 +136,20 @@ describe('each app connects as a role of its own, with only the grants it needs'
   it('reporting writes its read models and its bookkeeping, and cannot read the log', async () => {
     const episodeId = newStreamId('roles-summary');
     await pools.reporting.begin(async (tx) => {
-      await tx`INSERT INTO projection_checkpoints (name) VALUES (${episodeId})`;
       await tx`INSERT INTO processed_events (consumer, event_id) VALUES (${episodeId}, gen_random_uuid())`;
       // Privileges are checked when a statement is planned: writing no rows still needs them.
       await tx`INSERT INTO episode_summaries SELECT * FROM episode_summaries WHERE false`;
       await tx`UPDATE episode_worklists SET open = open WHERE false`;
       await tx`DELETE FROM episode_summaries WHERE episode_id = ${episodeId}`;
+      await tx`INSERT INTO episode_outcomes SELECT * FROM episode_outcomes WHERE false`;
+      await tx`DELETE FROM episode_operations WHERE false`;
+      await tx`DELETE FROM reporting_folded_events WHERE false`;
+      await tx`SELECT count(*) FROM department_operations`;
     });
-    await db.admin`DELETE FROM projection_checkpoints WHERE name = ${episodeId}`;
     await db.admin`DELETE FROM processed_events WHERE consumer = ${episodeId}`;
     expect(await outcome(pools.reporting`SELECT count(*) FROM events`)).toBe(refused);
     expect(await outcome(pools.reporting`DELETE FROM outbox WHERE global_position = -1`)).toBe(refused);
+    expect(await outcome(pools.reporting`INSERT INTO projection_checkpoints (name) VALUES ('none')`)).toBe(refused);
   });
 
   it('billing keeps its read model and reads the subscriber only through claim_subscriber, never the log', async () => {

@@ -87,8 +87,11 @@ export const appGrants: Readonly<Record<DatabaseApp, Grants>> = {
   },
 };
 
-/** Every app's grants together: the role of tests and tools that play every app's part. */
-export const wholeStoreGrants: Grants = Object.values(appGrants).reduce<Record<string, Privilege[]>>((all, grants) => {
+/** The generic projection runner's checkpoints (./projections): no app runs one today; tools and tests may. */
+const toolGrants: Grants = { projection_checkpoints: ['SELECT', 'INSERT', 'UPDATE'] };
+
+/** Every app's grants together, and the tools': the role of tests and tools that play every app's part. */
+export const wholeStoreGrants: Grants = [...Object.values(appGrants), toolGrants].reduce<Record<string, Privilege[]>>((all, grants) => {
   for (const [table, privileges] of Object.entries(grants)) {
     all[table] = [...new Set([...(all[table] ?? []), ...privileges])];
   }

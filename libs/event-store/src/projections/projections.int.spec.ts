@@ -1,18 +1,12 @@
 import { randomUUID } from 'node:crypto';
-import { isDeepStrictEqual } from 'node:util';
 import { readCheckpoint } from '../checkpoints';
 import { createEventStore, type EventStore } from '../event-store';
-import { worklistViews } from '../migrations/0002-read-models';
 import { subscribeToAll } from '../subscription';
 import { newEvent, openTestDatabase, type TestDatabase } from '../testing/database';
-import { dischargedEpisode, episodeNeedingAttention } from '../testing/episode-events';
 import { pollUntil } from '../testing/poll-until';
-import { createScratchReadModel, type ScratchReadModel } from '../testing/scratch-read-model';
 import { createStreamTally, startProjectionAtHead, type StreamTally, type StreamTallyRow } from '../testing/stream-tally';
 import { startOfLog, type RecordedEvent } from '../types';
-import { episodeSummaryProjection } from './episode-summary';
 import { createProjectionRunner } from './runner';
-import { worklistProjection } from './worklists';
 
 let db: TestDatabase;
 let store: EventStore;
@@ -91,75 +85,6 @@ describe('the projection runner', () => {
 
     await runner.catchUp();
     expect(await tally.rows()).toEqual(before);
-  });
-});
-
-describe('the episode read models', () => {
-  let summaries: ScratchReadModel;
-  let worklists: ScratchReadModel;
-
-  beforeAll(async () => {
-    summaries = await createScratchReadModel(db.admin, 'episode_summaries');
-    worklists = await createScratchReadModel(db.admin, 'episode_worklists', worklistViews);
-  });
-
-  afterAll(async () => {
-    await summaries.drop();
-    await worklists.drop();
-  });
-
-  it('keeps episode summaries and worklists from the events, queryable through the worklist views', async () => {
-    const summaryProjection = { ...episodeSummaryProjection, name: `test-summaries-${randomUUID()}`, table: summaries.table };
-    const worklistCopy = { ...worklistProjection, name: `test-worklists-${randomUUID()}`, table: worklists.table };
-    await startProjectionAtHead(db.sql, summaryProjection.name);
-    await startProjectionAtHead(db.sql, worklistCopy.name);
-
-    const behind = `test-episode-${randomUUID()}`;
-    const discharged = `test-episode-${randomUUID()}`;
-    const behindEvents = episodeNeedingAttention(behind);
-    await store.appendToStream(behind, 0, behindEvents.slice(0, 8));
-    await store.appendToStream(behind, 8, behindEvents.slice(8));
-    await store.appendToStream(discharged, 0, dischargedEpisode(discharged));
-
-    const expectedSummaries = [
-      { episode_id: behind, status: 'active', visits_delivered: 3, last_occurred_at: new Date('2025-04-04T12:00:00Z') },
-      { episode_id: discharged, status: 'finished', visits_delivered: 1, last_occurred_at: new Date('2025-03-01T10:00:00Z') },
-    ];
-    // catchUp stops at what is readable, and another worker's open transaction can hold our events back.
-    const summaryRunner = createProjectionRunner(db.sql, summaryProjection, { batchSize: 4 });
-    const worklistRunner = createProjectionRunner(db.sql, worklistCopy, { batchSize: 4 });
-    const summaryRows = await pollUntil(
-      async () => {
-        await summaryRunner.catchUp();
-        await worklistRunner.catchUp();
-        const rows = await db.sql.unsafe<{ episode_id: string; status: string; visits_delivered: number; last_occurred_at: Date }[]>(
-          `SELECT episode_id, status, visits_delivered, last_occurred_at FROM ${summaries.table} WHERE episode_id IN ($1, $2) ORDER BY status`,
-          [behind, discharged],
-        );
-        return [...rows];
-      },
-      (rows) => isDeepStrictEqual(rows, expectedSummaries),
-      { what: 'both episodes are projected to their last event' },
-    );
-    expect(summaryRows).toEqual(expectedSummaries);
-
-    const only = (view: string, columns: string) =>
-      db.sql.unsafe(`SELECT ${columns} FROM ${worklists.view(view)} WHERE episode_id IN ($1, $2) ORDER BY 1, 2`, [behind, discharged]);
-    expect(await only('worklist_progress_reports_due', 'episode_id, overdue')).toEqual([{ episode_id: behind, overdue: true }]);
-    expect(await only('worklist_certifications_due', 'episode_id, delinquent')).toEqual([{ episode_id: behind, delinquent: true }]);
-    expect(await only('worklist_authorizations_low', 'episode_id, visits_remaining, exhausted')).toEqual([
-      { episode_id: behind, visits_remaining: 1, exhausted: false },
-    ]);
-    expect(await only('worklist_re_evaluations_due', 'episode_id, re_evaluation_reason')).toEqual([
-      { episode_id: behind, re_evaluation_reason: 'plateau' },
-    ]);
-    expect(await only('worklist_unsigned_notes', 'episode_id, session_id, overdue')).toEqual(
-      [
-        { episode_id: behind, session_id: 'session-2', overdue: true },
-        { episode_id: behind, session_id: 'session-3', overdue: false },
-        { episode_id: discharged, session_id: 'session-a', overdue: false },
-      ].sort((a, b) => (a.episode_id + a.session_id < b.episode_id + b.session_id ? -1 : 1)),
-    );
   });
 });
 

@@ -1,13 +1,12 @@
 import type { EpisodeStatus } from '@careflow/domain';
-import type { RecordedEvent } from '../types';
+import { columnList } from '@careflow/event-store';
 import { certificationAfter, type CertificationStatus } from './certification';
-import { careEpisodeTypeOf, dateAt, numberAt, occurredAt, occurredOn, textAt } from './event-fields';
-import { columnList, type Projection } from './projection';
+import { departmentOf, laterDate, oneRowPerEpisode, type EpisodeEvent, type ReadModel } from './read-model';
 
 /** The domain's FHIR EpisodeOfCare statuses; a summary exists from the referral on. */
 export type EpisodeSummaryStatus = Exclude<EpisodeStatus, 'none'>;
 
-/** One row of episode_summaries: where an episode stands, without patient identifiers. */
+/** One row of episode_summaries: where an episode stands, without patient identifiers (docs/reporting.md). */
 export type EpisodeSummaryRow = {
   readonly episode_id: string;
   readonly status: EpisodeSummaryStatus;
@@ -41,16 +40,19 @@ export type EpisodeSummaryRow = {
   readonly last_event_type: string;
   readonly last_occurred_at: string;
   readonly stream_version: number;
+  readonly department_id: string | null;
+  readonly patient_key: string;
+  readonly diagnosis_codes: readonly string[];
 };
 
-const opened = (event: RecordedEvent): EpisodeSummaryRow => ({
-  episode_id: event.streamId,
+const opened = (event: Extract<EpisodeEvent, { type: 'ReferralReceived' }>): EpisodeSummaryRow => ({
+  episode_id: event.data.episodeId,
   status: 'planned',
-  referral_id: textAt(event, 'referral', 'referralId'),
-  payer_id: textAt(event, 'referral', 'payer', 'payerId'),
-  referral_date: dateAt(event, 'referral', 'referralDate'),
-  referral_valid_through: dateAt(event, 'validThrough'),
-  priority: textAt(event, 'referral', 'priority') ?? 'routine',
+  referral_id: event.data.referralId,
+  payer_id: event.data.payerId,
+  referral_date: event.data.referralDate,
+  referral_valid_through: event.data.validThrough,
+  priority: event.data.priority ?? 'routine',
   offered_therapist_id: null,
   therapist_id: null,
   offers_not_accepted: 0,
@@ -74,61 +76,52 @@ const opened = (event: RecordedEvent): EpisodeSummaryRow => ({
   discharge_reason: null,
   closed_at: null,
   last_event_type: event.type,
-  last_occurred_at: occurredAt(event),
-  stream_version: event.streamVersion,
+  last_occurred_at: event.data.occurredAt,
+  stream_version: 1,
+  department_id: departmentOf(event),
+  patient_key: event.data.patientKey,
+  diagnosis_codes: [...event.data.diagnosisCodes],
 });
 
-const later = (a: string | null, b: string | null): string | null => (a === null ? b : b === null || a >= b ? a : b);
-
 /** The row's fields an event changes (before the bookkeeping every event gets); statuses as the domain's evolve sets them. */
-const changes = (row: EpisodeSummaryRow, event: RecordedEvent): Partial<EpisodeSummaryRow> => {
-  switch (careEpisodeTypeOf(event)) {
+const changes = (row: EpisodeSummaryRow, event: EpisodeEvent): Partial<EpisodeSummaryRow> => {
+  switch (event.type) {
     case 'ReferralRouted':
       return { status: 'waitlist' };
     case 'TherapistOffered':
-      return { offered_therapist_id: textAt(event, 'therapistId') };
+      return { offered_therapist_id: event.data.therapistId };
     case 'OfferAccepted':
-      return { therapist_id: textAt(event, 'therapistId'), offered_therapist_id: null, status: 'active' };
+      return { therapist_id: event.data.therapistId, offered_therapist_id: null, status: 'active' };
     case 'OfferDeclined':
     case 'OfferExpired':
       return { offered_therapist_id: null, offers_not_accepted: row.offers_not_accepted + 1 };
     case 'RoutingEscalated':
       return { routing_escalated: true };
     case 'IntakeRecorded':
-      return { intake_recorded_at: occurredAt(event) };
+      return { intake_recorded_at: event.data.occurredAt };
     case 'EpisodePutOnHold':
-      return { status: 'onhold', on_hold_reason: textAt(event, 'reason') };
+      return { status: 'onhold', on_hold_reason: event.data.reason };
     case 'EpisodeResumed':
       return { status: 'active', on_hold_reason: null };
     case 'AssessmentRecorded':
-      return { assessed_on: dateAt(event, 'assessment', 'assessedOn') ?? occurredOn(event) };
+      return { assessed_on: event.data.assessedOn };
     case 'PlanOfCareEstablished':
+      return { plan_version: event.data.planVersion, plan_period_start: event.data.periodStart, plan_period_end: event.data.periodEnd };
     case 'PlanOfCareRecertified':
-      return {
-        plan_version: numberAt(event, 'version') ?? row.plan_version,
-        plan_period_start: dateAt(event, 'periodStart') ?? row.plan_period_start,
-        plan_period_end: dateAt(event, 'periodEnd') ?? row.plan_period_end,
-      };
+      return { plan_period_start: event.data.periodStart, plan_period_end: event.data.periodEnd };
     case 'PlanOfCareRevised':
-      return {
-        plan_version: numberAt(event, 'version') ?? row.plan_version,
-        plan_period_end: dateAt(event, 'periodEnd') ?? row.plan_period_end,
-      };
+      return { plan_version: event.data.planVersion, plan_period_end: event.data.periodEnd };
     case 'SessionRecorded':
       return {
-        visits_delivered: numberAt(event, 'visitNumber') ?? row.visits_delivered + 1,
-        last_session_on: later(row.last_session_on, dateAt(event, 'session', 'date')),
-        treatment_days_in_period: numberAt(event, 'treatmentDaysInPeriod') ?? row.treatment_days_in_period,
+        visits_delivered: event.data.visitNumber,
+        last_session_on: laterDate(row.last_session_on, event.data.date),
+        treatment_days_in_period: event.data.treatmentDaysInPeriod,
       };
     case 'SessionCancelled':
     case 'NoShowRecorded':
       return { visits_missed: row.visits_missed + 1 };
     case 'ProgressReportRecorded':
-      return {
-        progress_reports: row.progress_reports + 1,
-        last_progress_report_on: dateAt(event, 'reportedOn') ?? occurredOn(event),
-        treatment_days_in_period: 0,
-      };
+      return { progress_reports: row.progress_reports + 1, last_progress_report_on: event.data.reportedOn, treatment_days_in_period: 0 };
     case 'PlateauDetected':
       return { plateau_pending: true };
     case 'PlateauDecisionRecorded':
@@ -138,38 +131,38 @@ const changes = (row: EpisodeSummaryRow, event: RecordedEvent): Partial<EpisodeS
     case 'EpisodeDischarged':
       return {
         status: 'finished',
-        discharged_on: dateAt(event, 'dischargedOn') ?? occurredOn(event),
-        discharge_reason: textAt(event, 'reason'),
-        closed_at: occurredAt(event),
+        discharged_on: event.data.dischargedOn,
+        discharge_reason: event.data.reason,
+        closed_at: event.data.occurredAt,
       };
     case 'EpisodeCancelled':
     case 'ReferralDeclined':
-      return { status: 'cancelled', closed_at: occurredAt(event) };
+      return { status: 'cancelled', closed_at: event.data.occurredAt };
     default:
       return {};
   }
 };
 
-export const evolveEpisodeSummary = (row: EpisodeSummaryRow | null, event: RecordedEvent): EpisodeSummaryRow | null => {
+export const evolveEpisodeSummary = (row: EpisodeSummaryRow | null, event: EpisodeEvent): EpisodeSummaryRow | null => {
   if (row === null) return event.type === 'ReferralReceived' ? opened(event) : null;
   return {
     ...row,
     ...changes(row, event),
     certification_status: certificationAfter(row.certification_status, event),
+    department_id: departmentOf(event) ?? row.department_id,
     last_event_type: event.type,
-    last_occurred_at: occurredAt(event),
-    stream_version: event.streamVersion,
+    last_occurred_at: event.data.occurredAt,
+    // Every stored care-episode event is published, so the count of events folded is the stream version.
+    stream_version: row.stream_version + 1,
   };
 };
 
 /**
- * Episode summaries, one row per episode (stream). An episode's events before its ReferralReceived
- * (none in practice) are ignored, as are event types it does not know.
+ * Episode summaries, one row per episode. An episode's events before its ReferralReceived (none in
+ * practice: the relay cannot publish them without the patient key) are ignored.
  */
-export const episodeSummaryProjection: Projection<EpisodeSummaryRow> = {
-  name: 'episode-summaries',
+export const episodeSummaries: ReadModel<EpisodeSummaryRow> = {
   table: 'episode_summaries',
-  keyColumn: 'episode_id',
   columns: columnList<EpisodeSummaryRow>()([
     'episode_id',
     'status',
@@ -203,7 +196,9 @@ export const episodeSummaryProjection: Projection<EpisodeSummaryRow> = {
     'last_event_type',
     'last_occurred_at',
     'stream_version',
+    'department_id',
+    'patient_key',
+    'diagnosis_codes',
   ]),
-  keyOf: (event) => event.streamId,
-  evolve: evolveEpisodeSummary,
+  evolve: oneRowPerEpisode(evolveEpisodeSummary),
 };

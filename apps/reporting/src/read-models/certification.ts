@@ -1,5 +1,4 @@
-import type { RecordedEvent } from '../types';
-import { booleanAt, careEpisodeTypeOf } from './event-fields';
+import type { EpisodeEvent } from './read-model';
 
 /**
  * Where the plan's physician certification stands, as the read models show it (docs/clinical-rules.md §6).
@@ -20,12 +19,12 @@ export type CertificationStatus =
   /** The certified period is over: no session until recertified. */
   | 'period-ended';
 
-export const certificationAfter = (current: CertificationStatus, event: RecordedEvent): CertificationStatus => {
-  switch (careEpisodeTypeOf(event)) {
+export const certificationAfter = (current: CertificationStatus, event: EpisodeEvent): CertificationStatus => {
+  switch (event.type) {
     case 'PlanOfCareEstablished':
       return current === 'none' ? 'awaiting' : current;
     case 'PlanOfCareRevised':
-      return booleanAt(event, 'recertificationRequired') === true ? 'recertification-required' : current;
+      return event.data.recertificationRequired ? 'recertification-required' : current;
     case 'VerbalOrderReceived':
       return 'verbal-order';
     case 'PlanOfCareCertified':
