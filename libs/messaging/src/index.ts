@@ -1,2 +1,4 @@
 export * from './kafka';
 export * from './patient-key';
+export * from './episode-event-consumer';
+export * from './dead-letter';

@@ -6,3 +6,5 @@ export * from './health-server';
 export * from './topics';
 export * from './shutdown';
 export * from './temporal-logger';
+export * from './app-status';
+export * from './consumer-app';

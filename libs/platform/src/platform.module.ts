@@ -16,6 +16,7 @@ import { closeDatabaseClient, createDatabaseClient } from '@careflow/event-store
 import { createKafka } from '@careflow/messaging';
 import { KAFKA, LOGGER, PLATFORM_OPTIONS, SQL, TEMPORAL_CONNECTION } from './tokens';
 import { DependencyHealth } from './dependency-health';
+import { AppStatus } from './app-status';
 
 export interface PlatformOptions {
   readonly logger: Logger;
@@ -51,6 +52,8 @@ export class PlatformModule {
     const providers: Provider[] = [
       { provide: PLATFORM_OPTIONS, useValue: options },
       { provide: LOGGER, useValue: options.logger },
+      // Before PlatformShutdown: what AppStatus stops (a consumer) still needs the connections.
+      AppStatus,
       PlatformShutdown,
       DependencyHealth,
     ];
