@@ -7,11 +7,14 @@ import type { DailyCharges, Modifier } from './charges';
 const maxClaimDiagnoses = 12;
 const maxDiagnosisPointersPerLine = 4;
 
+/** What a claim takes from a day's charges (a day read back from storage carries no more). */
+export type ClaimDay = Pick<DailyCharges, 'serviceDate' | 'lines' | 'held' | 'certificationStanding'>;
+
 export interface ClaimInput {
   readonly claimId: string;
   /** Diagnoses from the referral that support these services, primary first. */
   readonly diagnosisCodes: readonly string[];
-  readonly days: readonly DailyCharges[];
+  readonly days: readonly ClaimDay[];
   /** Set for a corrected claim: the claim it replaces. */
   readonly replacesClaimId?: string;
 }

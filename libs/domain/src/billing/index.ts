@@ -51,7 +51,7 @@ export {
   type Modifier,
   type NotBillableReason,
 } from './charges';
-export { buildClaim, claimNeedsReplacement, type Claim, type ClaimInput, type ClaimLine } from './claims';
+export { buildClaim, claimNeedsReplacement, type Claim, type ClaimDay, type ClaimInput, type ClaimLine } from './claims';
 export { dayCertificationStanding, standingAfterCertification } from './standing';
 export {
   billingRelevantChanges,
