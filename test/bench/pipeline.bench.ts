@@ -5,7 +5,8 @@
  * - commit→ack latency at a steady 500 events/s (appended one event per transaction);
  * - append throughput with each wake-up mechanism on against off: LISTEN/NOTIFY (a statement
  *   trigger on the outbox and a listening session) and polling (a read past the last row seen, every
- *   poll interval, as an idle leader runs it).
+ *   poll interval, as an idle leader runs it);
+ * - the billing consumer's events/s against a bare kafkajs eachBatch upserting the same rows.
  * Runs in a private database and on bench topics, so it never touches other suites' rows or topics.
  */
 import { performance } from 'node:perf_hooks';
@@ -18,6 +19,7 @@ import { createEpisodeMessages } from '@careflow/relay/src/episode-messages';
 import { startRelay } from '@careflow/relay/src/relay';
 import { appendTraffic, decidedEpisode, eventStoreFor, openPrivateDatabase, storedEvent, type PrivateDatabase } from '../support/relay-rig';
 import { percentile, round, type BenchContext, type BenchRow } from './bench';
+import { billingConsumerBench } from './billing-consumer';
 
 const logger = pino({ level: 'warn' });
 const facility = 'bench-facility';
@@ -199,6 +201,9 @@ export default async function pipelineBench({ log }: BenchContext): Promise<Benc
 
     // 3. Append throughput: each wake-up mechanism on against off, in alternating slots.
     rows.push(...(await appendCost(log, database, relaySql, relayTopic)));
+
+    // 4. The billing consumer against a bare eachBatch upsert (billing-consumer.ts).
+    rows.push(...(await billingConsumerBench({ log }, { kafka, database, stamp, logger })));
   } finally {
     await closeDatabaseClient(relaySql);
     await database.close();

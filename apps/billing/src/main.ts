@@ -24,10 +24,16 @@ runApp({
       logger: app.get<Logger>(LOGGER),
       batchSize: config.BILLING_PUBLISH_BATCH_SIZE,
       pollIntervalMs: config.BILLING_PUBLISH_INTERVAL_MS,
+      topic: config.BILLING_CHARGES_TOPIC,
     });
     const status = app.get(AppStatus);
     status.report('billingPublisher', publisher.status);
     status.stopOnShutdown(() => publisher.stop());
-    await startAppConsumer(app, { name: 'billing', apply: applyBillingEvent, maxAttempts: config.BILLING_MAX_ATTEMPTS });
+    await startAppConsumer(app, {
+      name: config.BILLING_CONSUMER_NAME,
+      apply: applyBillingEvent,
+      maxAttempts: config.BILLING_MAX_ATTEMPTS,
+      topics: { events: config.BILLING_EVENTS_TOPIC, deadLetter: config.BILLING_DEAD_LETTER_TOPIC },
+    });
   },
 });

@@ -17,7 +17,7 @@ export interface BillingPublisherOptions {
   readonly batchSize?: number;
   readonly pollIntervalMs?: number;
   readonly maxBackoffMs?: number;
-  /** Tests publish to a topic of their own. */
+  /** careflow.billing-charges.v1 unless a test gives its own. */
   readonly topic?: string;
 }
 
