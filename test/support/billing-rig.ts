@@ -126,7 +126,7 @@ export const claimsOf = (sql: Sql, episodeId: string): Promise<ClaimRow[]> =>
   sql<ClaimRow[]>`
     SELECT claim_id AS "claimId", version, frequency_code AS "frequencyCode", replaces_claim_id AS "replacesClaimId",
            original_claim_id AS "originalClaimId", status, total_charge_cents::int AS "totalChargeCents",
-           diagnosis_codes AS "diagnosisCodes", lines
+           array_to_json(diagnosis_codes) AS "diagnosisCodes", lines
     FROM billing_claims WHERE episode_id = ${episodeId} ORDER BY version`;
 
 export interface YearToDateRow {

@@ -78,6 +78,13 @@ describe('billing as a process behind the relay, on the real Kafka and PostgreSQ
       HEALTH_PORT: String(healthPort),
       LOG_LEVEL: 'info',
     });
+    let billingOutput = '';
+    billing.stdout?.on('data', (chunk: Buffer) => (billingOutput += chunk.toString()));
+    billing.stderr?.on('data', (chunk: Buffer) => (billingOutput += chunk.toString()));
+    /** A failed wait names what billing logged last (its logs hold no PHI). */
+    const withBillingOutput = (error: unknown): never => {
+      throw new Error(`${error instanceof Error ? error.message : String(error)}\nbilling logged:\n${billingOutput.slice(-4000)}`);
+    };
     const events = await readTopic(kafka, topic);
     const charges = await readTopic(kafka, chargesTopic);
     const store = eventStoreFor(database.sql, topic);
@@ -119,7 +126,7 @@ describe('billing as a process behind the relay, on the real Kafka and PostgreSQ
           },
           (processed) => processed === total,
           { what: 'every appended event processed by billing', timeoutMs: 120_000 },
-        );
+        ).catch(withBillingOutput);
         // The relay's redeliveries reached billing: more messages on the topic than events.
         expect(events.messages.length).toBeGreaterThan(total);
         const health = (await (await fetch(`http://127.0.0.1:${healthPort}/health`)).json()) as Record<string, { duplicates?: number }>;

@@ -6,7 +6,7 @@ import { billingChargesTopic, episodeEventsTopic } from '@careflow/contracts';
 import { medicareLikePayerSettings, type CareEpisodeCommand, type PayerSettings } from '@careflow/domain';
 import * as f from '@careflow/domain/testing';
 import { replay } from '@careflow/domain/testing';
-import { createEventStore, type JsonObject } from '@careflow/event-store';
+import { createDatabaseClient, createEventStore, type JsonObject } from '@careflow/event-store';
 import { pollUntil } from '@careflow/event-store/testing';
 import { createKafka, startEpisodeEventConsumer, type EpisodeEventConsumer } from '@careflow/messaging';
 import { requireEnv, uniqueSuffix } from '../../../test/support/env';
@@ -46,7 +46,8 @@ describe('billing: the consumer on the real broker and database, as its own role
   beforeAll(async () => {
     kafka = createKafka({ brokers: requireEnv('KAFKA_BROKERS').split(','), clientId: 'billing-test', logger, quiet: true });
     superuser = postgres(requireEnv('SUPERUSER_DATABASE_URL'), { max: 2, onnotice: () => undefined });
-    billing = postgres(requireEnv('BILLING_DATABASE_URL'), { max: 6, onnotice: () => undefined });
+    // The client the app uses (createDatabaseClient: prepared statements, no fetched types).
+    billing = createDatabaseClient(requireEnv('BILLING_DATABASE_URL'), { applicationName: 'billing-test', maxConnections: 6 });
     const suffix = uniqueSuffix();
     topics = await createTestTopics(kafka, suffix, 3);
     chargesTopic = `test.billing-charges.${suffix}`;

@@ -74,7 +74,7 @@ export const renderClaimDocument = async (sql: Sql, claimId: string): Promise<Cl
       total_charge_cents: number;
     }[]
   >`
-    SELECT episode_id, payer_id, frequency_code, replaces_claim_id, diagnosis_codes, lines, total_charge_cents::int AS total_charge_cents
+    SELECT episode_id, payer_id, frequency_code, replaces_claim_id, array_to_json(diagnosis_codes) AS diagnosis_codes, lines, total_charge_cents::int AS total_charge_cents
     FROM billing_claims WHERE claim_id = ${claimId}`;
   if (!claim) throw new ClaimNotFoundError(`There is no claim ${claimId}.`);
   const [subscriber] = await sql<{ member_id: string | null; name: string; birth_date: string; sex: string }[]>`

@@ -15,7 +15,10 @@ const billingEnv = {
   /** How long an idle publisher waits before looking at billing's outbox again. */
   BILLING_PUBLISH_INTERVAL_MS: z.coerce.number().int().min(1).max(10_000).default(50),
   /** The consumer's name: its group is careflow.<name>, its processed_events rows carry it. */
-  BILLING_CONSUMER_NAME: z.string().regex(/^[a-z0-9.-]{1,100}$/, 'must be lower-case letters, digits, . or -').default('billing'),
+  BILLING_CONSUMER_NAME: z
+    .string()
+    .regex(/^[a-z0-9.-]{1,100}$/, 'must be lower-case letters, digits, . or -')
+    .default('billing'),
   /** The platform's topics unless a test gives its own. */
   BILLING_EVENTS_TOPIC: topicName.default(episodeEventsTopic.name),
   BILLING_DEAD_LETTER_TOPIC: topicName.default(episodeEventsDeadLetterTopic.name),

@@ -1,6 +1,7 @@
 /**
  * Billing's tables (migration 6, docs/billing.md), read and written inside the consumer's transaction.
- * No statement here reads the event log or anything that identifies the patient.
+ * No statement here reads the event log or anything that identifies the patient. Lists go as JSON: the
+ * apps' database clients do not fetch array types (fetch_types: false), so sql.array is not available.
  */
 import type { TransactionSql } from 'postgres';
 import { defaultPayerSettings, type Claim, type PayerSettings, type ProviderType } from '@careflow/domain';
@@ -44,7 +45,7 @@ export const saveReferral = async (
   await tx`
     INSERT INTO billing_episodes (episode_id, patient_key, payer_id, department_id, diagnosis_codes)
     VALUES (${episode.episodeId}, ${episode.patientKey}, ${episode.payerId}, ${episode.departmentId ?? null},
-            ${tx.array([...episode.diagnosisCodes])})
+            ARRAY(SELECT jsonb_array_elements_text(${json(episode.diagnosisCodes)}::text::jsonb)))
     ON CONFLICT (episode_id) DO UPDATE SET
       patient_key = EXCLUDED.patient_key, payer_id = EXCLUDED.payer_id, department_id = EXCLUDED.department_id,
       diagnosis_codes = EXCLUDED.diagnosis_codes, updated_at = now()`;
@@ -76,7 +77,7 @@ interface EpisodeRow {
 
 export const loadEpisode = async (tx: TransactionSql, episodeId: string): Promise<BillingEpisode | undefined> => {
   const [row] = await tx<EpisodeRow[]>`
-    SELECT episode_id, patient_key, payer_id, department_id, diagnosis_codes, therapist_id, discharged_on::text AS discharged_on
+    SELECT episode_id, patient_key, payer_id, department_id, array_to_json(diagnosis_codes) AS diagnosis_codes, therapist_id, discharged_on::text AS discharged_on
     FROM billing_episodes WHERE episode_id = ${episodeId}`;
   return (
     row && {
@@ -284,7 +285,7 @@ export const currentClaim = async (tx: TransactionSql, episodeId: string, payerI
       total_charge_cents: number;
     }[]
   >`
-    SELECT claim_id, version, original_claim_id, diagnosis_codes, lines, total_charge_cents::int AS total_charge_cents
+    SELECT claim_id, version, original_claim_id, array_to_json(diagnosis_codes) AS diagnosis_codes, lines, total_charge_cents::int AS total_charge_cents
     FROM billing_claims WHERE episode_id = ${episodeId} AND payer_id = ${payerId} AND status = 'current'`;
   return (
     row && {
@@ -315,7 +316,7 @@ export const saveClaim = async (
       lines, total_charge_cents, status)
     VALUES (
       ${claim.claimId}, ${episode.episodeId}, ${episode.payerId}, ${version}, ${claim.frequencyCode},
-      ${claim.replacesClaimId ?? null}, ${originalClaimId}, ${tx.array([...claim.diagnosisCodes])},
+      ${claim.replacesClaimId ?? null}, ${originalClaimId}, ARRAY(SELECT jsonb_array_elements_text(${json(claim.diagnosisCodes)}::text::jsonb)),
       ${json(claim.lines)}::text::jsonb, ${claim.totalChargeCents}, 'current')`;
 };
 
