@@ -15,19 +15,24 @@ import {
 } from '@careflow/domain';
 import { billingEventMessage, type ChargeSetChanged, type ClaimIssued } from '@careflow/contracts';
 import type { ConsumedEpisodeEvent } from '@careflow/messaging';
-import { chargeSetChanged, chargeSetOf, isClaimable, payerVisits, renderingTherapist, type BillingVisit, type VisitLine } from './charges';
 import {
-  addToYearToDate,
+  chargeSetChanged,
+  chargeSetOf,
+  isClaimable,
+  payerVisits,
+  renderingTherapist,
+  unrecordedProviderType,
+  type VisitLine,
+} from './charges';
+import {
   addVisit,
   currentClaim,
   enqueueMessage,
   loadCharges,
+  loadDay,
   loadEpisode,
   loadVisits,
-  lockYearToDate,
-  payerSettings,
-  providerTypeOf,
-  saveCharges,
+  recordChargeSet,
   saveClaim,
   saveReferral,
   updateEpisode,
@@ -46,9 +51,12 @@ const departmentOf = (data: object): string | undefined => {
   return typeof departmentId === 'string' ? departmentId : undefined;
 };
 
+const noReferral = (episodeId: string): BillingError =>
+  new BillingError(`Episode ${episodeId} has no referral in billing: its ReferralReceived was not consumed.`);
+
 const episodeOf = async (tx: TransactionSql, episodeId: string): Promise<BillingEpisode> => {
   const episode = await loadEpisode(tx, episodeId);
-  if (!episode) throw new BillingError(`Episode ${episodeId} has no referral in billing: its ReferralReceived was not consumed.`);
+  if (!episode) throw noReferral(episodeId);
   return episode;
 };
 
@@ -58,33 +66,31 @@ const sessionLines = (lines: readonly SessionLine[]): VisitLine[] =>
 /**
  * Recomputes one day's charges. A day keeps the year-to-date figure it was first charged with, so a
  * correction is priced in its place in the billing order; the year's total moves by the difference.
- * Returns whether the charge set changed (a new version, published).
+ * Returns the episode and whether the charge set changed (a new version, published).
  */
-const chargeDay = async (tx: TransactionSql, episode: BillingEpisode, serviceDate: string, time: string): Promise<boolean> => {
-  const visits = payerVisits(await loadVisits(tx, episode.episodeId, serviceDate));
-  const [previous] = await loadCharges(tx, episode.episodeId, serviceDate);
-  if (visits.length === 0 && previous === undefined) return false;
-  const key = { patientKey: episode.patientKey, payerId: episode.payerId, year: Number(serviceDate.slice(0, 4)) };
-  const yearToDate = await lockYearToDate(tx, key.patientKey, key.payerId, key.year);
+const chargeDay = async (
+  tx: TransactionSql,
+  episodeId: string,
+  serviceDate: string,
+  time: string,
+): Promise<{ episode: BillingEpisode; changed: boolean }> => {
+  const day = await loadDay(tx, episodeId, serviceDate);
+  if (!day) throw noReferral(episodeId);
+  const { episode, previous } = day;
+  const visits = payerVisits(day.visits);
+  if (visits.length === 0 && previous === undefined) return { episode, changed: false };
+  const therapistId = renderingTherapist(visits);
   const charges = chargeSetOf({
     serviceDate,
     visits,
-    providerType: await providerTypeOf(tx, renderingTherapist(visits)),
-    payer: await payerSettings(tx, episode.payerId),
-    yearToDateBeforeCents: previous?.yearToDateBeforeCents ?? yearToDate.chargesCents,
+    providerType: (therapistId === undefined ? undefined : day.providerTypes[therapistId]) ?? unrecordedProviderType,
+    payer: day.payer,
+    yearToDateBeforeCents: previous?.yearToDateBeforeCents ?? day.yearToDate.chargesCents,
   });
-  if (!chargeSetChanged(previous, charges)) return false;
+  if (!chargeSetChanged(previous, charges)) return { episode, changed: false };
   const version = (previous?.version ?? 0) + 1;
-  await saveCharges(tx, episode, serviceDate, version, charges);
-  await addToYearToDate(tx, key, {
-    deltaCents: charges.amountCents - (previous?.amountCents ?? 0),
-    kxCrossed: charges.kxCrossed,
-    reviewCrossed: charges.reviewCrossed,
-    episodeId: episode.episodeId,
-    serviceDate,
-  });
   const data: ChargeSetChanged = {
-    episodeId: episode.episodeId,
+    episodeId,
     patientKey: episode.patientKey,
     payerId: episode.payerId,
     ...(episode.departmentId === undefined ? {} : { departmentId: episode.departmentId }),
@@ -104,8 +110,15 @@ const chargeDay = async (tx: TransactionSql, episode: BillingEpisode, serviceDat
     reviewCrossed: charges.reviewCrossed,
     ...(charges.problem === undefined ? {} : { problem: charges.problem }),
   };
-  await enqueueMessage(tx, billingEventMessage({ type: 'ChargeSetChanged', data }, time));
-  return true;
+  await recordChargeSet(tx, {
+    episode,
+    serviceDate,
+    version,
+    charges,
+    deltaCents: charges.amountCents - (previous?.amountCents ?? 0),
+    message: billingEventMessage({ type: 'ChargeSetChanged', data }, time),
+  });
+  return { episode, changed: true };
 };
 
 /**
@@ -146,15 +159,16 @@ const issueClaim = async (tx: TransactionSql, episode: BillingEpisode, time: str
 };
 
 /** Recharges the days, then, for a discharged episode whose charges changed, its claim. */
-const chargeDays = async (tx: TransactionSql, episodeId: string, days: readonly string[], time: string): Promise<void> => {
-  const episode = await episodeOf(tx, episodeId);
+const chargeDays = async (tx: TransactionSql, episodeId: string, days: readonly (string | undefined)[], time: string): Promise<void> => {
+  let discharged: BillingEpisode | undefined;
   let changed = false;
-  for (const day of [...new Set(days)].sort()) changed = (await chargeDay(tx, episode, day, time)) || changed;
-  if (changed && episode.dischargedOn !== undefined) await issueClaim(tx, episode, time);
+  for (const day of [...new Set(days.filter((date) => date !== undefined))].sort()) {
+    const result = await chargeDay(tx, episodeId, day, time);
+    discharged = result.episode.dischargedOn === undefined ? undefined : result.episode;
+    changed = result.changed || changed;
+  }
+  if (changed && discharged !== undefined) await issueClaim(tx, discharged, time);
 };
-
-const visitDay = async (tx: TransactionSql, episodeId: string, visitId: string): Promise<BillingVisit | undefined> =>
-  (await loadVisits(tx, episodeId)).find((visit) => visit.visitId === visitId);
 
 /**
  * The consumer's apply (libs/messaging): runs in the transaction that records the event as processed,
@@ -225,7 +239,7 @@ export const applyBillingEvent = async (tx: TransactionSql, event: ConsumedEpiso
       await chargeDays(tx, episodeId, [event.data.date], occurredAt);
       return;
     case 'SessionResumed': {
-      const visit = await visitDay(tx, episodeId, event.data.sessionId);
+      const [visit] = await loadVisits(tx, episodeId, event.data.sessionId);
       if (!visit) return;
       // The continuation's minutes add to the session's, as the episode merges them.
       const lines = mergeSessionLines(visit.lines as SessionLine[], event.data.lines as SessionLine[]);
@@ -234,19 +248,14 @@ export const applyBillingEvent = async (tx: TransactionSql, event: ConsumedEpiso
       return;
     }
     case 'AddendumAdded': {
-      const visit = await visitDay(tx, episodeId, event.data.sessionId);
-      if (!visit || event.data.correctedLines === undefined) return;
-      await updateVisit(tx, episodeId, visit.visitId, { lines: sessionLines(event.data.correctedLines) });
-      await chargeDays(tx, episodeId, [visit.serviceDate], occurredAt);
+      if (event.data.correctedLines === undefined) return;
+      const day = await updateVisit(tx, episodeId, event.data.sessionId, { lines: sessionLines(event.data.correctedLines) });
+      await chargeDays(tx, episodeId, [day], occurredAt);
       return;
     }
-    case 'NoteSigned': {
-      const visit = await visitDay(tx, episodeId, event.data.sessionId);
-      if (!visit) return;
-      await updateVisit(tx, episodeId, visit.visitId, { signed: true });
-      await chargeDays(tx, episodeId, [visit.serviceDate], occurredAt);
+    case 'NoteSigned':
+      await chargeDays(tx, episodeId, [await updateVisit(tx, episodeId, event.data.sessionId, { signed: true })], occurredAt);
       return;
-    }
     case 'PlanOfCareCertified': {
       const changed = (await loadVisits(tx, episodeId)).flatMap((visit) => {
         const standing = standingAfterCertification(visit.certificationStanding, event.data.timely);

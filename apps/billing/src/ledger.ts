@@ -6,7 +6,7 @@
 import type { TransactionSql } from 'postgres';
 import { defaultPayerSettings, type Claim, type PayerSettings, type ProviderType } from '@careflow/domain';
 import type { KafkaMessage } from '@careflow/contracts';
-import { unrecordedProviderType, type BillingVisit, type ChargeSet, type VisitLine } from './charges';
+import type { BillingVisit, ChargeSet, VisitLine } from './charges';
 
 /** What billing keeps of an episode: who pays, for whom (the patient key), for what diagnoses. */
 export interface BillingEpisode {
@@ -75,21 +75,22 @@ interface EpisodeRow {
   discharged_on: string | null;
 }
 
+const episodeOfRow = (row: EpisodeRow): BillingEpisode => ({
+  episodeId: row.episode_id,
+  patientKey: row.patient_key,
+  payerId: row.payer_id,
+  departmentId: orUndefined(row.department_id),
+  diagnosisCodes: row.diagnosis_codes,
+  therapistId: orUndefined(row.therapist_id),
+  dischargedOn: orUndefined(row.discharged_on),
+});
+
 export const loadEpisode = async (tx: TransactionSql, episodeId: string): Promise<BillingEpisode | undefined> => {
   const [row] = await tx<EpisodeRow[]>`
-    SELECT episode_id, patient_key, payer_id, department_id, array_to_json(diagnosis_codes) AS diagnosis_codes, therapist_id, discharged_on::text AS discharged_on
+    SELECT episode_id, patient_key, payer_id, department_id, array_to_json(diagnosis_codes) AS diagnosis_codes, therapist_id,
+           discharged_on::text AS discharged_on
     FROM billing_episodes WHERE episode_id = ${episodeId}`;
-  return (
-    row && {
-      episodeId: row.episode_id,
-      patientKey: row.patient_key,
-      payerId: row.payer_id,
-      departmentId: orUndefined(row.department_id),
-      diagnosisCodes: row.diagnosis_codes,
-      therapistId: orUndefined(row.therapist_id),
-      dischargedOn: orUndefined(row.discharged_on),
-    }
-  );
+  return row && episodeOfRow(row);
 };
 
 /** A redelivered visit changes nothing: the first recording stands. */
@@ -101,18 +102,21 @@ export const addVisit = async (tx: TransactionSql, episodeId: string, visit: Bil
     ON CONFLICT (episode_id, visit_id) DO NOTHING`;
 };
 
+/** Changes a visit; returns its day of service, or undefined when the episode has no such visit. */
 export const updateVisit = async (
   tx: TransactionSql,
   episodeId: string,
   visitId: string,
   change: Partial<Pick<BillingVisit, 'lines' | 'signed' | 'certificationStanding'>>,
-): Promise<void> => {
-  await tx`
+): Promise<string | undefined> => {
+  const [row] = await tx<{ service_date: string }[]>`
     UPDATE billing_visits SET
       lines = coalesce(${change.lines === undefined ? null : json(change.lines)}::text::jsonb, lines),
       signed = coalesce(${change.signed ?? null}, signed),
       certification_standing = coalesce(${change.certificationStanding ?? null}, certification_standing)
-    WHERE episode_id = ${episodeId} AND visit_id = ${visitId}`;
+    WHERE episode_id = ${episodeId} AND visit_id = ${visitId}
+    RETURNING service_date::text AS service_date`;
+  return row?.service_date;
 };
 
 interface VisitRow {
@@ -137,27 +141,13 @@ const visitOf = (row: VisitRow): BillingVisit => ({
   certificationStanding: row.certification_standing,
 });
 
-/** The episode's visits, or those of one day; evaluations first, then by id, so a day's first visit is stable. */
-export const loadVisits = async (tx: TransactionSql, episodeId: string, serviceDate?: string): Promise<BillingVisit[]> => {
+/** The episode's visits, or one of them. */
+export const loadVisits = async (tx: TransactionSql, episodeId: string, visitId?: string): Promise<BillingVisit[]> => {
   const rows = await tx<VisitRow[]>`
     SELECT visit_id, kind, service_date::text AS service_date, therapist_id, lines, self_pay, signed, certification_standing
     FROM billing_visits
-    WHERE episode_id = ${episodeId} AND (${serviceDate ?? null}::date IS NULL OR service_date = ${serviceDate ?? null}::date)
-    ORDER BY kind = 'session', visit_id`;
+    WHERE episode_id = ${episodeId} AND (${visitId ?? null}::text IS NULL OR visit_id = ${visitId ?? null}::text)`;
   return rows.map(visitOf);
-};
-
-/** The payer's settings; a payer nobody configured yet gets the rules page's defaults, which have no fee schedule. */
-export const payerSettings = async (tx: TransactionSql, payerId: string): Promise<PayerSettings> => {
-  const [row] = await tx<{ settings: PayerSettings }[]>`SELECT settings FROM payers WHERE payer_id = ${payerId}`;
-  return row?.settings ?? defaultPayerSettings;
-};
-
-export const providerTypeOf = async (tx: TransactionSql, therapistId: string | undefined): Promise<ProviderType> => {
-  if (therapistId === undefined) return unrecordedProviderType;
-  const [row] = await tx<{ provider_type: ProviderType | null }[]>`
-    SELECT provider_type FROM therapists WHERE therapist_id = ${therapistId}`;
-  return row?.provider_type ?? unrecordedProviderType;
 };
 
 interface ChargeRow {
@@ -196,82 +186,138 @@ const chargeSetOfRow = (row: ChargeRow): StoredChargeSet => ({
   problem: orUndefined(row.problem),
 });
 
-/** The episode's current charge sets, or one day's, by date. */
-export const loadCharges = async (tx: TransactionSql, episodeId: string, serviceDate?: string): Promise<StoredChargeSet[]> => {
+/** The episode's current charge sets, by date. */
+export const loadCharges = async (tx: TransactionSql, episodeId: string): Promise<StoredChargeSet[]> => {
   const rows = await tx<ChargeRow[]>`
     SELECT service_date::text AS service_date, version, therapist_id, provider_type, lines, billed_units,
            amount_cents::int AS amount_cents, year_to_date_before_cents::int AS year_to_date_before_cents,
            certification_standing, held, flagged, notes_signed, kx_crossed, review_crossed, problem
     FROM billing_charges
-    WHERE episode_id = ${episodeId} AND (${serviceDate ?? null}::date IS NULL OR service_date = ${serviceDate ?? null}::date)
+    WHERE episode_id = ${episodeId}
     ORDER BY service_date`;
   return rows.map(chargeSetOfRow);
 };
 
-export const saveCharges = async (
-  tx: TransactionSql,
-  episode: BillingEpisode,
-  serviceDate: string,
-  version: number,
-  charges: ChargeSet,
-): Promise<void> => {
-  await tx`
-    INSERT INTO billing_charges (
-      episode_id, service_date, payer_id, patient_key, department_id, therapist_id, provider_type, version, lines,
-      billed_units, amount_cents, year_to_date_before_cents, certification_standing, held, flagged, notes_signed,
-      kx_crossed, review_crossed, problem)
-    VALUES (
-      ${episode.episodeId}, ${serviceDate}, ${episode.payerId}, ${episode.patientKey}, ${episode.departmentId ?? null},
-      ${charges.therapistId ?? null}, ${charges.providerType}, ${version}, ${json(charges.lines)}::text::jsonb,
-      ${charges.billedUnits}, ${charges.amountCents}, ${charges.yearToDateBeforeCents}, ${charges.certificationStanding},
-      ${charges.held}, ${charges.flagged}, ${charges.notesSigned}, ${charges.kxCrossed}, ${charges.reviewCrossed},
-      ${charges.problem ?? null})
-    ON CONFLICT (episode_id, service_date) DO UPDATE SET
-      department_id = EXCLUDED.department_id, therapist_id = EXCLUDED.therapist_id, provider_type = EXCLUDED.provider_type,
-      version = EXCLUDED.version, lines = EXCLUDED.lines, billed_units = EXCLUDED.billed_units,
-      amount_cents = EXCLUDED.amount_cents, year_to_date_before_cents = EXCLUDED.year_to_date_before_cents,
-      certification_standing = EXCLUDED.certification_standing, held = EXCLUDED.held, flagged = EXCLUDED.flagged,
-      notes_signed = EXCLUDED.notes_signed, kx_crossed = EXCLUDED.kx_crossed, review_crossed = EXCLUDED.review_crossed,
-      problem = EXCLUDED.problem, updated_at = now()`;
+/** Everything one day's charges are computed from, read in one statement. */
+export interface BillingDay {
+  readonly episode: BillingEpisode;
+  /** The day's visits: evaluations first, then by id, so the day's first visit is stable. */
+  readonly visits: BillingVisit[];
+  readonly previous: StoredChargeSet | undefined;
+  /** The payer's settings; a payer nobody configured yet gets the rules page's defaults, which have no fee schedule. */
+  readonly payer: PayerSettings;
+  /** The provider type of each of the day's therapists the directory knows. */
+  readonly providerTypes: Readonly<Record<string, ProviderType | null>>;
+  /** The patient's year with the payer, locked until the transaction ends (see loadDay). */
+  readonly yearToDate: YearToDate;
+}
+
+interface DayRow {
+  episode: EpisodeRow;
+  year_to_date: { charges_cents: number; kx_crossed: boolean; review_crossed: boolean };
+  visits: VisitRow[];
+  previous: ChargeRow | null;
+  payer: PayerSettings | null;
+  provider_types: Record<string, ProviderType | null>;
+}
+
+/**
+ * The day of an episode as billing charges it, undefined when the episode has no referral in billing.
+ * The patient's year-to-date row is created if needed and locked for the transaction: two episodes of
+ * one patient consumed at once (other partitions) take turns, so each day's charges see the others'.
+ */
+export const loadDay = async (tx: TransactionSql, episodeId: string, serviceDate: string): Promise<BillingDay | undefined> => {
+  const [row] = await tx<DayRow[]>`
+    WITH episode AS (
+      SELECT episode_id, patient_key, payer_id, department_id, array_to_json(diagnosis_codes) AS diagnosis_codes, therapist_id,
+             discharged_on::text AS discharged_on
+      FROM billing_episodes WHERE episode_id = ${episodeId}
+    ), year_to_date AS (
+      INSERT INTO billing_year_to_date (patient_key, payer_id, year)
+      SELECT patient_key, payer_id, ${Number(serviceDate.slice(0, 4))} FROM episode
+      ON CONFLICT (patient_key, payer_id, year) DO UPDATE SET year = EXCLUDED.year
+      RETURNING charges_cents::int AS charges_cents, kx_crossed, review_crossed
+    ), visits AS (
+      SELECT visit_id, kind, service_date::text AS service_date, therapist_id, lines, self_pay, signed, certification_standing
+      FROM billing_visits WHERE episode_id = ${episodeId} AND service_date = ${serviceDate}::date
+    )
+    SELECT row_to_json(episode) AS episode,
+      (SELECT row_to_json(year_to_date) FROM year_to_date) AS year_to_date,
+      (SELECT coalesce(json_agg(visits ORDER BY kind = 'session', visit_id), '[]') FROM visits) AS visits,
+      (SELECT row_to_json(charge) FROM (
+        SELECT service_date::text AS service_date, version, therapist_id, provider_type, lines, billed_units, amount_cents,
+               year_to_date_before_cents, certification_standing, held, flagged, notes_signed, kx_crossed, review_crossed, problem
+        FROM billing_charges WHERE episode_id = ${episodeId} AND service_date = ${serviceDate}::date) charge) AS previous,
+      (SELECT settings FROM payers WHERE payer_id = episode.payer_id) AS payer,
+      (SELECT coalesce(json_object_agg(therapist_id, provider_type), '{}') FROM therapists
+        WHERE therapist_id IN (SELECT therapist_id FROM visits)) AS provider_types
+    FROM episode`;
+  if (!row) return undefined;
+  return {
+    episode: episodeOfRow(row.episode),
+    visits: row.visits.map(visitOf),
+    previous: row.previous === null ? undefined : chargeSetOfRow(row.previous),
+    payer: row.payer ?? defaultPayerSettings,
+    providerTypes: row.provider_types,
+    yearToDate: {
+      chargesCents: row.year_to_date.charges_cents,
+      kxCrossed: row.year_to_date.kx_crossed,
+      reviewCrossed: row.year_to_date.review_crossed,
+    },
+  };
 };
 
 /**
- * The patient's year with the payer, locked until the transaction ends: two episodes of one patient
- * consumed at once (other partitions) take turns, so each day's charges see the others'.
+ * Stores a day's new charge set version, moves the year's total by its difference and marks a threshold
+ * crossed once (by the day that crossed it), and queues its message: one statement, one round trip.
  */
-export const lockYearToDate = async (tx: TransactionSql, patientKey: string, payerId: string, year: number): Promise<YearToDate> => {
-  const [row] = await tx<{ charges_cents: number; kx_crossed: boolean; review_crossed: boolean }[]>`
-    INSERT INTO billing_year_to_date (patient_key, payer_id, year) VALUES (${patientKey}, ${payerId}, ${year})
-    ON CONFLICT (patient_key, payer_id, year) DO UPDATE SET year = EXCLUDED.year
-    RETURNING charges_cents::int AS charges_cents, kx_crossed, review_crossed`;
-  if (!row) throw new Error('The year-to-date row could not be locked.');
-  return { chargesCents: row.charges_cents, kxCrossed: row.kx_crossed, reviewCrossed: row.review_crossed };
-};
-
-/** Adds a day's change in charges to the year; a threshold is marked crossed once, by the day that crossed it. */
-export const addToYearToDate = async (
+export const recordChargeSet = async (
   tx: TransactionSql,
-  key: { readonly patientKey: string; readonly payerId: string; readonly year: number },
   change: {
-    readonly deltaCents: number;
-    readonly kxCrossed: boolean;
-    readonly reviewCrossed: boolean;
-    readonly episodeId: string;
+    readonly episode: BillingEpisode;
     readonly serviceDate: string;
+    readonly version: number;
+    readonly charges: ChargeSet;
+    readonly deltaCents: number;
+    readonly message: KafkaMessage;
   },
 ): Promise<void> => {
+  const { episode, serviceDate, version, charges, deltaCents, message } = change;
   await tx`
-    UPDATE billing_year_to_date SET
-      charges_cents = charges_cents + ${change.deltaCents},
-      kx_crossed_episode_id = CASE WHEN ${change.kxCrossed} AND NOT kx_crossed THEN ${change.episodeId} ELSE kx_crossed_episode_id END,
-      kx_crossed_on = CASE WHEN ${change.kxCrossed} AND NOT kx_crossed THEN ${change.serviceDate}::date ELSE kx_crossed_on END,
-      kx_crossed = kx_crossed OR ${change.kxCrossed},
-      review_crossed_episode_id =
-        CASE WHEN ${change.reviewCrossed} AND NOT review_crossed THEN ${change.episodeId} ELSE review_crossed_episode_id END,
-      review_crossed_on = CASE WHEN ${change.reviewCrossed} AND NOT review_crossed THEN ${change.serviceDate}::date ELSE review_crossed_on END,
-      review_crossed = review_crossed OR ${change.reviewCrossed},
-      updated_at = now()
-    WHERE patient_key = ${key.patientKey} AND payer_id = ${key.payerId} AND year = ${key.year}`;
+    WITH charge AS (
+      INSERT INTO billing_charges (
+        episode_id, service_date, payer_id, patient_key, department_id, therapist_id, provider_type, version, lines,
+        billed_units, amount_cents, year_to_date_before_cents, certification_standing, held, flagged, notes_signed,
+        kx_crossed, review_crossed, problem)
+      VALUES (
+        ${episode.episodeId}, ${serviceDate}, ${episode.payerId}, ${episode.patientKey}, ${episode.departmentId ?? null},
+        ${charges.therapistId ?? null}, ${charges.providerType}, ${version}, ${json(charges.lines)}::text::jsonb,
+        ${charges.billedUnits}, ${charges.amountCents}, ${charges.yearToDateBeforeCents}, ${charges.certificationStanding},
+        ${charges.held}, ${charges.flagged}, ${charges.notesSigned}, ${charges.kxCrossed}, ${charges.reviewCrossed},
+        ${charges.problem ?? null})
+      ON CONFLICT (episode_id, service_date) DO UPDATE SET
+        department_id = EXCLUDED.department_id, therapist_id = EXCLUDED.therapist_id, provider_type = EXCLUDED.provider_type,
+        version = EXCLUDED.version, lines = EXCLUDED.lines, billed_units = EXCLUDED.billed_units,
+        amount_cents = EXCLUDED.amount_cents, year_to_date_before_cents = EXCLUDED.year_to_date_before_cents,
+        certification_standing = EXCLUDED.certification_standing, held = EXCLUDED.held, flagged = EXCLUDED.flagged,
+        notes_signed = EXCLUDED.notes_signed, kx_crossed = EXCLUDED.kx_crossed, review_crossed = EXCLUDED.review_crossed,
+        problem = EXCLUDED.problem, updated_at = now()
+    ), year_to_date AS (
+      UPDATE billing_year_to_date SET
+        charges_cents = charges_cents + ${deltaCents},
+        kx_crossed_episode_id = CASE WHEN ${charges.kxCrossed} AND NOT kx_crossed THEN ${episode.episodeId} ELSE kx_crossed_episode_id END,
+        kx_crossed_on = CASE WHEN ${charges.kxCrossed} AND NOT kx_crossed THEN ${serviceDate}::date ELSE kx_crossed_on END,
+        kx_crossed = kx_crossed OR ${charges.kxCrossed},
+        review_crossed_episode_id =
+          CASE WHEN ${charges.reviewCrossed} AND NOT review_crossed THEN ${episode.episodeId} ELSE review_crossed_episode_id END,
+        review_crossed_on = CASE WHEN ${charges.reviewCrossed} AND NOT review_crossed THEN ${serviceDate}::date ELSE review_crossed_on END,
+        review_crossed = review_crossed OR ${charges.reviewCrossed},
+        updated_at = now()
+      WHERE patient_key = ${episode.patientKey} AND payer_id = ${episode.payerId} AND year = ${Number(serviceDate.slice(0, 4))}
+    )
+    INSERT INTO billing_outbox (message_id, key, headers, value)
+    VALUES (${message.headers['ce_id'] ?? ''}, ${message.key}, ${json(message.headers)}::text::jsonb, ${message.value}::text::jsonb)
+    ON CONFLICT (message_id) DO NOTHING`;
 };
 
 export const currentClaim = async (tx: TransactionSql, episodeId: string, payerId: string): Promise<StoredClaim | undefined> => {
