@@ -196,7 +196,15 @@ describe('billing: the consumer on the real broker and database, as its own role
   it('given every event of an episode delivered twice, then each session still has exactly one charge set, with the versions of one delivery', async () => {
     const episode = newTestEpisode();
     await configureBilling(superuser, episode, medicareLikePayerSettings);
-    const { events } = replay([...certifiedEpisode(episode), ...signedSessions(episode, ['2025-03-07', '2025-03-10', '2025-03-11'])]);
+    // A continuation adds its minutes: applied twice it would bill 50 minutes (4 units) instead of 40 (3).
+    const { events } = replay([
+      ...certifiedEpisode(episode),
+      session(episode, 's-1', '2025-03-07'),
+      f.pauseSession('s-1', f.at('2025-03-07', '17:30')),
+      f.resumeSession('s-1', f.at('2025-03-07', '17:45')),
+      f.signNote('s-1', f.at('2025-03-07', '20:00')),
+      ...signedSessions(episode, ['2025-03-10', '2025-03-11'], 2),
+    ]);
     const messages = episodeMessages(episode, events);
     const before = consumer.status().duplicates;
     await send(messages);
@@ -210,17 +218,19 @@ describe('billing: the consumer on the real broker and database, as its own role
       },
     );
     const charges = await chargesOf(billing, episode.episodeId);
-    expect(charges.map(({ serviceDate, version }) => ({ serviceDate, version }))).toEqual([
-      { serviceDate: '2025-03-05', version: 1 },
-      { serviceDate: '2025-03-07', version: 2 },
-      { serviceDate: '2025-03-10', version: 2 },
-      { serviceDate: '2025-03-11', version: 2 },
+    expect(charges.map(({ serviceDate, version, billedUnits }) => ({ serviceDate, version, billedUnits }))).toEqual([
+      { serviceDate: '2025-03-05', version: 1, billedUnits: 1 },
+      { serviceDate: '2025-03-07', version: 3, billedUnits: 3 },
+      { serviceDate: '2025-03-10', version: 2, billedUnits: 2 },
+      { serviceDate: '2025-03-11', version: 2, billedUnits: 2 },
     ]);
     const [visits] = await superuser<
       { count: number }[]
     >`SELECT count(*)::int AS count FROM billing_visits WHERE episode_id = ${episode.episodeId}`;
     expect(visits?.count).toBe(4);
-    expect(await yearToDateOf(billing, episode.patientKey, episode.payerId, 2025)).toMatchObject({ chargesCents: 10_212 + 3 * 5_674 });
+    expect(await yearToDateOf(billing, episode.patientKey, episode.payerId, 2025)).toMatchObject({
+      chargesCents: 10_212 + 8_511 + 2 * 5_674,
+    });
   });
 
   it('given an addendum correcting the minutes of a billed session, then a corrected charge set and a replacement claim (frequency 7) naming the original', async () => {
