@@ -7,16 +7,16 @@ import { applyBillingEvent } from './apply';
 import { loadBillingConfig } from './config';
 import { startBillingPublisher } from './publisher';
 
-const config = loadBillingConfig();
-
 /**
  * Billing (docs/billing.md): consumes the episode events into charges, claims and year-to-date totals,
  * and publishes them on careflow.billing-charges.v1; /health and /metrics on HEALTH_PORT.
  */
 runApp({
   name: 'billing',
-  loadConfig: () => config,
+  loadConfig: loadBillingConfig,
   afterStart: async (app) => {
+    // runApp has already loaded (and checked) the same environment.
+    const config = loadBillingConfig();
     await ensurePlatformTopics(app);
     const publisher = await startBillingPublisher({
       sql: app.get<Sql>(SQL),

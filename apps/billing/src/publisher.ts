@@ -23,7 +23,8 @@ export interface BillingPublisherOptions {
 
 export interface BillingPublisherStatus {
   readonly published: number;
-  readonly kafka: 'up' | 'down';
+  /** retrying: the last round failed (broker or database away); it backs off and tries again. */
+  readonly state: 'publishing' | 'retrying';
 }
 
 export interface BillingPublisher {
@@ -46,7 +47,7 @@ export const startBillingPublisher = async (options: BillingPublisherOptions): P
 
   let running = true;
   let published = 0;
-  let kafkaState: 'up' | 'down' = 'up';
+  let state: BillingPublisherStatus['state'] = 'publishing';
 
   /** Sends one batch and deletes it in the same transaction; the number sent (0: nothing to do or not our turn). */
   const publishBatch = (): Promise<number> =>
@@ -71,14 +72,14 @@ export const startBillingPublisher = async (options: BillingPublisherOptions): P
       try {
         const sent = await publishBatch();
         published += sent;
-        if (kafkaState === 'down') logger.info('billing messages are published again');
-        kafkaState = 'up';
+        if (state === 'retrying') logger.info('billing messages are published again');
+        state = 'publishing';
         failures = 0;
         if (sent === 0) await sleep(pollIntervalMs);
       } catch (error) {
         failures += 1;
-        if (kafkaState === 'up') logger.warn({ err: error }, 'publishing billing messages failed; retrying with backoff');
-        kafkaState = 'down';
+        if (state === 'publishing') logger.warn({ err: error }, 'publishing billing messages failed; retrying with backoff');
+        state = 'retrying';
         const delay = Math.min(maxBackoffMs, pollIntervalMs * 2 ** failures);
         await sleep(delay / 2 + Math.random() * (delay / 2));
       }
@@ -92,6 +93,6 @@ export const startBillingPublisher = async (options: BillingPublisherOptions): P
       await looping;
       await producer.disconnect();
     },
-    status: () => ({ published, kafka: kafkaState }),
+    status: () => ({ published, state }),
   };
 };
