@@ -271,6 +271,7 @@ describe('careEpisode workflow on the time-skipping server', () => {
     expect(types.filter((t) => t === 'SessionRecorded')).toHaveLength(20);
     expect(events.map((e) => e.streamVersion)).toEqual(events.map((_, i) => i + 1));
     expect(new Set(events.map((e) => e.eventId)).size).toBe(events.length);
+    expect(new Set(events.map((e) => e.metadata.departmentId))).toEqual(new Set(['department-under-test']));
   });
 
   it('refuses the 11th treatment day until a progress report exists, and writes nothing for the refusal', async () => {

@@ -160,6 +160,7 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
       actorRole: event.actor.role,
       causationId,
       correlationId: episodeId,
+      departmentId,
       occurredAt: event.occurredAt,
     },
   });

@@ -13,7 +13,7 @@ const events = f.replay([
   f.acceptOffer(),
 ]).events as CareEpisodeEvent[];
 
-const rowOf = (episodeId: string, event: CareEpisodeEvent, index: number): OutboxMessage => ({
+const rowOf = (episodeId: string, event: CareEpisodeEvent, index: number, departmentId?: string): OutboxMessage => ({
   position: { txId: '1', globalPosition: index + 1 },
   topic: 'careflow.episode-events.v1',
   key: episodeId,
@@ -28,7 +28,13 @@ const rowOf = (episodeId: string, event: CareEpisodeEvent, index: number): Outbo
     type: event.type,
     schemaVersion: 1,
     data: JSON.parse(JSON.stringify(event)),
-    metadata: { actor: 'user-1', correlationId: 'c-1', occurredAt: event.occurredAt, recordedAt: event.occurredAt },
+    metadata: {
+      actor: 'user-1',
+      correlationId: 'c-1',
+      occurredAt: event.occurredAt,
+      recordedAt: event.occurredAt,
+      ...(departmentId === undefined ? {} : { departmentId }),
+    },
   },
 });
 
@@ -49,6 +55,18 @@ describe('outbox rows to Kafka messages', () => {
       expect(JSON.parse(message.message.value)).toMatchObject({ patientKey: keyring('facility-a', mrn) });
       expect(JSON.stringify(message)).not.toContain(mrn);
     }
+  });
+
+  it('given events stored with their department, when mapped, then each integration event names the department; events stored without one name none', async () => {
+    const mapper = createEpisodeMessages(fakeSql({ 'episode-4': mrn }), keyring, 'facility-a');
+    const [withDepartment, withoutDepartment] = await mapper.messagesOf([
+      rowOf('episode-4', events[0] as CareEpisodeEvent, 0, 'dept-7'),
+      rowOf('episode-4', events[1] as CareEpisodeEvent, 1),
+    ]);
+
+    if (withDepartment?.kind !== 'publish' || withoutDepartment?.kind !== 'publish') throw new Error('expected messages to publish');
+    expect(JSON.parse(withDepartment.message.value)).toMatchObject({ departmentId: 'dept-7' });
+    expect(JSON.parse(withoutDepartment.message.value)).not.toHaveProperty('departmentId');
   });
 
   it('given an episode whose referral is not in the store, when mapped, then the row is unpublishable with a reason and its headers, never its data', async () => {

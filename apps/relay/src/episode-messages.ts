@@ -44,7 +44,11 @@ export const createEpisodeMessages = (sql: Sql, keyring: PatientKeyring, facilit
     if (patientKey === undefined) return unpublishable('the episode has no referral with a patient record, so no patient key');
     try {
       // Stored care-episode events are the domain's events as decided (the workflow appends them whole).
-      const event = toIntegrationEvent(row.event.data as unknown as CareEpisodeEvent, { episodeId: row.key, patientKey });
+      const event = toIntegrationEvent(row.event.data as unknown as CareEpisodeEvent, {
+        episodeId: row.key,
+        patientKey,
+        ...(row.event.metadata.departmentId === undefined ? {} : { departmentId: row.event.metadata.departmentId }),
+      });
       return { kind: 'publish', topic: row.topic, message: episodeEventMessage(row, event) };
     } catch (error) {
       // Only our own mismatch error is known to name fields and never values; any other message could quote the event.

@@ -28,6 +28,7 @@ const toNewEvent = (envelope: EpisodeEventEnvelope): NewEvent => ({
     actor: envelope.metadata.actorId,
     correlationId: envelope.metadata.correlationId,
     causationId: envelope.metadata.causationId,
+    departmentId: envelope.metadata.departmentId,
     occurredAt: envelope.metadata.occurredAt,
   },
 });

@@ -89,6 +89,7 @@ export interface EpisodeEventEnvelope {
     readonly causationId: string;
     /** The episode's workflow run family: one correlation id per episode. */
     readonly correlationId: string;
+    readonly departmentId: string;
     readonly occurredAt: string;
   };
 }

@@ -75,14 +75,28 @@ describe('prepareAppend', () => {
     ]);
   });
 
-  it('writes metadata exactly as canonicalJson would, with or without a causation id', () => {
+  it('writes metadata exactly as canonicalJson would, with or without a causation id and a department', () => {
     const text = fc.string({ unit: 'binary', minLength: 1 }).filter(isStorable);
+    const optionalText = fc.option(text, { nil: undefined });
     fc.assert(
-      fc.property(text, text, fc.option(text, { nil: undefined }), text, text, (actor, correlationId, causationId, occurredAt, at) => {
-        const metadata = { actor, correlationId, causationId, occurredAt };
+      fc.property(text, text, optionalText, optionalText, text, text, (actor, correlationId, causationId, departmentId, occurredAt, at) => {
+        const metadata = { actor, correlationId, causationId, departmentId, occurredAt };
         expect(canonicalMetadataJson(metadata, at)).toBe(canonicalJson({ ...metadata, recordedAt: at }));
       }),
     );
+  });
+
+  it('keeps the department of the stream in the metadata', () => {
+    const inDepartment = event({ metadata: { ...event().metadata, departmentId: 'dept-7' } });
+    const [prepared] = prepareAppend('episode-1', 0, [inDepartment], recordedAt).events;
+    expect(JSON.parse(prepared?.metadataJson ?? '{}')).toMatchObject({ departmentId: 'dept-7' });
+  });
+
+  it('refuses an empty department, naming the field', () => {
+    const blank = event({ metadata: { ...event().metadata, departmentId: '' } });
+    expect(problemsOf(() => prepareAppend('episode-1', 0, [blank], recordedAt))).toEqual([
+      'event 0 (SessionRecorded): metadata.departmentId must be a non-empty string without NUL characters or unpaired surrogates when given',
+    ]);
   });
 
   it('refuses metadata text that PostgreSQL cannot store, naming the field', () => {

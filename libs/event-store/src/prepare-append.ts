@@ -70,6 +70,10 @@ const metadataProblems = (metadata: unknown, label: string): string[] => {
   if (causationId !== undefined && !isNonEmptyString(causationId)) {
     problems.push(`${label}: metadata.causationId must be ${nonEmptyString} when given`);
   }
+  const departmentId = metadata['departmentId'];
+  if (departmentId !== undefined && !isNonEmptyString(departmentId)) {
+    problems.push(`${label}: metadata.departmentId must be ${nonEmptyString} when given`);
+  }
   const occurredAt = metadata['occurredAt'];
   if (typeof occurredAt !== 'string' || !isoInstantPattern.test(occurredAt) || Number.isNaN(Date.parse(occurredAt))) {
     problems.push(`${label}: metadata.occurredAt must be an ISO 8601 instant with an offset`);
@@ -90,13 +94,14 @@ const utf8ByteLengthOver = (first: string, second: string, limit: number): numbe
 /**
  * The canonical JSON of the known metadata fields (any others are dropped): their names are not
  * array indexes, so a literal in sorted key order serialises canonically in one native call, and
- * JSON.stringify leaves out a causationId that is undefined.
+ * JSON.stringify leaves out a causationId or departmentId that is undefined.
  */
 export const canonicalMetadataJson = (metadata: EventMetadataInput, recordedAt: string): string => {
   const stored: EventMetadata = {
     actor: metadata.actor,
     causationId: metadata.causationId,
     correlationId: metadata.correlationId,
+    departmentId: metadata.departmentId,
     occurredAt: metadata.occurredAt,
     recordedAt,
   };

@@ -8,6 +8,8 @@ export interface EventMetadataInput {
   readonly correlationId: string;
   /** The id of the command or event that caused this one. */
   readonly causationId?: string;
+  /** The department the stream belongs to, so readers can scope by department without folding the stream. */
+  readonly departmentId?: string;
   /** When the fact happened, ISO 8601 with offset (the clinician's time, which may precede recording). */
   readonly occurredAt: string;
 }

@@ -99,6 +99,8 @@ const candidate = record({ therapistId: id, score: z.number() });
 const envelope = {
   episodeId: id,
   patientKey: patientKeySchema,
+  /** The department the episode belongs to (an id, not PHI); absent on events recorded before it was kept. */
+  departmentId: id.optional(),
   occurredAt: isoInstant,
   /** Staff or system account id and role: never a patient. */
   actor: record({ userId: id, role: code }),

@@ -10,6 +10,8 @@ export interface IntegrationEventFacts {
   readonly episodeId: string;
   /** From the patient-key derivation (a keyed hash of facility and MRN), never the MRN itself. */
   readonly patientKey: string;
+  /** From the stored event's metadata; events recorded before it was kept there have none. */
+  readonly departmentId?: string;
 }
 
 const practitioner = (who: Practitioner) => ({ npi: who.npi, credential: who.credential });
@@ -36,10 +38,11 @@ const planOf = (plan: Extract<CareEpisodeEvent, { type: 'PlanOfCareEstablished' 
 
 const facts = (
   event: CareEpisodeEvent,
-  { episodeId, patientKey }: IntegrationEventFacts,
-): { episodeId: string; patientKey: string; occurredAt: string; actor: { userId: string; role: string } } => ({
+  { episodeId, patientKey, departmentId }: IntegrationEventFacts,
+): { episodeId: string; patientKey: string; departmentId?: string; occurredAt: string; actor: { userId: string; role: string } } => ({
   episodeId,
   patientKey,
+  ...optional('departmentId', departmentId),
   occurredAt: event.occurredAt,
   actor: { userId: event.actor.userId, role: event.actor.role },
 });
