@@ -1,5 +1,6 @@
 import postgres, { type Sql } from 'postgres';
-import type { Kafka, KafkaMessage } from 'kafkajs';
+import { Kafka, logLevel, type KafkaMessage } from 'kafkajs';
+import { Registry } from 'prom-client';
 import { createLogger } from '@careflow/config';
 import { pollUntil } from '@careflow/event-store/testing';
 import {
@@ -30,6 +31,8 @@ describe('the episode-event consumer framework, on the real broker and database'
   let sql: Sql;
   const running: EpisodeEventConsumer[] = [];
   const cleanups: Array<() => Promise<void>> = [];
+  /** Applies a test holds back; released before its consumers stop, even when the test failed. */
+  const releases: Array<() => void> = [];
 
   beforeAll(() => {
     kafka = createKafka({ brokers: requireEnv('KAFKA_BROKERS').split(','), clientId: 'consumer-test', logger, quiet: true });
@@ -38,6 +41,7 @@ describe('the episode-event consumer framework, on the real broker and database'
   });
 
   afterEach(async () => {
+    for (const release of releases.splice(0)) release();
     for (const consumer of running.splice(0)) await consumer.stop();
     for (const cleanup of cleanups.splice(0)) await cleanup();
   });
@@ -208,5 +212,147 @@ describe('the episode-event consumer framework, on the real broker and database'
       events.map((event) => event.eventId),
     );
     expect(consumer.status()).toMatchObject({ applied: events.length, deadLettered: 1 });
+  });
+
+  it('given a message no consumer can read, then it is dead-lettered at once (no attempt to apply) and the events after it are applied', async () => {
+    const { suffix, topics, table } = await setUp(1);
+    const [before, after] = eventsFor(suffix, 1, 2);
+    if (before === undefined || after === undefined) throw new Error('the test needs two events');
+    const unreadable = { ...eventMessage(after), value: 'not JSON', headers: { ...eventMessage(after).headers, ce_id: 'not-a-uuid' } };
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: topics.events, messages: [eventMessage(before), unreadable, eventMessage(after)] });
+    await producer.disconnect();
+    const consumer = await start({ name: `test-unreadable-${suffix}`, topics, apply: table.apply });
+
+    await pollUntil(
+      () => table.total(),
+      (total) => total === 2,
+      { what: 'the readable events applied', timeoutMs: 60_000 },
+    );
+    const [letter] = await readTopic(topics.deadLetter, 1);
+    expect(letter?.headers?.[deadLetterHeaderNames.error]?.toString()).toBe('UnreadableEpisodeEventError');
+    expect(letter?.headers?.[deadLetterHeaderNames.attempts]?.toString()).toBe('0');
+    expect(letter?.value?.toString()).toBe('not JSON');
+    expect(consumer.status()).toMatchObject({ applied: 2, deadLettered: 1 });
+  });
+
+  it('given 10,000 events while consumers join and leave the group (1, then 3, one stopped, one restarted), then every event is applied exactly once, in order per episode', async () => {
+    const { suffix, topics, table } = await setUp();
+    const events = eventsFor(suffix, 100, 100);
+    const name = `test-rebalance-${suffix}`;
+    const member = () => start({ name, topics, apply: table.apply, transactionSize: 20 });
+    const applied = (atLeast: number, what: string) =>
+      pollUntil(
+        () => table.total(),
+        (total) => total >= atLeast,
+        { what, timeoutMs: 90_000, intervalMs: 100 },
+      );
+
+    const first = await member();
+    // Traffic: 100 events every 50 ms, so the group changes while messages keep coming.
+    let sent = 0;
+    const traffic = (async () => {
+      for (; sent < events.length; sent += 100) {
+        await publish(kafka, topics.events, events.slice(sent, sent + 100));
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    await applied(1_000, '1,000 events applied by the first member');
+    const second = await member();
+    const third = await member();
+    await applied(3_000, '3,000 events applied');
+    await stop(first);
+    const sentWhenFirstLeft = sent;
+    await applied(5_000, '5,000 events applied after a member left');
+    await stop(second);
+    const restarted = await member();
+    await traffic;
+    await applied(events.length, 'every event applied');
+
+    // Whatever is still redelivered after a rebalance must change nothing.
+    await new Promise((resolve) => setTimeout(resolve, 3_000));
+    await expectEachAppliedOnce(
+      table,
+      events.map((event) => event.eventId),
+    );
+    expect(await table.total()).toBe(events.length);
+    expect(await table.outOfOrderEpisodes()).toEqual([]);
+    expect(third.status().partitions.length + restarted.status().partitions.length).toBe(6);
+    // The group changed while traffic still came.
+    expect(sentWhenFirstLeft).toBeLessThan(events.length);
+  });
+
+  it('given a consumer that makes no progress while messages wait, then it reports itself stalled (status and gauge), and recovers once it moves', async () => {
+    const { suffix, topics, table } = await setUp(1);
+    const registry = new Registry();
+    let release: () => void = () => undefined;
+    const blocked = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    releases.push(() => release());
+    const consumer = await start({
+      name: `test-stalled-${suffix}`,
+      topics,
+      metrics: registry,
+      stalledAfterMs: 1_000,
+      apply: async (tx, event) => {
+        await blocked;
+        await table.apply(tx, event);
+      },
+    });
+    await publish(kafka, topics.events, eventsFor(suffix, 1, 5));
+    await pollUntil(
+      async () => consumer.status(),
+      (status) => status.stalled,
+      { what: 'the consumer reports a stall', timeoutMs: 30_000 },
+    );
+    expect(consumer.status().lag).toBeGreaterThan(0);
+    expect(await registry.getSingleMetricAsString('careflow_consumer_stalled')).toContain(
+      `careflow_consumer_stalled{consumer="test-stalled-${suffix}"} 1`,
+    );
+
+    release();
+    await pollUntil(
+      async () => consumer.status(),
+      (status) => !status.stalled && status.lag === 0 && status.applied === 5,
+      { what: 'the consumer catches up and is no longer stalled', timeoutMs: 30_000 },
+    );
+    const metrics = await registry.metrics();
+    expect(metrics).toContain(`careflow_consumer_processed_events_total{consumer="test-stalled-${suffix}",outcome="applied"} 5`);
+    expect(metrics).toContain(`careflow_consumer_lag_messages{consumer="test-stalled-${suffix}"} 0`);
+  });
+
+  it('given kafkajs crashes the consumer and will not restart it, then onFatal is called once with the error', async () => {
+    const { suffix, topics } = await setUp(1);
+    // A client whose crashes are final (what kafkajs does after a non-retriable error) and a
+    // dead-letter topic that does not exist: the first unreadable message crashes the consumer.
+    const fragile = new Kafka({
+      brokers: requireEnv('KAFKA_BROKERS').split(','),
+      clientId: 'consumer-crash-test',
+      logLevel: logLevel.NOTHING,
+      retry: { retries: 1, initialRetryTime: 100, maxRetryTime: 1_000, restartOnFailure: async () => false },
+    });
+    const fatal: Error[] = [];
+    const consumer = await start({
+      name: `test-crash-${suffix}`,
+      kafka: fragile,
+      topics: { events: topics.events, deadLetter: `${topics.deadLetter}.missing` },
+      apply: async () => undefined,
+      onFatal: (error) => fatal.push(error),
+    });
+    const producer = kafka.producer();
+    await producer.connect();
+    await producer.send({ topic: topics.events, messages: [{ key: 'episode', value: 'not an integration event' }] });
+    await producer.disconnect();
+
+    await pollUntil(
+      async () => fatal.length,
+      (count) => count > 0,
+      { what: 'the crash reported as fatal', timeoutMs: 60_000 },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    expect(fatal).toHaveLength(1);
+    expect(consumer.status().applied).toBe(0);
   });
 });

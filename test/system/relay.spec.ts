@@ -1,15 +1,11 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { execFile } from 'node:child_process';
-import { promisify } from 'node:util';
 import type { ChildProcess } from 'node:child_process';
 import pino from 'pino';
 import { createKafka, ensureTopics } from '@careflow/messaging';
 import { pollUntil } from '@careflow/event-store/testing';
 import { requireEnv, uniqueSuffix } from '../support/env';
-import { freePort, killHard, startBuiltApp, waitForExit, waitForOutput, workspaceRoot } from '../support/processes';
+import { freePort, killHard, startBuiltApp, waitForExit, waitForOutput } from '../support/processes';
+import { privateBroker } from '../support/private-broker';
 import {
   appendTraffic,
   deliveryProblems,
@@ -20,7 +16,6 @@ import {
   type PrivateDatabase,
 } from '../support/relay-rig';
 
-const run = promisify(execFile);
 const quietLogger = pino({ level: 'silent' });
 const facility = 'test-facility';
 const patientKeySecrets = `${facility}=${randomBytes(32).toString('base64')}`;
@@ -67,34 +62,6 @@ const published = async (relay: RunningRelay): Promise<number> => {
   const text = await (await fetch(`http://127.0.0.1:${relay.port}/metrics`)).text();
   const match = /^careflow_relay_published_events_total (\d+)/m.exec(text);
   return Number(match?.[1] ?? 0);
-};
-
-/**
- * A Kafka broker of this test's own (the stack's scripts, other ports, its own state directory): the
- * shared broker is never stopped, other suites run on it.
- */
-const privateBroker = async () => {
-  const [port, controllerPort] = [await freePort(), await freePort()];
-  const stateHome = mkdtempSync(join(tmpdir(), 'relay-broker-'));
-  const { KAFKA_BROKERS: _shared, ...inherited } = process.env;
-  const env = {
-    ...inherited,
-    XDG_STATE_HOME: stateHome,
-    CAREFLOW_KAFKA_PORT: String(port),
-    CAREFLOW_KAFKA_CONTROLLER_PORT: String(controllerPort),
-  };
-  const stack = (command: 'up' | 'down') =>
-    run('bash', [join(workspaceRoot, 'infra/local/stack'), command, 'kafka'], { env, timeout: 180_000 });
-  await stack('up');
-  return {
-    brokers: `127.0.0.1:${port}`,
-    stop: () => stack('down'),
-    start: () => stack('up'),
-    remove: async () => {
-      await stack('down').catch(() => undefined);
-      rmSync(stateHome, { recursive: true, force: true });
-    },
-  };
 };
 
 const linesMatching = (output: string, pattern: RegExp): number => output.split('\n').filter((line) => pattern.test(line)).length;
@@ -175,7 +142,7 @@ describe('the outbox relay as a process, on the real Kafka and PostgreSQL', () =
   });
 
   it('given the broker stopped for 30 s during traffic and started again, then nothing is lost, order is kept, and each state change is logged once', async () => {
-    const broker = await privateBroker();
+    const broker = await privateBroker('relay');
     const topic = episodeEventsTopicFor('outage');
     const kafka = createKafka({ brokers: [broker.brokers], clientId: 'relay-outage-test', logger: quietLogger });
     await ensureTopics(kafka, [{ name: topic, partitions: 3, retentionDays: 1 }]);

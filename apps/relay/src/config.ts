@@ -22,6 +22,8 @@ const relayEnv = {
   RELAY_LEADER_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(6000),
   /** Cap of the backoff while Kafka is unreachable. */
   RELAY_MAX_BACKOFF_MS: z.coerce.number().int().min(100).max(300_000).default(5000),
+  /** Sends of a batch Kafka refuses (e.g. a message too large) before its rows go one by one and refused ones to the dead-letter topic. */
+  RELAY_MAX_REFUSALS: z.coerce.number().int().min(1).max(100).default(5),
   /** Crash-test fault injection: a pause between the broker's ack and the outbox delete; honoured only when NODE_ENV=test. */
   RELAY_TEST_PAUSE_AFTER_ACK_MS: z.coerce.number().int().min(0).max(10_000).default(0),
 };

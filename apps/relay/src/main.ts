@@ -45,6 +45,7 @@ class RelayService implements OnApplicationShutdown {
       batchSize: config.RELAY_BATCH_SIZE,
       pollIntervalMs: config.RELAY_POLL_INTERVAL_MS,
       maxBackoffMs: config.RELAY_MAX_BACKOFF_MS,
+      maxRefusals: config.RELAY_MAX_REFUSALS,
       ...(config.NODE_ENV === 'test' && { pauseAfterAckMs: config.RELAY_TEST_PAUSE_AFTER_ACK_MS }),
       onPublished: (rows) => this.metrics.published.inc(rows.length),
     });

@@ -7,7 +7,7 @@ import type { Leadership } from './leadership';
 import type { RelayMessage } from './episode-messages';
 import type { OutboxMessage } from '@careflow/event-store';
 
-export type KafkaLinkState = 'connecting' | 'connected' | 'lost';
+export type KafkaLinkState = 'connecting' | 'connected' | 'lost' | 'refusing';
 
 export interface RelayOptions {
   readonly sql: Sql;
@@ -25,6 +25,10 @@ export interface RelayOptions {
   readonly pauseAfterAckMs?: number;
   /** Called with each batch the broker acknowledged (metrics, the pipeline bench's latencies). */
   readonly onPublished?: (rows: readonly OutboxMessage[]) => void;
+  /** Sends of a batch the broker refuses (a non-retriable error) before its messages go one by one. */
+  readonly maxRefusals?: number;
+  /** Where unpublishable and refused rows go; the platform's dead-letter topic unless a test names its own. */
+  readonly deadLetterTopic?: string;
 }
 
 export interface Relay {
@@ -38,9 +42,36 @@ const firstBackoffMs = 100;
 export const backoffMs = (attempt: number, maxMs: number, random: () => number = Math.random): number =>
   Math.round(random() * Math.min(maxMs, firstBackoffMs * 2 ** Math.min(attempt, 20)));
 
+/** A row the broker refused to take, as the dead-letter topic keeps it: headers and the refusal, no data. */
+const refusedRow = (message: Extract<RelayMessage, { kind: 'publish' }>, refusal: string): RelayMessage => ({
+  kind: 'unpublishable',
+  topic: message.topic,
+  headers: message.message.headers,
+  reason: `Kafka refused the message: ${refusal}`,
+});
+
 type Prepared =
   | { readonly ok: true; readonly rows: readonly OutboxMessage[]; readonly messages: RelayMessage[] }
   | { readonly ok: false; readonly error: unknown };
+
+const deepestCause = (error: unknown): unknown => {
+  const cause = (error as { cause?: unknown } | null)?.cause;
+  return cause === undefined ? error : deepestCause(cause);
+};
+
+/**
+ * The broker answered and refused (a non-retriable protocol error such as MESSAGE_TOO_LARGE), or the
+ * producer refused the message itself: sending the same batch again cannot help. Anything else
+ * (connection lost, timeouts, a leader moving) is Kafka being away, retried without bound.
+ * Returns the refusal's type, which names it without data.
+ */
+export const refusalOf = (error: unknown): string | undefined => {
+  const cause = deepestCause(error);
+  if (!(cause instanceof Error)) return 'unknown';
+  const { retriable, type } = cause as { retriable?: unknown; type?: unknown };
+  if (typeof type === 'string' && retriable === false) return type;
+  return cause.name.startsWith('KafkaJS') ? undefined : cause.name;
+};
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -51,10 +82,10 @@ const deadLetter = (message: Extract<RelayMessage, { kind: 'unpublishable' }>): 
   headers: { ...message.headers, careflow_original_topic: message.topic, careflow_error: message.reason },
 });
 
-const topicMessagesOf = (messages: readonly RelayMessage[]) => {
+const topicMessagesOf = (messages: readonly RelayMessage[], deadLetterTopic: string) => {
   const byTopic = new Map<string, Message[]>();
   for (const message of messages) {
-    const topic = message.kind === 'publish' ? message.topic : episodeEventsDeadLetterTopic.name;
+    const topic = message.kind === 'publish' ? message.topic : deadLetterTopic;
     const kafkaMessage: Message =
       message.kind === 'publish'
         ? { key: message.message.key, value: message.message.value, headers: { ...message.message.headers } }
@@ -74,6 +105,8 @@ const topicMessagesOf = (messages: readonly RelayMessage[]) => {
  */
 export const startRelay = (options: RelayOptions): Relay => {
   const { sql, kafka, leadership, logger, batchSize, pollIntervalMs, maxBackoffMs } = options;
+  const maxRefusals = options.maxRefusals ?? 5;
+  const deadLetterTopic = options.deadLetterTopic ?? episodeEventsDeadLetterTopic.name;
   let stopped = false;
   let state: KafkaLinkState = 'connecting';
   let everConnected = false;
@@ -82,12 +115,21 @@ export const startRelay = (options: RelayOptions): Relay => {
 
   const setState = (next: KafkaLinkState): void => {
     if (next === state) return;
+    const previous = state;
     state = next;
     if (next === 'connected') {
-      logger.info(everConnected ? 'Kafka recovered: publishing the outbox again' : 'Kafka connected');
+      logger.info(
+        previous === 'refusing'
+          ? 'Kafka accepts the outbox again'
+          : everConnected
+            ? 'Kafka recovered: publishing the outbox again'
+            : 'Kafka connected',
+      );
       everConnected = true;
     } else if (next === 'lost') {
       logger.warn('Kafka lost: the outbox keeps the events and the relay retries with backoff');
+    } else if (next === 'refusing') {
+      logger.warn({ count: maxRefusals }, 'Kafka refuses a batch: retrying, then sending its messages one by one');
     }
   };
 
@@ -112,21 +154,57 @@ export const startRelay = (options: RelayOptions): Relay => {
     await old?.disconnect().catch(() => undefined);
   };
 
-  /** Publishes until the broker acknowledges; false when leadership or the process ended first. */
+  /** One send of messages, acknowledged by all in-sync replicas; undefined when acknowledged, else the failure. */
+  const send = async (messages: readonly RelayMessage[]): Promise<unknown> => {
+    try {
+      const connected = await connectedProducer();
+      await connected.sendBatch({ topicMessages: topicMessagesOf(messages, deadLetterTopic), acks: -1 });
+      return undefined;
+    } catch (error) {
+      // A failed producer is not reused: after a failure its sequence numbers are not trusted.
+      await dropProducer();
+      return error ?? new Error('send failed');
+    }
+  };
+
+  /**
+   * Publishes until the broker acknowledges; false when leadership or the process ended first.
+   * Kafka away: retried without bound. Refused maxRefusals times in a row: the messages go one by
+   * one, in order, and each one the broker still refuses goes to the dead-letter topic instead, so
+   * one bad row cannot hold up the outbox for ever.
+   */
   const publish = async (messages: readonly RelayMessage[]): Promise<boolean> => {
+    let refusals = 0;
     for (let attempt = 0; ; attempt += 1) {
       if (stopped || !leadership.isLeader()) return false;
-      try {
-        const connected = await connectedProducer();
-        await connected.sendBatch({ topicMessages: topicMessagesOf(messages), acks: -1 });
+      const failure = await send(messages);
+      if (failure === undefined) {
         setState('connected');
         return true;
-      } catch {
-        setState('lost');
-        await dropProducer();
-        await sleep(backoffMs(attempt, maxBackoffMs));
       }
+      const refusal = refusalOf(failure);
+      refusals = refusal === undefined ? 0 : refusals + 1;
+      setState(refusal === undefined ? 'lost' : 'refusing');
+      if (refusals >= maxRefusals && messages.length > 1) return publishOneByOne(messages);
+      if (refusals >= maxRefusals) {
+        const [message] = messages;
+        if (message?.kind === 'publish') {
+          logger.error(
+            { eventId: message.message.headers['ce_id'], code: refusal },
+            'Kafka refused an outbox row: sent to the dead-letter topic',
+          );
+          return publish([refusedRow(message, refusal ?? 'unknown')]);
+        }
+      }
+      await sleep(backoffMs(attempt, maxBackoffMs));
     }
+  };
+
+  const publishOneByOne = async (messages: readonly RelayMessage[]): Promise<boolean> => {
+    for (const message of messages) {
+      if (!(await publish([message]))) return false;
+    }
+    return true;
   };
 
   /** The next batch after `after`, read and mapped; never rejects (it runs while a send is under way). */

@@ -44,6 +44,8 @@ export interface EpisodeEventConsumerOptions {
    * the supervisor starts the app again (kafkajs #1513/#1445).
    */
   readonly onFatal?: (error: Error) => void;
+  /** Most messages applied in one transaction (one commit for the run). */
+  readonly transactionSize?: number;
   /** Topics other than the platform's (tests use their own so they read only their messages). */
   readonly topics?: { readonly events: string; readonly deadLetter: string };
 }
@@ -70,7 +72,10 @@ export interface EpisodeEventConsumer {
 
 export const consumerGroupId = (name: string): string => `careflow.${name}`;
 
-/** A failure that says nothing about the message: the database is away or the transaction lost a race. */
+/**
+ * A failure that says nothing about the message: the database is away, the transaction lost a race,
+ * or the deployment lacks a table or grant (waiting beats dead-lettering every message).
+ */
 const transientCodes = new Set([
   'ECONNREFUSED',
   'ECONNRESET',
@@ -84,6 +89,8 @@ const transientCodes = new Set([
   '53300',
   '57P01',
   '57P03',
+  '42501',
+  '42P01',
 ]);
 const isTransient = (error: unknown): boolean => {
   const code = (error as { code?: unknown } | null)?.code;
@@ -96,6 +103,19 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error('non-error thrown'));
 
+type Outcome = 'applied' | 'duplicate';
+
+/** Which event's apply failed in a run, so only that one counts an attempt. */
+class FailedApply extends Error {
+  override readonly name = 'FailedApply';
+  constructor(
+    readonly eventId: string,
+    override readonly cause: unknown,
+  ) {
+    super('applying an event failed');
+  }
+}
+
 interface ConsumerMetrics {
   readonly applied: Counter<'consumer' | 'outcome'>;
   readonly deadLettered: Counter<'consumer'>;
@@ -103,6 +123,9 @@ interface ConsumerMetrics {
   readonly lastProcessed: Gauge<'consumer'>;
   readonly stalled: Gauge<'consumer'>;
 }
+
+/** Each registry's consumers and how each tells whether it is stalled. */
+const stallChecks = new WeakMap<Registry, Map<string, () => boolean>>();
 
 /** One set of metrics per registry, labelled by consumer, so several consumers may share a registry. */
 const metricsIn = (registry: Registry): ConsumerMetrics => {
@@ -148,16 +171,19 @@ const metricsIn = (registry: Registry): ConsumerMetrics => {
           registers: [registry],
         }),
     ),
-    stalled: reuse(
-      'careflow_consumer_stalled',
-      () =>
-        new Gauge({
-          name: 'careflow_consumer_stalled',
-          help: '1 while the consumer has lag but processed nothing for longer than its stall limit',
-          labelNames: ['consumer'] as const,
-          registers: [registry],
-        }),
-    ),
+    stalled: reuse('careflow_consumer_stalled', () => {
+      // Read at each scrape, so the alert sees a stall even when the lag sampling does not run.
+      const gauge = new Gauge({
+        name: 'careflow_consumer_stalled',
+        help: '1 while the consumer has lag but processed nothing for longer than its stall limit',
+        labelNames: ['consumer'] as const,
+        registers: [registry],
+        collect() {
+          for (const [consumer, stalled] of stallChecks.get(registry) ?? []) gauge.set({ consumer }, stalled() ? 1 : 0);
+        },
+      });
+      return gauge;
+    }),
   };
 };
 
@@ -170,6 +196,7 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
   const maxAttempts = options.maxAttempts ?? 5;
   const retryDelay = options.retryDelayMs ?? { first: 200, longest: 5_000 };
   const lagIntervalMs = options.lagIntervalMs ?? 5_000;
+  const transactionSize = options.transactionSize ?? 100;
   const stalledAfterMs = options.stalledAfterMs ?? 300_000;
   const topics = options.topics ?? { events: episodeEventsTopic.name, deadLetter: episodeEventsDeadLetterTopic.name };
   const groupId = consumerGroupId(name);
@@ -189,6 +216,11 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
   let stopping = false;
 
   const stalled = (): boolean => lag !== undefined && lag > 0 && Date.now() - lastProgressAt > stalledAfterMs;
+  if (options.metrics) {
+    const checks = stallChecks.get(options.metrics) ?? new Map<string, () => boolean>();
+    checks.set(name, stalled);
+    stallChecks.set(options.metrics, checks);
+  }
 
   const consumer: Consumer = kafka.consumer({ groupId, allowAutoTopicCreation: false });
   const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
@@ -209,7 +241,7 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
     onFatal(payload.error);
   });
 
-  const progressed = (outcome: 'applied' | 'duplicate'): void => {
+  const progressed = (outcome: Outcome): void => {
     if (outcome === 'applied') counts.applied += 1;
     else counts.duplicates += 1;
     lastProcessedAt = new Date();
@@ -239,44 +271,59 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
     logger.error({ err: error, attempt: attempts, partition }, 'message sent to the dead-letter topic');
   };
 
-  /** One transaction: the processed-event record and the apply commit together or not at all. */
-  const applyOnce = async (event: ConsumedEpisodeEvent): Promise<'applied' | 'duplicate'> =>
+  /**
+   * One transaction for a run of events: their processed-event records and their applies commit
+   * together or not at all; an event already recorded is not applied again. Applied in order, each
+   * event once (a duplicate within the run too).
+   */
+  const applyInOneTransaction = async (events: readonly ConsumedEpisodeEvent[]): Promise<Outcome[]> =>
     sql.begin(async (tx) => {
-      const inserted = await tx`
-        INSERT INTO processed_events (consumer, event_id) VALUES (${name}, ${event.eventId})
-        ON CONFLICT DO NOTHING RETURNING event_id`;
-      if (inserted.length === 0) return 'duplicate' as const;
-      await apply(tx, event);
-      return 'applied' as const;
+      const ids = events.map((event) => event.eventId.toLowerCase());
+      const inserted = await tx<{ eventId: string }[]>`
+        INSERT INTO processed_events (consumer, event_id)
+        SELECT ${name}, id FROM unnest(${tx.array(ids)}::uuid[]) AS id
+        ON CONFLICT DO NOTHING RETURNING event_id::text AS "eventId"`;
+      const fresh = new Set(inserted.map((row) => row.eventId));
+      const outcomes: Outcome[] = [];
+      for (const event of events) {
+        if (!fresh.delete(event.eventId.toLowerCase())) {
+          outcomes.push('duplicate');
+          continue;
+        }
+        try {
+          await apply(tx, event);
+        } catch (error) {
+          throw new FailedApply(event.eventId, error);
+        }
+        outcomes.push('applied');
+      }
+      return outcomes;
     });
 
-  /** True when the message is done with (applied, a duplicate or dead-lettered); false when the batch must stop. */
-  const handle = async (message: KafkaMessage, partition: number, batch: EachBatchPayload): Promise<boolean> => {
-    let event: ConsumedEpisodeEvent;
-    try {
-      event = readEpisodeEventMessage(message);
-      if (!uuidPattern.test(event.eventId)) throw new UnreadableEpisodeEventError('The ce_id header is not a UUID.');
-    } catch (error) {
-      await deadLetter(message, partition, asError(error), 0);
-      return true;
-    }
-    let attempt = 0;
+  /**
+   * One message on its own, retried with backoff: true when done with (applied, a duplicate or
+   * dead-lettered); false when the batch must stop (the consumer stops or the partition moved).
+   */
+  const handleAlone = async (
+    message: KafkaMessage,
+    event: ConsumedEpisodeEvent,
+    failedOnce: unknown,
+    batch: EachBatchPayload,
+  ): Promise<boolean> => {
+    let attempt = failedOnce === undefined || isTransient(failedOnce) ? 0 : 1;
     let transientFailures = 0;
+    let failure = failedOnce;
     for (;;) {
-      try {
-        progressed(await applyOnce(event));
-        return true;
-      } catch (error) {
+      if (failure !== undefined) {
         // An unreachable database is not the message's fault: it waits (not counted) rather than dead-letters.
-        const transient = isTransient(error);
+        const transient = isTransient(failure);
         if (transient) transientFailures += 1;
-        else attempt += 1;
         if (!transient && attempt >= maxAttempts) {
-          await deadLetter(message, partition, asError(error), attempt);
+          await deadLetter(message, batch.batch.partition, asError(failure), attempt);
           return true;
         }
-        if (attempt === 1 || transientFailures === 1) {
-          logger.warn({ err: error, eventId: event.eventId, attempt, partition }, 'applying an event failed; retrying');
+        if (attempt + transientFailures === 1) {
+          logger.warn({ err: failure, eventId: event.eventId, partition: batch.batch.partition }, 'applying an event failed; retrying');
         }
         const step = transient ? transientFailures : attempt;
         const delay = Math.min(retryDelay.longest, retryDelay.first * 2 ** (step - 1));
@@ -284,16 +331,74 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
         if (!batch.isRunning() || batch.isStale()) return false;
         await batch.heartbeat();
       }
+      try {
+        const [outcome] = await applyInOneTransaction([event]);
+        progressed(outcome ?? 'duplicate');
+        return true;
+      } catch (error) {
+        failure = error instanceof FailedApply ? error.cause : error;
+        if (!isTransient(failure)) attempt += 1;
+      }
     }
   };
 
+  /** The event in a message, or why no consumer can use it. */
+  const read = (message: KafkaMessage): ConsumedEpisodeEvent | Error => {
+    try {
+      const event = readEpisodeEventMessage(message);
+      if (!uuidPattern.test(event.eventId)) return new UnreadableEpisodeEventError('The ce_id header is not a UUID.');
+      return event;
+    } catch (error) {
+      return asError(error);
+    }
+  };
+
+  /**
+   * Messages in partition order, in runs of up to transactionSize per transaction (one commit per
+   * run, not per message). When a run fails, its messages go one by one, so only the failing one is
+   * retried and dead-lettered; those before it are applied and those after it wait, in order.
+   */
   const eachBatch = async (payload: EachBatchPayload): Promise<void> => {
     const { batch, resolveOffset, heartbeat, isRunning, isStale } = payload;
-    for (const message of batch.messages) {
+    let next = 0;
+    while (next < batch.messages.length) {
       // A stale batch belongs to a partition that moved to another member: leave it to that member.
       if (!isRunning() || isStale()) return;
-      if (!(await handle(message, batch.partition, payload))) return;
-      resolveOffset(message.offset);
+      const run: Array<{ readonly message: KafkaMessage; readonly event: ConsumedEpisodeEvent }> = [];
+      let unreadable: { readonly message: KafkaMessage; readonly error: Error } | undefined;
+      for (const message of batch.messages.slice(next, next + transactionSize)) {
+        const event = read(message);
+        if (event instanceof Error) {
+          unreadable = { message, error: event };
+          break;
+        }
+        run.push({ message, event });
+      }
+      if (run.length === 0 && unreadable !== undefined) {
+        await deadLetter(unreadable.message, batch.partition, unreadable.error, 0);
+        resolveOffset(unreadable.message.offset);
+        next += 1;
+        continue;
+      }
+      let failed: FailedApply | { readonly cause: unknown } | undefined;
+      try {
+        const outcomes = await applyInOneTransaction(run.map((entry) => entry.event));
+        outcomes.forEach(progressed);
+        const last = run.at(-1);
+        if (last !== undefined) resolveOffset(last.message.offset);
+      } catch (error) {
+        failed = error instanceof FailedApply ? error : { cause: error };
+      }
+      if (failed !== undefined) {
+        for (const { message, event } of run) {
+          if (!isRunning() || isStale()) return;
+          const failedOnce = failed instanceof FailedApply ? (failed.eventId === event.eventId ? failed.cause : undefined) : failed.cause;
+          if (!(await handleAlone(message, event, failedOnce, payload))) return;
+          resolveOffset(message.offset);
+          await heartbeat();
+        }
+      }
+      next += run.length;
       await heartbeat();
     }
   };
@@ -320,7 +425,6 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
     } catch (error) {
       logger.debug({ err: error }, 'reading consumer lag failed');
     }
-    metrics?.stalled.set({ consumer: name }, stalled() ? 1 : 0);
   };
 
   await Promise.all([consumer.connect(), producer.connect(), admin.connect()]);
@@ -336,6 +440,7 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
     async stop() {
       stopping = true;
       clearInterval(timer);
+      if (options.metrics) stallChecks.get(options.metrics)?.delete(name);
       await sampling;
       await consumer.disconnect();
       await Promise.all([producer.disconnect(), admin.disconnect()]);
