@@ -15,6 +15,7 @@ export interface TestEpisode {
   readonly patientKey: string;
   readonly payerId: string;
   readonly therapistId: string;
+  readonly departmentId: string;
 }
 
 export const newTestEpisode = (patientKey = randomBytes(32).toString('hex'), payerId = `payer-${randomUUID()}`): TestEpisode => ({
@@ -22,6 +23,7 @@ export const newTestEpisode = (patientKey = randomBytes(32).toString('hex'), pay
   patientKey,
   payerId,
   therapistId: `therapist-${randomUUID()}`,
+  departmentId: `department-${randomUUID()}`,
 });
 
 /** A session by the episode's therapist. */
@@ -62,7 +64,7 @@ export const episodeMessages = (episode: TestEpisode, events: readonly CareEpiso
           metadata: { occurredAt: event.occurredAt },
         },
       },
-      toIntegrationEvent(event, { episodeId: episode.episodeId, patientKey: episode.patientKey }),
+      toIntegrationEvent(event, { episodeId: episode.episodeId, patientKey: episode.patientKey, departmentId: episode.departmentId }),
     );
     return { key: message.key, value: message.value, headers: { ...message.headers } };
   });
@@ -85,6 +87,7 @@ export const configureBilling = async (
 
 export interface ChargeRow {
   readonly serviceDate: string;
+  readonly departmentId: string | null;
   readonly version: number;
   readonly amountCents: number;
   readonly billedUnits: number;
@@ -98,7 +101,7 @@ export interface ChargeRow {
 
 export const chargesOf = (sql: Sql, episodeId: string): Promise<ChargeRow[]> =>
   sql<ChargeRow[]>`
-    SELECT service_date::text AS "serviceDate", version, amount_cents::int AS "amountCents", billed_units AS "billedUnits",
+    SELECT service_date::text AS "serviceDate", department_id AS "departmentId", version, amount_cents::int AS "amountCents", billed_units AS "billedUnits",
            held, notes_signed AS "notesSigned", kx_crossed AS "kxCrossed", certification_standing AS "certificationStanding",
            problem, lines
     FROM billing_charges WHERE episode_id = ${episodeId} ORDER BY service_date`;

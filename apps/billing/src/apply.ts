@@ -45,12 +45,6 @@ export class BillingError extends Error {
   override readonly name = 'BillingError';
 }
 
-/** The department, once the lead's envelope change publishes it (an optional field of every event). */
-const departmentOf = (data: object): string | undefined => {
-  const { departmentId } = data as { departmentId?: unknown };
-  return typeof departmentId === 'string' ? departmentId : undefined;
-};
-
 const noReferral = (episodeId: string): BillingError =>
   new BillingError(`Episode ${episodeId} has no referral in billing: its ReferralReceived was not consumed.`);
 
@@ -182,7 +176,7 @@ export const applyBillingEvent = async (tx: TransactionSql, event: ConsumedEpiso
         episodeId,
         patientKey: event.data.patientKey,
         payerId: event.data.payerId,
-        departmentId: departmentOf(event.data),
+        departmentId: event.data.departmentId,
         diagnosisCodes: event.data.diagnosisCodes,
       });
       return;

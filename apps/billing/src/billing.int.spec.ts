@@ -26,7 +26,7 @@ import { applyBillingEvent } from './apply';
 import { renderClaimDocument } from './claim-document';
 import { startBillingPublisher, type BillingPublisher } from './publisher';
 
-const logger = createLogger('billing-test', 'silent');
+const logger = createLogger('billing-test', 'warn');
 
 /** Sessions of 30 minutes of 97140 (2 units) on each day, signed the same evening. */
 const signedSessions = (episode: TestEpisode, dates: readonly string[], first = 1): CareEpisodeCommand[] =>
@@ -154,6 +154,7 @@ describe('billing: the consumer on the real broker and database, as its own role
       { serviceDate: '2025-03-10', version: 2, billedUnits: 2, amountCents: 5_674, held: false, notesSigned: true },
       { serviceDate: '2025-03-11', version: 2, billedUnits: 2, amountCents: 5_674, held: false, notesSigned: true },
     ]);
+    expect(charges.map((row) => row.departmentId)).toEqual(charges.map(() => episode.departmentId));
     expect(charges[0]?.lines.map((line) => line.modifiers)).toEqual([[]]);
     expect(charges[1]?.lines.map((line) => line.modifiers)).toEqual([['GP']]);
     expect(await yearToDateOf(billing, episode.patientKey, episode.payerId, 2025)).toMatchObject({
@@ -186,6 +187,7 @@ describe('billing: the consumer on the real broker and database, as its own role
     );
     expect(messages.filter((message) => message.type === 'ChargeSetChanged')).toHaveLength(1 + 3 + 2 + 2);
     expect(new Set(messages.map((message) => message.id)).size).toBe(messages.length);
+    expect(messages.every((message) => message.data['departmentId'] === episode.departmentId)).toBe(true);
     expect(messages.at(-1)).toMatchObject({
       type: 'ClaimIssued',
       id: `claim:${episode.episodeId}-1`,
