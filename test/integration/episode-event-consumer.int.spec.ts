@@ -146,73 +146,81 @@ describe('the episode-event consumer framework, on the real broker and database'
     expect(await table.outOfOrderEpisodes()).toEqual([]);
   });
 
-  it('given an event whose apply keeps failing, then after maxAttempts it is on the dead-letter topic with its key, value, headers and the cause; after the fix a replay applies it once and nothing twice', async () => {
-    const { suffix, topics, table } = await setUp();
-    const events = eventsFor(suffix, 4, 5);
-    const poison = events[9];
-    if (poison === undefined) throw new Error('the test needs a tenth event');
-    const name = `test-poison-${suffix}`;
-    class RefusedByTheTest extends Error {
-      override readonly name = 'RefusedByTheTest';
-      readonly code = 'TEST_REFUSAL';
-    }
-    let fixed = false;
-    let poisonAttempts = 0;
-    const apply: EpisodeEventConsumerOptions['apply'] = async (tx, event) => {
-      if (event.eventId === poison.eventId && !fixed) {
-        poisonAttempts += 1;
-        // The message must never reach the dead-letter headers or a log line.
-        throw new RefusedByTheTest(`event for ${event.data.episodeId} refused`);
+  it.each([['apply'], ['applyMany']])(
+    'given an event whose %s keeps failing, then after maxAttempts it is on the dead-letter topic with its key, value, headers and the cause; after the fix a replay applies it once and nothing twice',
+    async (how) => {
+      const { suffix, topics, table } = await setUp();
+      const events = eventsFor(suffix, 4, 5);
+      const poison = events[9];
+      if (poison === undefined) throw new Error('the test needs a tenth event');
+      const name = `test-poison-${suffix}`;
+      class RefusedByTheTest extends Error {
+        override readonly name = 'RefusedByTheTest';
+        readonly code = 'TEST_REFUSAL';
       }
-      await table.apply(tx, event);
-    };
-    await publish(kafka, topics.events, events);
-    const consumer = await start({ name, topics, apply, maxAttempts: 3 });
-    await pollUntil(
-      async () => ({ total: await table.total(), deadLettered: consumer.status().deadLettered }),
-      (seen) => seen.total === events.length - 1 && seen.deadLettered === 1,
-      { what: 'every event but the poison applied, the poison dead-lettered', timeoutMs: 60_000 },
-    );
-    expect(poisonAttempts).toBe(3);
+      let fixed = false;
+      let poisonAttempts = 0;
+      const apply: EpisodeEventConsumerOptions['apply'] = async (tx, event) => {
+        if (event.eventId === poison.eventId && !fixed) {
+          poisonAttempts += 1;
+          // The message must never reach the dead-letter headers or a log line.
+          throw new RefusedByTheTest(`event for ${event.data.episodeId} refused`);
+        }
+        await table.apply(tx, event);
+      };
+      // applyMany fails for a whole run that holds the poison; one by one, apply finds it.
+      const applyMany: EpisodeEventConsumerOptions['applyMany'] = async (tx, many) => {
+        if (!fixed && many.some((event) => event.eventId === poison.eventId)) throw new RefusedByTheTest('run refused');
+        await table.applyMany(tx, many);
+      };
+      await publish(kafka, topics.events, events);
+      const consumer = await start({ name, topics, apply, maxAttempts: 3, ...(how === 'applyMany' && { applyMany }) });
+      await pollUntil(
+        async () => ({ total: await table.total(), deadLettered: consumer.status().deadLettered }),
+        (seen) => seen.total === events.length - 1 && seen.deadLettered === 1,
+        { what: 'every event but the poison applied, the poison dead-lettered', timeoutMs: 60_000 },
+      );
+      expect(poisonAttempts).toBe(3);
 
-    const [letter] = await readTopic(topics.deadLetter, 1);
-    const original = eventMessage(poison);
-    const header = (headerName: string): string | undefined => letter?.headers?.[headerName]?.toString();
-    expect(letter?.key?.toString()).toBe(poison.episodeId);
-    expect(letter?.value?.toString()).toBe(original.value);
-    for (const [headerName, value] of Object.entries(original.headers ?? {})) expect(header(headerName)).toBe(value);
-    expect(header(deadLetterHeaderNames.consumer)).toBe(name);
-    expect(header(deadLetterHeaderNames.originalTopic)).toBe(topics.events);
-    expect(header(deadLetterHeaderNames.error)).toBe('RefusedByTheTest');
-    expect(header(deadLetterHeaderNames.errorCode)).toBe('TEST_REFUSAL');
-    expect(header(deadLetterHeaderNames.attempts)).toBe('3');
-    expect(JSON.stringify(letter?.headers)).not.toContain('refused');
+      const [letter] = await readTopic(topics.deadLetter, 1);
+      const original = eventMessage(poison);
+      const header = (headerName: string): string | undefined => letter?.headers?.[headerName]?.toString();
+      expect(letter?.key?.toString()).toBe(poison.episodeId);
+      expect(letter?.value?.toString()).toBe(original.value);
+      for (const [headerName, value] of Object.entries(original.headers ?? {})) expect(header(headerName)).toBe(value);
+      expect(header(deadLetterHeaderNames.consumer)).toBe(name);
+      expect(header(deadLetterHeaderNames.originalTopic)).toBe(topics.events);
+      expect(header(deadLetterHeaderNames.error)).toBe('RefusedByTheTest');
+      expect(header(deadLetterHeaderNames.errorCode)).toBe('TEST_REFUSAL');
+      expect(header(deadLetterHeaderNames.attempts)).toBe('3');
+      expect(JSON.stringify(letter?.headers)).not.toContain('refused');
 
-    fixed = true;
-    expect(await replayDeadLetters({ kafka, logger, consumer: name, deadLetterTopic: topics.deadLetter, dryRun: true })).toEqual({
-      replayed: 1,
-      skipped: 0,
-    });
-    expect(await replayDeadLetters({ kafka, logger, consumer: name, deadLetterTopic: topics.deadLetter })).toEqual({
-      replayed: 1,
-      skipped: 0,
-    });
-    await pollUntil(
-      () => table.total(),
-      (total) => total === events.length,
-      { what: 'the replayed event applied', timeoutMs: 60_000 },
-    );
-    // A second replay finds nothing new: the replay group committed its offsets.
-    expect(await replayDeadLetters({ kafka, logger, consumer: name, deadLetterTopic: topics.deadLetter })).toEqual({
-      replayed: 0,
-      skipped: 0,
-    });
-    await expectEachAppliedOnce(
-      table,
-      events.map((event) => event.eventId),
-    );
-    expect(consumer.status()).toMatchObject({ applied: events.length, deadLettered: 1 });
-  });
+      fixed = true;
+      expect(await replayDeadLetters({ kafka, logger, consumer: name, deadLetterTopic: topics.deadLetter, dryRun: true })).toEqual({
+        replayed: 1,
+        skipped: 0,
+      });
+      expect(await replayDeadLetters({ kafka, logger, consumer: name, deadLetterTopic: topics.deadLetter })).toEqual({
+        replayed: 1,
+        skipped: 0,
+      });
+      await pollUntil(
+        () => table.total(),
+        (total) => total === events.length,
+        { what: 'the replayed event applied', timeoutMs: 60_000 },
+      );
+      // A second replay finds nothing new: the replay group committed its offsets.
+      expect(await replayDeadLetters({ kafka, logger, consumer: name, deadLetterTopic: topics.deadLetter })).toEqual({
+        replayed: 0,
+        skipped: 0,
+      });
+      await expectEachAppliedOnce(
+        table,
+        events.map((event) => event.eventId),
+      );
+      expect(consumer.status()).toMatchObject({ applied: events.length, deadLettered: 1 });
+    },
+  );
 
   it('given a message no consumer can read, then it is dead-lettered at once (no attempt to apply) and the events after it are applied', async () => {
     const { suffix, topics, table } = await setUp(1);

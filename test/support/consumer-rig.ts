@@ -101,6 +101,8 @@ export interface TestTable {
   readonly name: string;
   /** The test consumer's apply: one row per applied event. */
   apply(tx: TransactionSql, event: ConsumedEpisodeEvent): Promise<void>;
+  /** The same for several events, in one statement. */
+  applyMany(tx: TransactionSql, events: readonly ConsumedEpisodeEvent[]): Promise<void>;
   /** Rows per event id (every applied event, with how often it was applied). */
   appliedCounts(): Promise<Map<string, number>>;
   total(): Promise<number>;
@@ -119,11 +121,18 @@ export const createTestTable = async (superuser: Sql, suffix: string, role: stri
     sequence  integer NOT NULL
   )`);
   await superuser.unsafe(`GRANT SELECT, INSERT ON ${name} TO ${role}; GRANT USAGE ON SEQUENCE ${name}_applied_seq TO ${role}`);
+  const row = (event: ConsumedEpisodeEvent) => ({
+    event_id: event.eventId,
+    episode_id: event.data.episodeId,
+    sequence: event.type === 'ProgressReportDueSoon' ? event.data.treatmentDaysInPeriod : -1,
+  });
   return {
     name,
     apply: async (tx, event) => {
-      const sequence = event.type === 'ProgressReportDueSoon' ? event.data.treatmentDaysInPeriod : -1;
-      await tx`INSERT INTO ${tx(name)} (event_id, episode_id, sequence) VALUES (${event.eventId}, ${event.data.episodeId}, ${sequence})`;
+      await tx`INSERT INTO ${tx(name)} ${tx(row(event), 'event_id', 'episode_id', 'sequence')}`;
+    },
+    applyMany: async (tx, events) => {
+      await tx`INSERT INTO ${tx(name)} ${tx(events.map(row), 'event_id', 'episode_id', 'sequence')}`;
     },
     appliedCounts: async () => {
       const rows = await superuser<{ eventId: string; count: number }[]>`

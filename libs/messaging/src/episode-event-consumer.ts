@@ -29,6 +29,14 @@ export interface EpisodeEventConsumerOptions {
    * (skipped when that event id was already processed by this consumer). Throw to retry.
    */
   readonly apply: (tx: TransactionSql, event: ConsumedEpisodeEvent) => Promise<void>;
+  /**
+   * Optional, for speed: applies several events (in partition order, none already processed) at once,
+   * with the same effect as apply on each in turn. Used for runs; when it throws, the run goes one
+   * by one through apply, so a failing event is still found, retried and dead-lettered alone.
+   */
+  readonly applyMany?: (tx: TransactionSql, events: readonly ConsumedEpisodeEvent[]) => Promise<void>;
+  /** Partitions handled at once (each in order, in its own transactions); each takes a database connection. */
+  readonly partitionsConsumedConcurrently?: number;
   /** Attempts of a failing apply; then the message goes to the dead-letter topic. */
   readonly maxAttempts?: number;
   /** prom-client registry for lag/processed/dead-lettered metrics. */
@@ -196,7 +204,9 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
   const maxAttempts = options.maxAttempts ?? 5;
   const retryDelay = options.retryDelayMs ?? { first: 200, longest: 5_000 };
   const lagIntervalMs = options.lagIntervalMs ?? 5_000;
-  const transactionSize = options.transactionSize ?? 100;
+  const transactionSize = options.transactionSize ?? 500;
+  const partitionsConsumedConcurrently = options.partitionsConsumedConcurrently ?? 3;
+  const { applyMany } = options;
   const stalledAfterMs = options.stalledAfterMs ?? 300_000;
   const topics = options.topics ?? { events: episodeEventsTopic.name, deadLetter: episodeEventsDeadLetterTopic.name };
   const groupId = consumerGroupId(name);
@@ -250,7 +260,8 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
     metrics?.lastProcessed.set({ consumer: name }, lastProgressAt / 1000);
   };
 
-  const deadLetter = async (message: KafkaMessage, partition: number, error: Error, attempts: number): Promise<void> => {
+  /** eventId: only of a message that could be read (an unreadable one's ce_id may be anything). */
+  const deadLetter = async (message: KafkaMessage, partition: number, error: Error, attempts: number, eventId?: string): Promise<void> => {
     await producer.send({
       topic: topics.deadLetter,
       acks: -1,
@@ -268,7 +279,7 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
     counts.deadLettered += 1;
     lastProgressAt = Date.now();
     metrics?.deadLettered.inc({ consumer: name });
-    logger.error({ err: error, attempt: attempts, partition }, 'message sent to the dead-letter topic');
+    logger.error({ err: error, attempt: attempts, partition, eventId }, 'message sent to the dead-letter topic');
   };
 
   /**
@@ -284,18 +295,19 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
         SELECT ${name}, id FROM unnest(${tx.array(ids)}::uuid[]) AS id
         ON CONFLICT DO NOTHING RETURNING event_id::text AS "eventId"`;
       const fresh = new Set(inserted.map((row) => row.eventId));
-      const outcomes: Outcome[] = [];
-      for (const event of events) {
-        if (!fresh.delete(event.eventId.toLowerCase())) {
-          outcomes.push('duplicate');
-          continue;
-        }
+      const outcomes = events.map((event): Outcome => (fresh.delete(event.eventId.toLowerCase()) ? 'applied' : 'duplicate'));
+      const toApply = events.filter((_, index) => outcomes[index] === 'applied');
+      if (applyMany && toApply.length > 1) {
+        // Unattributed: when it fails, the run goes one by one through apply, which finds the culprit.
+        await applyMany(tx, toApply);
+        return outcomes;
+      }
+      for (const event of toApply) {
         try {
           await apply(tx, event);
         } catch (error) {
           throw new FailedApply(event.eventId, error);
         }
-        outcomes.push('applied');
       }
       return outcomes;
     });
@@ -319,7 +331,7 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
         const transient = isTransient(failure);
         if (transient) transientFailures += 1;
         if (!transient && attempt >= maxAttempts) {
-          await deadLetter(message, batch.batch.partition, asError(failure), attempt);
+          await deadLetter(message, batch.batch.partition, asError(failure), attempt, event.eventId);
           return true;
         }
         if (attempt + transientFailures === 1) {
@@ -380,19 +392,22 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
         next += 1;
         continue;
       }
-      let failed: FailedApply | { readonly cause: unknown } | undefined;
-      try {
-        const outcomes = await applyInOneTransaction(run.map((entry) => entry.event));
-        outcomes.forEach(progressed);
-        const last = run.at(-1);
-        if (last !== undefined) resolveOffset(last.message.offset);
-      } catch (error) {
-        failed = error instanceof FailedApply ? error : { cause: error };
-      }
+      const failed = await applyInOneTransaction(run.map((entry) => entry.event)).then(
+        (outcomes) => {
+          outcomes.forEach(progressed);
+          const last = run.at(-1);
+          if (last !== undefined) resolveOffset(last.message.offset);
+          return undefined;
+        },
+        (error: unknown) => ({ error }),
+      );
       if (failed !== undefined) {
         for (const { message, event } of run) {
           if (!isRunning() || isStale()) return;
-          const failedOnce = failed instanceof FailedApply ? (failed.eventId === event.eventId ? failed.cause : undefined) : failed.cause;
+          // Only the event whose apply failed has used an attempt; a failure of the whole run (the
+          // database, applyMany) charges nobody: alone, each message meets it again if it lasts.
+          const { error } = failed;
+          const failedOnce = error instanceof FailedApply && error.eventId === event.eventId ? error.cause : undefined;
           if (!(await handleAlone(message, event, failedOnce, payload))) return;
           resolveOffset(message.offset);
           await heartbeat();
@@ -429,7 +444,7 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
 
   await Promise.all([consumer.connect(), producer.connect(), admin.connect()]);
   await consumer.subscribe({ topics: [topics.events], fromBeginning: true });
-  await consumer.run({ eachBatchAutoResolve: false, eachBatch });
+  await consumer.run({ eachBatchAutoResolve: false, partitionsConsumedConcurrently, eachBatch });
   let sampling: Promise<void> = sampleLag();
   const timer = setInterval(() => {
     sampling = sampling.then(sampleLag);
