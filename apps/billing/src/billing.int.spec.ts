@@ -26,7 +26,7 @@ import { applyBillingEvent } from './apply';
 import { renderClaimDocument } from './claim-document';
 import { startBillingPublisher, type BillingPublisher } from './publisher';
 
-const logger = createLogger('billing-test', 'warn');
+const logger = createLogger('billing-test', 'silent');
 
 /** Sessions of 30 minutes of 97140 (2 units) on each day, signed the same evening. */
 const signedSessions = (episode: TestEpisode, dates: readonly string[], first = 1): CareEpisodeCommand[] =>
