@@ -22,7 +22,7 @@ import {
   yearToDateOf,
   type TestEpisode,
 } from '../../../test/support/billing-rig';
-import { applyBillingEvent } from './apply';
+import { applyBillingEvent, applyBillingEvents } from './apply';
 import { renderClaimDocument } from './claim-document';
 import { startBillingPublisher, type BillingPublisher } from './publisher';
 
@@ -73,6 +73,7 @@ describe('billing: the consumer on the real broker and database, as its own role
       sql: billing,
       logger,
       apply: applyBillingEvent,
+      applyMany: applyBillingEvents,
       maxAttempts: 2,
       retryDelayMs: { first: 20, longest: 100 },
       topics: { events: topics.events, deadLetter: topics.deadLetter },

@@ -133,8 +133,25 @@ const canonical = (value: unknown): string =>
   );
 
 /** Whether a day's charges changed: only then is there a new version (a corrected charge set). */
-export const chargeSetChanged = (previous: ChargeSet | undefined, next: ChargeSet): boolean =>
-  previous === undefined || canonical(previous) !== canonical(next);
+export const chargeSetChanged = (previous: ChargeSet | undefined, next: ChargeSet): boolean => {
+  const content = (set: ChargeSet) =>
+    canonical([
+      set.therapistId,
+      set.providerType,
+      set.lines,
+      set.billedUnits,
+      set.amountCents,
+      set.yearToDateBeforeCents,
+      set.certificationStanding,
+      set.held,
+      set.flagged,
+      set.notesSigned,
+      set.kxCrossed,
+      set.reviewCrossed,
+      set.problem ?? null,
+    ]);
+  return previous === undefined || content(previous) !== content(next);
+};
 
 /** A day with something billable on it that the payer may be billed for now: notes signed, not held, charged. */
 export const isClaimable = (charges: ChargeSet): boolean =>
