@@ -16,7 +16,8 @@ import { applyBillingEvent, applyBillingEvents } from '@careflow/billing/src/app
 import { decidedEpisode, type PrivateDatabase } from '../support/relay-rig';
 import { round, type BenchContext, type BenchRow } from './bench';
 
-const billingEpisodes = 300; // 18 events each
+// 18 events each: enough that the peer runs for more than a moment (its figure swung 2x over 5,400 events).
+const billingEpisodes = 1000;
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
