@@ -429,9 +429,10 @@ export const saveLedger = async (tx: TransactionSql, ledger: Ledger): Promise<vo
     }));
     await tx`
       INSERT INTO billing_outbox (message_id, key, headers, value)
-      SELECT m->>'message_id', m->>'key', m->'headers', m->'value'
-      FROM jsonb_array_elements(${json(messages)}::text::jsonb) WITH ORDINALITY AS t(m, n)
-      ORDER BY n
+      SELECT m.message_id, m.key, m.headers, m.value
+      FROM ROWS FROM (jsonb_to_recordset(${json(messages)}::text::jsonb) AS (message_id text, key text, headers jsonb, value jsonb))
+        WITH ORDINALITY AS m(message_id, key, headers, value, n)
+      ORDER BY m.n
       ON CONFLICT (message_id) DO NOTHING`;
   }
 };
