@@ -6,6 +6,7 @@
  * - append throughput with each wake-up mechanism on against off: LISTEN/NOTIFY (a statement
  *   trigger on the outbox and a listening session) and polling (a read past the last row seen, every
  *   poll interval, as an idle leader runs it);
+ * - the billing consumer's events/s against a bare kafkajs eachBatch upserting the same rows;
  * - the reporting rebuild's events/s from the event store, against the bare read of the same log.
  * Runs in a private database and on bench topics, so it never touches other suites' rows or topics.
  */
@@ -19,6 +20,7 @@ import { createEpisodeMessages } from '@careflow/relay/src/episode-messages';
 import { startRelay } from '@careflow/relay/src/relay';
 import { appendTraffic, decidedEpisode, eventStoreFor, openPrivateDatabase, storedEvent, type PrivateDatabase } from '../support/relay-rig';
 import { percentile, round, type BenchContext, type BenchRow } from './bench';
+import { billingConsumerBench } from './billing-consumer';
 import { reportingRebuildRow } from './reporting-rebuild';
 
 const logger = pino({ level: 'warn' });
@@ -202,7 +204,10 @@ export default async function pipelineBench({ log }: BenchContext): Promise<Benc
     // 3. Append throughput: each wake-up mechanism on against off, in alternating slots.
     rows.push(...(await appendCost(log, database, relaySql, relayTopic)));
 
-    // 4. The reporting rebuild from the event store, in a database of its own.
+    // 4. The billing consumer against a bare eachBatch upsert (billing-consumer.ts).
+    rows.push(...(await billingConsumerBench({ log }, { kafka, database, stamp, logger })));
+
+    // 5. The reporting rebuild from the event store, in a database of its own.
     rows.push(await reportingRebuildRow(log));
   } finally {
     await closeDatabaseClient(relaySql);

@@ -35,6 +35,8 @@ const roleOf = (url: string): string => decodeURIComponent(new URL(url).username
 export interface PrivateDatabase {
   /** The relay's own role (RELAY_DATABASE_URL) in the private database. */
   readonly relayUrl: string;
+  /** Billing's own role (BILLING_DATABASE_URL) in the private database: billing consumes what the relay publishes. */
+  readonly billingUrl: string;
   /** The role that plays every app's part (the test appends as the worker would). */
   readonly appUrl: string;
   /** The schema owner (what the relay's role may not do: triggers, emptying the outbox). */
@@ -49,23 +51,25 @@ export const openPrivateDatabase = async (name: string): Promise<PrivateDatabase
   const ownerUrl = requireEnv('MIGRATION_DATABASE_URL');
   const appUrl = inDatabase(requireEnv('DATABASE_URL'), name);
   const relayUrl = inDatabase(requireEnv('RELAY_DATABASE_URL'), name);
+  const billingUrl = inDatabase(requireEnv('BILLING_DATABASE_URL'), name);
   const root = postgres(superuserUrl, { max: 1, onnotice: () => undefined });
   try {
     await root.unsafe(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     await root.unsafe(`CREATE DATABASE ${name} OWNER ${roleOf(ownerUrl)}`);
-    await root.unsafe(`GRANT CONNECT ON DATABASE ${name} TO ${roleOf(appUrl)}, ${roleOf(relayUrl)}`);
+    await root.unsafe(`GRANT CONNECT ON DATABASE ${name} TO ${roleOf(appUrl)}, ${roleOf(relayUrl)}, ${roleOf(billingUrl)}`);
   } finally {
     await root.end({ timeout: 5 });
   }
   const owner = createDatabaseClient(inDatabase(ownerUrl, name), { applicationName: `${name}-migrate`, maxConnections: 1 });
   try {
-    await migrate(owner, { applicationRole: roleOf(appUrl), appRoles: { relay: roleOf(relayUrl) } });
+    await migrate(owner, { applicationRole: roleOf(appUrl), appRoles: { relay: roleOf(relayUrl), billing: roleOf(billingUrl) } });
   } finally {
     await closeDatabaseClient(owner);
   }
   const sql = createDatabaseClient(appUrl, { applicationName: name, maxConnections: 8 });
   return {
     relayUrl,
+    billingUrl,
     appUrl,
     ownerUrl: inDatabase(ownerUrl, name),
     sql,

@@ -289,10 +289,11 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
    */
   const applyInOneTransaction = async (events: readonly ConsumedEpisodeEvent[]): Promise<Outcome[]> =>
     sql.begin(async (tx) => {
+      // As JSON: the apps' clients fetch no array types (createDatabaseClient: fetch_types false), so tx.array fails there.
       const ids = events.map((event) => event.eventId.toLowerCase());
       const inserted = await tx<{ eventId: string }[]>`
         INSERT INTO processed_events (consumer, event_id)
-        SELECT ${name}, id FROM unnest(${tx.array(ids)}::uuid[]) AS id
+        SELECT ${name}, id::uuid FROM jsonb_array_elements_text(${JSON.stringify(ids)}::text::jsonb) AS id
         ON CONFLICT DO NOTHING RETURNING event_id::text AS "eventId"`;
       const fresh = new Set(inserted.map((row) => row.eventId));
       const outcomes = events.map((event): Outcome => (fresh.delete(event.eventId.toLowerCase()) ? 'applied' : 'duplicate'));

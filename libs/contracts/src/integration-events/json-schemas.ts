@@ -4,6 +4,8 @@
  */
 import { z } from 'zod';
 import { careEpisodeEventTypes } from '@careflow/domain';
+import { billingEventSchemaFileName, billingEventSchemaUri } from '../billing-charges/message';
+import { billingEventSchemas, billingEventTypes } from '../billing-charges/schemas';
 import { integrationEventSchemas, type IntegrationEventType } from './schemas';
 
 export type JsonSchema = z.core.JSONSchema.BaseSchema;
@@ -15,7 +17,8 @@ export const integrationEventSchemaUri = (type: IntegrationEventType, version: n
 export const integrationEventSchemaFileName = (type: IntegrationEventType, version: number): string => `${type}.v${version}.json`;
 
 export interface PublishedSchema {
-  readonly type: IntegrationEventType;
+  /** An integration event type, or a billing event type (careflow.billing-charges.v1). */
+  readonly type: string;
   readonly version: number;
   readonly fileName: string;
   readonly schema: JsonSchema;
@@ -26,25 +29,34 @@ export interface PublishedSchema {
  * not forbid additional properties: adding an optional field within a version stays compatible.
  * The producer still refuses any field a schema does not publish (`publishedDataProblems`).
  */
-const tolerant = (schema: z.ZodType, type: IntegrationEventType, version: number): JsonSchema => {
+const tolerant = (schema: z.ZodType, $id: string, title: string): JsonSchema => {
   const { $schema, ...rest } = z.toJSONSchema(schema, {
     override: ({ jsonSchema }) => {
       if (jsonSchema.additionalProperties === false) delete jsonSchema.additionalProperties;
     },
   });
-  return { $schema, $id: integrationEventSchemaUri(type, version), title: `${type} v${version}`, ...rest };
+  return { $schema, $id, title, ...rest };
 };
 
-/** Every type and version the code knows, in a stable order. */
-export const publishedSchemas = (): PublishedSchema[] =>
-  careEpisodeEventTypes.flatMap((type) =>
+/** Every type and version the code knows, in a stable order: the episode events, then billing's. */
+export const publishedSchemas = (): PublishedSchema[] => [
+  ...careEpisodeEventTypes.flatMap((type) =>
     Object.entries(integrationEventSchemas[type] as Readonly<Record<string, z.ZodType>>).map(([version, schema]) => ({
       type,
       version: Number(version),
       fileName: integrationEventSchemaFileName(type, Number(version)),
-      schema: tolerant(schema, type, Number(version)),
+      schema: tolerant(schema, integrationEventSchemaUri(type, Number(version)), `${type} v${version}`),
     })),
-  );
+  ),
+  ...billingEventTypes.flatMap((type) =>
+    Object.entries(billingEventSchemas[type] as Readonly<Record<string, z.ZodType>>).map(([version, schema]) => ({
+      type,
+      version: Number(version),
+      fileName: billingEventSchemaFileName(type, Number(version)),
+      schema: tolerant(schema, billingEventSchemaUri(type, Number(version)), `${type} v${version}`),
+    })),
+  ),
+];
 
 /** A schema file as committed: two-space JSON with a final newline, so diffs stay readable. */
 export const schemaFileText = (schema: JsonSchema): string => `${JSON.stringify(schema, null, 2)}\n`;

@@ -414,7 +414,7 @@ export const integrationEventSchema = (type: IntegrationEventType, version: numb
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 /** Paths of fields in `given` that the parse dropped: fields the schema does not publish. */
-const unpublishedFields = (given: unknown, published: unknown, path: string): string[] => {
+export const unpublishedFields = (given: unknown, published: unknown, path: string): string[] => {
   if (Array.isArray(given) && Array.isArray(published)) {
     return given.flatMap((item, index) => unpublishedFields(item, published[index], `${path}[${index}]`));
   }

@@ -2,6 +2,7 @@ import { isDomainError } from '../errors';
 import type { CertificationStanding } from '../rules/certification';
 import {
   buildClaim,
+  claimNeedsReplacement,
   buildDailyCharges,
   medicareLikePayerSettings,
   type Claim,
@@ -156,5 +157,54 @@ describe('claims: lines and corrected claims', () => {
       frequencyCode: '7',
       replacesClaimId: 'claim-1',
     });
+  });
+});
+
+describe('claims: when a billed claim must be replaced', () => {
+  const billed = claimOf({ claimId: 'claim-1', diagnosisCodes: ['M54.50'], days: [oneDay] });
+
+  it('given the same days rebuilt under another claim id, then no replacement', () => {
+    expect(claimNeedsReplacement(billed, claimOf({ claimId: 'claim-2', diagnosisCodes: ['M54.50'], days: [oneDay] }))).toBe(false);
+  });
+
+  it('given a billed claim read back with its fields in another order, then no replacement', () => {
+    const readBack = {
+      lines: billed.lines.map(({ chargeCents, certificationDelinquent, code, diagnosisPointers, modifiers, serviceDate, units }) => ({
+        units,
+        serviceDate,
+        modifiers,
+        diagnosisPointers,
+        code,
+        certificationDelinquent,
+        chargeCents,
+      })),
+      diagnosisCodes: billed.diagnosisCodes,
+    };
+    expect(claimNeedsReplacement(readBack, billed)).toBe(false);
+  });
+
+  it('given an addendum that added minutes to a billed day, then the rebuilt claim replaces it', () => {
+    const corrected = chargesOf('2025-06-10', [
+      { code: '97124', minutes: 35, bodyRegions: ['lumbar'] },
+      { code: '97140', minutes: 5, bodyRegions: ['cervical'] },
+    ]);
+    expect(claimNeedsReplacement(billed, claimOf({ claimId: 'claim-2', diagnosisCodes: ['M54.50'], days: [corrected] }))).toBe(true);
+  });
+
+  it('given a billed day found delinquent afterwards, then the rebuilt claim replaces it', () => {
+    const delinquent = chargesOf(
+      '2025-06-10',
+      [
+        { code: '97124', minutes: 20, bodyRegions: ['lumbar'] },
+        { code: '97140', minutes: 5, bodyRegions: ['cervical'] },
+      ],
+      'delinquent',
+    );
+    expect(claimNeedsReplacement(billed, claimOf({ claimId: 'claim-2', diagnosisCodes: ['M54.50'], days: [delinquent] }))).toBe(true);
+  });
+
+  it('given another day added to the claim, then the rebuilt claim replaces it', () => {
+    const nextDay = chargesOf('2025-06-11', [{ code: '97124', minutes: 30, bodyRegions: ['lumbar'] }]);
+    expect(claimNeedsReplacement(billed, claimOf({ claimId: 'claim-2', diagnosisCodes: ['M54.50'], days: [oneDay, nextDay] }))).toBe(true);
   });
 });

@@ -7,11 +7,14 @@ import type { DailyCharges, Modifier } from './charges';
 const maxClaimDiagnoses = 12;
 const maxDiagnosisPointersPerLine = 4;
 
+/** What a claim takes from a day's charges (a day read back from storage carries no more). */
+export type ClaimDay = Pick<DailyCharges, 'serviceDate' | 'lines' | 'held' | 'certificationStanding'>;
+
 export interface ClaimInput {
   readonly claimId: string;
   /** Diagnoses from the referral that support these services, primary first. */
   readonly diagnosisCodes: readonly string[];
-  readonly days: readonly DailyCharges[];
+  readonly days: readonly ClaimDay[];
   /** Set for a corrected claim: the claim it replaces. */
   readonly replacesClaimId?: string;
 }
@@ -116,3 +119,26 @@ export const buildClaim = (input: ClaimInput): Claim | DomainError => {
     totalChargeCents: lines.reduce((sum, line) => sum + line.chargeCents, 0),
   };
 };
+
+/** What a claim bills, in a fixed shape: claims read back from storage compare equal to claims built. */
+const billedContent = (claim: Pick<Claim, 'diagnosisCodes' | 'lines'>): string =>
+  JSON.stringify([
+    claim.diagnosisCodes,
+    claim.lines.map((line) => [
+      line.serviceDate,
+      line.code,
+      line.units,
+      line.modifiers,
+      line.diagnosisPointers,
+      line.chargeCents,
+      line.certificationDelinquent,
+    ]),
+  ]);
+
+/**
+ * A billed claim must be replaced (frequency 7) when the claim built now for the same episode and
+ * payer bills anything differently: its diagnoses, or any line's date, code, units, modifiers,
+ * pointers, charge or delinquency flag.
+ */
+export const claimNeedsReplacement = (billed: Pick<Claim, 'diagnosisCodes' | 'lines'>, rebuilt: Claim): boolean =>
+  billedContent(billed) !== billedContent(rebuilt);

@@ -10,6 +10,8 @@
  *   flagging those of a delinquent certification; corrected claims.
  * - `billingRelevantChanges` / `billingRelevantLineChanges` / `requiresCorrectedClaim`: whether an
  *   addendum needs a corrected claim.
+ * - `claimNeedsReplacement(billed, rebuilt)`: whether a billed claim must be replaced by a corrected one.
+ * - `standingAfterCertification`, `dayCertificationStanding`: the certification standing a day's charges carry.
  * - `defaultPayerSettings`, `medicareLikePayerSettings`, `commercialPayerSettings`: payer settings.
  */
 export {
@@ -50,7 +52,8 @@ export {
   type Modifier,
   type NotBillableReason,
 } from './charges';
-export { buildClaim, type Claim, type ClaimInput, type ClaimLine } from './claims';
+export { buildClaim, claimNeedsReplacement, type Claim, type ClaimDay, type ClaimInput, type ClaimLine } from './claims';
+export { dayCertificationStanding, standingAfterCertification } from './standing';
 export {
   billingRelevantChanges,
   billingRelevantLineChanges,

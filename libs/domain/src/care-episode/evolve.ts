@@ -1,6 +1,7 @@
 /** Folds one event into the episode. No rule runs here: events already carry what the rules decided. */
 import type { Measurement, OutcomeMeasure } from '../rules/outcome-measures';
 import { mergeSessionLines } from '../rules/notes';
+import { standingAfterCertification } from '../billing/standing';
 import type { CareEpisodeEvent } from './events';
 import type { CareEpisodeState, OfferRecord, RoutingState, SessionVisit } from './state';
 
@@ -28,9 +29,7 @@ const watchFrom = (latest: CareEpisodeState['latestMeasures'], measure: OutcomeM
 /** A timely first certification covers the sessions that awaited it. */
 const certifyAwaitingSessions = (state: CareEpisodeState, timely: boolean): CareEpisodeState['visits'] =>
   state.visits.map((visit) =>
-    timely && visit.kind === 'session' && visit.certificationStanding === 'awaiting-certification'
-      ? { ...visit, certificationStanding: 'certified' }
-      : visit,
+    visit.kind === 'session' ? { ...visit, certificationStanding: standingAfterCertification(visit.certificationStanding, timely) } : visit,
   );
 
 const addDay = (days: readonly string[], day: string): string[] => (days.includes(day) ? [...days] : [...days, day].sort());

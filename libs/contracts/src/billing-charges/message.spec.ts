@@ -1,0 +1,99 @@
+import { IntegrationEventMismatchError } from '../integration-events/kafka-message';
+import { billingEventMessage, type BillingEvent } from './message';
+import type { ChargeSetChanged, ClaimIssued } from './schemas';
+
+const charges: ChargeSetChanged = {
+  episodeId: 'episode-1',
+  patientKey: 'a'.repeat(64),
+  payerId: 'payer-1',
+  serviceDate: '2025-03-07',
+  version: 2,
+  therapistId: 't-1',
+  providerType: 'physical-therapist',
+  lines: [
+    {
+      code: '97140',
+      minutes: 30,
+      units: 2,
+      bodyRegions: ['lower-back'],
+      diagnosisCodes: [],
+      modifiers: ['GP'],
+      billable: true,
+      unitPriceCents: 2_837,
+      amountCents: 5_674,
+    },
+  ],
+  billedUnits: 2,
+  amountCents: 5_674,
+  yearToDateBeforeCents: 0,
+  certificationStanding: 'certified',
+  held: false,
+  flagged: false,
+  notesSigned: true,
+  kxCrossed: false,
+  reviewCrossed: false,
+};
+
+const claim: ClaimIssued = {
+  episodeId: 'episode-1',
+  patientKey: 'a'.repeat(64),
+  payerId: 'payer-1',
+  claimId: 'episode-1-2',
+  version: 2,
+  frequencyCode: '7',
+  replacesClaimId: 'episode-1-1',
+  originalClaimId: 'episode-1-1',
+  diagnosisCodes: ['M54.50'],
+  lines: [
+    {
+      serviceDate: '2025-03-07',
+      code: '97140',
+      units: 2,
+      modifiers: ['GP'],
+      diagnosisPointers: [1],
+      chargeCents: 5_674,
+      certificationDelinquent: false,
+    },
+  ],
+  totalChargeCents: 5_674,
+};
+
+describe('billing messages on careflow.billing-charges.v1', () => {
+  it('given a charge set, when sent, then key = episode, CloudEvents headers and an id naming the day and version', () => {
+    const message = billingEventMessage({ type: 'ChargeSetChanged', data: charges }, '2025-03-07T20:00:00.000Z');
+    expect(message.key).toBe('episode-1');
+    expect(JSON.parse(message.value)).toEqual(charges);
+    expect(message.headers).toEqual({
+      ce_specversion: '1.0',
+      ce_id: 'charges:episode-1:2025-03-07:2',
+      ce_type: 'ChargeSetChanged',
+      ce_source: 'careflow/billing',
+      ce_subject: 'episode-1',
+      ce_time: '2025-03-07T20:00:00.000Z',
+      ce_dataschema: 'urn:careflow:billing-event:ChargeSetChanged:v1',
+      careflow_schema_version: '1',
+      'content-type': 'application/json',
+    });
+  });
+
+  it('given the same claim version built twice, then both messages have the same id (the revenue cycle dedupes by it)', () => {
+    const first = billingEventMessage({ type: 'ClaimIssued', data: claim }, '2025-03-21T10:00:00.000Z');
+    const again = billingEventMessage({ type: 'ClaimIssued', data: claim }, '2025-03-21T10:00:00.000Z');
+    expect(first.headers['ce_id']).toBe('claim:episode-1-2');
+    expect(again).toEqual(first);
+  });
+
+  it('given a field no schema publishes (a member id), when sent, then it is refused and the message names the field, not its value', () => {
+    const leaking = { type: 'ClaimIssued', data: { ...claim, memberId: 'MBR-SECRET' } } as unknown as BillingEvent;
+    expect(() => billingEventMessage(leaking, '2025-03-21T10:00:00.000Z')).toThrow(IntegrationEventMismatchError);
+    expect(() => billingEventMessage(leaking, '2025-03-21T10:00:00.000Z')).toThrow(/memberId/);
+    expect(() => billingEventMessage(leaking, '2025-03-21T10:00:00.000Z')).not.toThrow(/MBR-SECRET/);
+  });
+
+  it('given a claim line with five diagnosis pointers or thirteen diagnoses, when sent, then it is refused', () => {
+    const fivePointers = { ...claim, lines: [{ ...claim.lines[0], diagnosisPointers: [1, 2, 3, 4, 5] }] } as ClaimIssued;
+    const thirteen = { ...claim, diagnosisCodes: Array.from({ length: 13 }, (_, index) => `M${40 + index}.9`) };
+    expect(() => billingEventMessage({ type: 'ClaimIssued', data: fivePointers }, '2025-03-21T10:00:00.000Z')).toThrow(/diagnosisPointers/);
+    expect(() => billingEventMessage({ type: 'ClaimIssued', data: thirteen }, '2025-03-21T10:00:00.000Z')).toThrow(/diagnosisCodes/);
+  });
+});

@@ -1,0 +1,52 @@
+/**
+ * Billing messages in the CloudEvents Kafka binding (binary mode), like the episode events: key =
+ * episode id, data as the JSON value, attributes as `ce_` headers. The id is deterministic (the
+ * charge set's or claim's identity and version), so a republished message is recognisably the same.
+ */
+import { cloudEventsSpecVersion, IntegrationEventMismatchError, type KafkaMessage } from '../integration-events/kafka-message';
+import { unpublishedFields } from '../integration-events/schemas';
+import { billingEventSchemas, currentBillingEventVersions, type BillingEventData, type BillingEventType } from './schemas';
+
+export const billingEventSchemaUri = (type: BillingEventType, version: number): string => `urn:careflow:billing-event:${type}:v${version}`;
+
+export const billingEventSchemaFileName = (type: BillingEventType, version: number): string => `billing.${type}.v${version}.json`;
+
+export type BillingEvent = { [T in BillingEventType]: { readonly type: T; readonly data: BillingEventData<T> } }[BillingEventType];
+
+/** The message's deterministic id: what changed and its version. */
+export const billingEventId = (event: BillingEvent): string =>
+  event.type === 'ChargeSetChanged'
+    ? `charges:${event.data.episodeId}:${event.data.serviceDate}:${event.data.version}`
+    : `claim:${event.data.claimId}`;
+
+/**
+ * The Kafka message of a billing event, its data checked strictly against the current schema first,
+ * so a field no schema publishes never leaves. `time` is when the change it announces occurred.
+ */
+export const billingEventMessage = (event: BillingEvent, time: string, source = 'careflow/billing'): KafkaMessage => {
+  const version = currentBillingEventVersions[event.type];
+  const parsed = billingEventSchemas[event.type][version].safeParse(event.data);
+  const fields = parsed.success
+    ? unpublishedFields(event.data, parsed.data, '')
+    : parsed.error.issues.map((issue) => issue.path.join('.') || '(the event)');
+  if (fields.length > 0) {
+    throw new IntegrationEventMismatchError(
+      `The ${event.type} v${version} billing event does not match its schema at: ${fields.join(', ')}.`,
+    );
+  }
+  return {
+    key: event.data.episodeId,
+    value: JSON.stringify(event.data),
+    headers: {
+      ce_specversion: cloudEventsSpecVersion,
+      ce_id: billingEventId(event),
+      ce_type: event.type,
+      ce_source: source,
+      ce_subject: event.data.episodeId,
+      ce_time: time,
+      ce_dataschema: billingEventSchemaUri(event.type, version),
+      careflow_schema_version: String(version),
+      'content-type': 'application/json',
+    },
+  };
+};
