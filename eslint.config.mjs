@@ -77,6 +77,8 @@ const moduleBoundaries = (testImports) => [
       { sourceTag: 'scope:billing', onlyDependOnLibsWithTags: ['scope:billing', 'scope:care', 'scope:shared'] },
       { sourceTag: 'scope:reporting', onlyDependOnLibsWithTags: ['scope:reporting', 'scope:care', 'scope:shared'] },
       { sourceTag: 'scope:shared', onlyDependOnLibsWithTags: ['scope:shared', 'scope:care'] },
+      // Cross-app tests follow an event from the care apps through billing and reporting.
+      { sourceTag: 'scope:tests', onlyDependOnLibsWithTags: ['scope:shared', 'scope:care', 'scope:billing', 'scope:reporting'] },
     ],
   },
 ];

@@ -9,8 +9,8 @@ import { replay } from '@careflow/domain/testing';
 import { createDatabaseClient, createEventStore, type JsonObject } from '@careflow/event-store';
 import { pollUntil } from '@careflow/event-store/testing';
 import { createKafka, startEpisodeEventConsumer, type EpisodeEventConsumer } from '@careflow/messaging';
-import { requireEnv, uniqueSuffix } from '../../../test/support/env';
-import { createTestTopics, type TestTopics } from '../../../test/support/consumer-rig';
+import { requireEnv, uniqueSuffix } from '../support/env';
+import { createTestTopics, type TestTopics } from '../support/consumer-rig';
 import {
   certifiedEpisode,
   chargesOf,
@@ -21,10 +21,10 @@ import {
   session,
   yearToDateOf,
   type TestEpisode,
-} from '../../../test/support/billing-rig';
-import { applyBillingEvent, applyBillingEvents } from './apply';
-import { renderClaimDocument } from './claim-document';
-import { startBillingPublisher, type BillingPublisher } from './publisher';
+} from '../support/billing-rig';
+import { applyBillingEvent, applyBillingEvents } from '@careflow/billing/src/apply';
+import { renderClaimDocument } from '@careflow/billing/src/claim-document';
+import { startBillingPublisher, type BillingPublisher } from '@careflow/billing/src/publisher';
 
 const logger = createLogger('billing-test', 'silent');
 
