@@ -31,10 +31,10 @@ describe('the care-episode process between commands', () => {
 
   it('waits for the offer to expire first, and when it passes offers to the next candidate', () => {
     const offered = [f.receiveReferral(), routeReferral('2025-03-03T09:00:00.000Z', candidates)];
-    const due = nextDeadline(replay(offered).state, settings, noSettledDeadlines);
-    expect(due).toEqual({ kind: 'offer-expiry', dueAt: '2025-03-04T09:00:00.000Z', therapistId: 't-1' });
+    const due = { kind: 'offer-expiry', dueAt: '2025-03-04T09:00:00.000Z', therapistId: 't-1' } as const;
+    expect(nextDeadline(replay(offered).state, settings, noSettledDeadlines)).toEqual(due);
     given(offered)
-      .when(deadlinePassed(due!, due!.dueAt))
+      .when(deadlinePassed(due, due.dueAt))
       .then([
         { type: 'OfferExpired', therapistId: 't-1' },
         { type: 'TherapistOffered', therapistId: 't-2' },
@@ -43,14 +43,17 @@ describe('the care-episode process between commands', () => {
 
   it('waits for the earliest open deadline, and skips one already settled', () => {
     const state = replay(f.planned()).state;
-    const [certification, periodEnd] = [...dueDates(state, settings)].sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt));
+    const certification = { kind: 'certification', lastDay: '2025-04-04', dueAt: '2025-04-05T04:00:00.000Z' } as const;
     expect(nextDeadline(state, settings, noSettledDeadlines)).toEqual(certification);
-    expect(nextDeadline(state, settings, settleDeadline(noSettledDeadlines, certification!))).toEqual(periodEnd);
+    expect(nextDeadline(state, settings, settleDeadline(noSettledDeadlines, certification))).toMatchObject({
+      kind: 'certified-period-end',
+    });
   });
 
   it('marks a passed session note deadline with its session', () => {
     const state = replay([...f.certified(), f.recordSession('s-1', '2025-03-07')]).state;
-    const note = dueDates(state, settings).find((due) => due.kind === 'unsigned-note')!;
+    const note = { kind: 'unsigned-note', sessionId: 's-1', dueAt: '2025-03-08T17:00:00.000Z' } as const;
+    expect(dueDates(state, settings)).toContainEqual(note);
     expect(deadlinePassed(note, note.dueAt)).toMatchObject({ type: 'MarkDeadlinePassed', deadline: 'unsigned-note', sessionId: 's-1' });
   });
 
