@@ -25,6 +25,8 @@ const forbiddenInDeterministicCode = (what) => ({
 const schemaLibrary = ['zod'];
 /** Pure, and carries its own time-zone database, so replay decides the same on any Node version. */
 const calendarLibrary = ['@js-joda/core', '@js-joda/timezone'];
+/** Seeded randomness, charts rendered in Node, and the progress bar of `npm run simulate`. */
+const simulationLibraries = ['pure-rand', 'vega', 'vega-lite', '@resvg/resvg-js', 'cli-progress'];
 const moduleBoundaries = (testImports) => [
   'error',
   {
@@ -51,6 +53,12 @@ const moduleBoundaries = (testImports) => [
         sourceTag: 'type:mapping',
         onlyDependOnLibsWithTags: ['type:domain', 'type:contracts'],
       },
+      {
+        // The capacity simulator (docs/simulation.md): the domain and nothing else of ours; its charts and CLI libraries.
+        sourceTag: 'type:simulation',
+        onlyDependOnLibsWithTags: ['type:domain'],
+        allowedExternalImports: [...schemaLibrary, ...simulationLibraries, ...nodeBuiltins, ...testImports],
+      },
       { sourceTag: 'type:util', onlyDependOnLibsWithTags: ['type:util'] },
       {
         sourceTag: 'type:data-access',
@@ -71,6 +79,7 @@ const moduleBoundaries = (testImports) => [
           'type:mapping',
           'type:workflows',
           'type:app',
+          'type:simulation',
         ],
       },
       { sourceTag: 'scope:care', onlyDependOnLibsWithTags: ['scope:care', 'scope:shared'] },
@@ -157,6 +166,18 @@ export default [
           selector: "NewExpression[callee.name='Date'][arguments.length=0]",
           message: 'Time arrives inside the command; do not read the clock here.',
         },
+      ],
+    },
+  },
+  {
+    // The engine is seeded and runs on a virtual clock; only the CLI (bin/) reads the real one.
+    files: ['libs/simulation/src/**/*.ts'],
+    ignores: ['**/*.spec.ts'],
+    rules: {
+      'no-restricted-properties': [
+        'error',
+        { object: 'Math', property: 'random', message: 'Draw from the seeded Random of src/random.ts.' },
+        { object: 'Date', property: 'now', message: 'The simulation runs on its virtual clock.' },
       ],
     },
   },

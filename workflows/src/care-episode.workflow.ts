@@ -2,8 +2,10 @@
  * The care-episode workflow: the process manager of one episode. It enforces no clinical rule itself.
  * It runs the domain's `decide` (in Update validators, so refusals write nothing), appends what the
  * domain decided through an activity, folds the events into state, and keeps time: one timer for the
- * earliest open deadline, re-armed whenever state changes. What it does own is the border: who may
- * send what from outside, and whether a command's instant is plausible against workflow time.
+ * earliest open deadline, re-armed whenever state changes. What to do between commands (route, which
+ * deadline, what its passing sends) is the domain's pure process module, which the simulator runs too
+ * (docs/simulation.md). What the workflow owns is the border: who may send what from outside, and
+ * whether a command's instant is plausible against workflow time.
  */
 import {
   ApplicationFailure,
@@ -26,6 +28,8 @@ import {
   type DueDate,
   type GrantClearance,
   DomainError,
+  awaitsRouting,
+  deadlinePassed,
   decide,
   departmentSettingsProblem,
   dueDates,
@@ -34,8 +38,13 @@ import {
   isCareRole,
   isClosed,
   isDomainError,
+  nextDeadline,
   outsideSenderRefusal,
   parseCommand,
+  processActor,
+  routeReferral,
+  settleDeadline,
+  waitForDeadlineMs,
 } from '@careflow/domain';
 import {
   type CareEpisodeActivities,
@@ -64,8 +73,6 @@ const { appendEpisodeEvents, findRoutingCandidates } = proxyActivities<CareEpiso
   },
 });
 
-/** The system acts for timers and routing; a person acts for everything else. */
-const systemActor = { userId: 'careflow-system', role: 'system' } as const;
 /** The hospital's EHR interface engine: the only sender the clearance Signal listens to. */
 const ehrFeedRole = 'ehr-feed';
 
@@ -94,7 +101,7 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
   let changed = false;
   const clearances: ReceivedClearance[] = [];
   /** Deadlines already sent to the domain, so a refused one never re-arms a zero-length timer. */
-  const settledDeadlines = new Set<string>(input.carried?.settledDeadlines ?? []);
+  let settledDeadlines: ReadonlySet<string> = new Set(input.carried?.settledDeadlines ?? []);
   let publishedSearchAttributes = '';
 
   // Commands run one at a time: each sees the state the previous one left.
@@ -194,9 +201,9 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
     const woken = () => changed || clearances.length > 0;
     if (next === undefined) {
       await condition(woken);
-    } else if (!(await condition(woken, msUntil(next)))) {
-      settledDeadlines.add(deadlineKey(next));
-      await exclusively(() => markDeadlinePassed(next));
+    } else if (!(await condition(woken, waitForDeadlineMs(next, Date.now())))) {
+      settledDeadlines = settleDeadline(settledDeadlines, next);
+      await exclusively(() => executeSystemCommand(deadlinePassed(next, nowIso()), `deadline:${next.kind}`));
     }
     if (workflowInfo().continueAsNewSuggested) {
       await condition(allHandlersFinished);
@@ -211,9 +218,7 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
   return state.status;
 
   function nextDue(): DueDate | undefined {
-    return dueDates(state, settings)
-      .filter((due) => !settledDeadlines.has(deadlineKey(due)))
-      .sort((a, b) => Date.parse(a.dueAt) - Date.parse(b.dueAt))[0];
+    return nextDeadline(state, settings, settledDeadlines);
   }
 
   /** Operational lists (status, department, therapist, next due) without PHI; upserted only on change. */
@@ -232,16 +237,9 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
 
   /** A new referral is routed once the department's therapist directory has been read. */
   async function routeIfWaiting(): Promise<void> {
-    if (state.status !== 'planned' || state.routing !== undefined) return;
+    if (!awaitsRouting(state)) return;
     const candidates = await findRoutingCandidates({ episodeId, departmentId });
-    const command: CareEpisodeCommand = {
-      type: 'RouteReferral',
-      at: nowIso(),
-      actor: systemActor,
-      therapists: candidates.therapists,
-      previousTherapistIds: candidates.previousTherapistIds,
-    };
-    await executeSystemCommand(command, 'routing');
+    await executeSystemCommand(routeReferral(nowIso(), candidates), 'routing');
   }
 
   /** Each clearance Signal is applied, or its refusal recorded on the episode: none is dropped unseen. */
@@ -253,7 +251,7 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
         continue;
       }
       log.warn('clearance signal refused', { reason: refused.reason, code: refused.refusalCode });
-      const command: CareEpisodeCommand = { type: 'RecordRefusedClearanceSignal', at: nowIso(), actor: systemActor, ...refused };
+      const command: CareEpisodeCommand = { type: 'RecordRefusedClearanceSignal', at: nowIso(), actor: processActor, ...refused };
       await executeSystemCommand(command, 'ehr-clearance-refused');
     }
   }
@@ -274,17 +272,6 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
     }
     const refusal = asRefusal(decide(parsed, state, settings));
     return refusal ? refusedFor('refused-by-rules', refusal) : undefined;
-  }
-
-  async function markDeadlinePassed(due: DueDate): Promise<void> {
-    const command: CareEpisodeCommand = {
-      type: 'MarkDeadlinePassed',
-      at: nowIso(),
-      actor: systemActor,
-      deadline: due.kind,
-      ...(due.sessionId === undefined ? {} : { sessionId: due.sessionId }),
-    };
-    await executeSystemCommand(command, `deadline:${due.kind}`);
   }
 
   /** Commands the workflow sends itself: a refusal is logged (code only) and the episode carries on. */
@@ -386,8 +373,3 @@ const timeOrderedEventId = (): string => {
   const hex = `${Date.now().toString(16).padStart(12, '0')}7${random.slice(13, 16)}${variant}${random.slice(17, 32)}`;
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 };
-
-const deadlineKey = (due: DueDate): string => `${due.kind}|${due.sessionId ?? ''}|${due.dueAt}`;
-
-/** At least 1 ms: a deadline already passed still fires through a (minimal) timer, never synchronously. */
-const msUntil = (due: DueDate): number => Math.max(1, Date.parse(due.dueAt) - Date.now());

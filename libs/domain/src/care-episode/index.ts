@@ -5,6 +5,7 @@
 export { decide, fold } from './decide';
 export { evolve } from './evolve';
 export { dueDates, type DueDate } from './due-dates';
+export * from './process';
 export { commandJsonSchemas, parseCommand, therapistProfileProblem } from './command-schemas';
 export type { Decision } from './decision';
 export * from './commands';

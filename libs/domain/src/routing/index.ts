@@ -11,6 +11,7 @@ export { nextRoutingStep, routingOfferDeadline } from './next-step';
 export { requiredSpecialtyNeeds, preferredSpecialtyNeeds, type SpecialtyNeed } from './specialties';
 export {
   defaultRoutingSettings,
+  specialtyCertificates,
   type CandidateAssessment,
   type EscalationReason,
   type HeldCertificate,
