@@ -31,7 +31,7 @@ import {
 } from '@careflow/contracts';
 import { applicationRoleOf, createDatabaseClient, createEventStore, type EventStore, migrate } from '@careflow/event-store';
 import { createDataConverter, startCareEpisode } from '@careflow/temporal';
-import { createActivities } from '@careflow/worker/src/activities';
+import { createActivities, type TherapistDirectory } from '@careflow/worker/src/activities';
 import * as f from '@careflow/domain/testing';
 import { requireEnv, uniqueSuffix } from './env';
 import { historyFixtureKeyring, historyFixtureNamespace } from './histories';
@@ -82,22 +82,27 @@ export const startHarness = async (): Promise<EpisodeHarness> => {
   return harness;
 };
 
-/** A worker with the real activities; tests that need a different workflow bundle start one of their own. */
+/**
+ * A worker with the real activities; tests that need a different workflow bundle start one of their own,
+ * and tests that need routing to take its time give a directory of their own.
+ */
 export const createEpisodeWorker = (
   harness: Pick<EpisodeHarness, 'env' | 'eventStore' | 'therapists'>,
-  options: Pick<WorkerOptions, 'taskQueue' | 'workflowsPath' | 'bundlerOptions'>,
-): Promise<Worker> =>
-  Worker.create({
-    ...options,
+  options: Pick<WorkerOptions, 'taskQueue' | 'workflowsPath' | 'bundlerOptions'> & { readonly therapistDirectory?: TherapistDirectory },
+): Promise<Worker> => {
+  const { therapistDirectory, ...workerOptions } = options;
+  return Worker.create({
+    ...workerOptions,
     connection: harness.env.nativeConnection,
     dataConverter: createDataConverter(historyFixtureKeyring, historyFixtureNamespace),
     activities: createActivities({
       eventStore: harness.eventStore,
-      therapistDirectory: {
+      therapistDirectory: therapistDirectory ?? {
         findRoutingCandidates: async () => ({ therapists: harness.therapists, previousTherapistIds: [] }),
       },
     }),
   });
+};
 
 /** The dev server has them from `infra/local/stack`; the test server starts empty each run. */
 const registerSearchAttributes = async (env: TestWorkflowEnvironment): Promise<void> => {

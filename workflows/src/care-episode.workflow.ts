@@ -196,6 +196,8 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
     await exclusively(() => routeIfWaiting());
     await exclusively(() => applyClearances());
     publishSearchAttributes();
+    // An Update that waited for routing or a clearance has run by now and may have closed the episode.
+    if (isClosed(state)) break;
     const next = nextDue();
     changed = false;
     const woken = () => changed || clearances.length > 0;
