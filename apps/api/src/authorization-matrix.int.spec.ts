@@ -6,6 +6,7 @@
  * names what the caller may not see; every attempt writes one audit record, refusals as `denied`.
  */
 import { randomUUID } from 'node:crypto';
+import { medicareLikePayerSettings } from '@careflow/domain';
 import { decideAccess, grantFor, isOperation, needsDepartment, staffRoles, type Principal } from '@careflow/auth';
 import type { CatalogueRoute } from './http';
 import { episodeStory } from './testing/episode-story';
@@ -28,13 +29,15 @@ describe('the authorization matrix', () => {
   const own = `dept-${randomUUID().slice(0, 8)}`;
   const other = `dept-${randomUUID().slice(0, 8)}`;
   const story = episodeStory();
+  const payerId = `payer-${randomUUID().slice(0, 8)}`;
   let patientKey: string;
   const attempts: Attempt[] = [];
 
-  // Path parameters: the episode of `own`, the first worklist; a parameter no route has yet is a plain id.
+  // Path parameters: the episode of `own`, the first worklist, a payer that exists; any other parameter is a plain id.
   const pathFor = (route: CatalogueRoute): string =>
     route.path
       .replace('{id}', story.episodeId)
+      .replace('{payerId}', payerId)
       .replace('{kind}', Object.keys(worklistViews)[0] ?? 'none')
       .replace(/\{[^}]+\}/g, 'x');
 
@@ -50,6 +53,7 @@ describe('the authorization matrix', () => {
 
   beforeAll(async () => {
     app = await startReadsApp();
+    await app.owner`INSERT INTO payers (payer_id, settings) VALUES (${payerId}, ${app.owner.json(medicareLikePayerSettings as never)})`;
     await app.appendEvents(story.episodeId, own, 0, story.events);
     ({ patientKey } = await app.register({
       episodeId: story.episodeId,
