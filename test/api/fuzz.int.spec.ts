@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import fc from 'fast-check';
+import { pollUntil } from '@careflow/event-store/testing';
 import { commandPaths } from '@careflow/api/src/episodes/command-paths';
 import { type ApiHarness, call, startApiHarness } from '../support/api-harness';
 import { referral } from '../support/episode-harness';
@@ -35,8 +36,12 @@ describe('fuzzing the episode command routes', () => {
   };
 
   it('given malformed bodies, headers and ids, then only 4xx answers, each problem details, and nothing written', async () => {
-    // The referral's own events come from the workflow; wait until they stop before counting.
-    await new Promise((resolve) => setTimeout(resolve, 1_000));
+    // The referral's own events come from the workflow: it stops writing once routing has offered or escalated.
+    await pollUntil(
+      () => api.owner<{ type: string }[]>`SELECT type FROM events WHERE stream_id = ${episodeId}`,
+      (rows) => rows.some(({ type }) => type === 'TherapistOffered' || type === 'RoutingEscalated'),
+      { what: 'the referral routed' },
+    );
     const before = await written();
     const paths = Object.values(commandPaths) as string[];
     await fc.assert(
