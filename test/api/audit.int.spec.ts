@@ -120,6 +120,48 @@ describe('audit of every request to a PHI route', () => {
     }
   });
 
+  it("given the Temporal UI's codec, then each encode and decode writes one record, a refusal too, and without the trail no payload is decoded", async () => {
+    const admin = await api.token({ userId: 'u-admin', role: 'admin', departments: [] });
+    const namespace = { 'x-namespace': process.env['TEMPORAL_NAMESPACE'] ?? 'default' };
+    const plain = { metadata: { encoding: Buffer.from('json/plain').toString('base64') }, data: Buffer.from('"note"').toString('base64') };
+    const requestIds = [randomUUID(), randomUUID(), randomUUID()];
+    const encoded = await call(api, 'POST', '/codec/encode', {
+      token: admin,
+      body: { payloads: [plain] },
+      headers: { ...namespace, 'x-request-id': requestIds[0] as string },
+    });
+    expect(encoded.status).toBe(200);
+    const decoded = await call(api, 'POST', '/codec/decode', {
+      token: admin,
+      body: encoded.body,
+      headers: { ...namespace, 'x-request-id': requestIds[1] as string },
+    });
+    expect(decoded.body).toEqual({ payloads: [plain] });
+    const refused = await call(api, 'POST', '/codec/decode', {
+      token: lead,
+      body: encoded.body,
+      headers: { ...namespace, 'x-request-id': requestIds[2] as string },
+    });
+    expect(refused.status).toBe(403);
+
+    const records = await recordsOf(requestIds);
+    expect(records.map(({ operation, outcome, user_role }) => ({ operation, outcome, user_role }))).toEqual([
+      { operation: 'codec:encode', outcome: 'success', user_role: 'admin' },
+      { operation: 'codec:decode', outcome: 'success', user_role: 'admin' },
+      { operation: 'codec:decode', outcome: 'denied', user_role: 'department-lead' },
+    ]);
+
+    const apiRole = applicationRoleOf(requireEnv('API_DATABASE_URL'));
+    await api.owner.unsafe(`REVOKE INSERT ON audit_records FROM ${apiRole}`);
+    try {
+      const unaudited = await call(api, 'POST', '/codec/decode', { token: admin, body: encoded.body, headers: namespace });
+      expect(unaudited.status).toBe(503);
+      expect(unaudited.text).not.toContain(plain.data);
+    } finally {
+      await api.owner.unsafe(`GRANT INSERT ON audit_records TO ${apiRole}`);
+    }
+  });
+
   it("given a patient's name and MRN as canaries, then no error body and no log line carries them", async () => {
     const name = `Canaryname ${randomUUID().slice(0, 6)}`;
     const mrn = `MRN-CANARY-${randomUUID().slice(0, 6)}`;

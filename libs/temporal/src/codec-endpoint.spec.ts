@@ -58,6 +58,8 @@ describe('handleCodecRequest', () => {
       expect(response.audit).toEqual({
         operation: 'decode',
         subject: null,
+        role: null,
+        purposeOfUse: null,
         namespace: 'careflow',
         payloadCount: 0,
         outcome: 'denied',
@@ -103,7 +105,15 @@ describe('handleCodecRequest', () => {
         expect(response.status).toBe(403);
         expect(response.body).toEqual({ error: `Your role may not ${operation} Temporal payloads` });
         expect(JSON.stringify(response.body)).not.toMatch(/therapist|Bearer|eyJ/);
-        expect(response.audit).toEqual({ operation, subject: 'therapist-7', namespace: 'careflow', payloadCount: 0, outcome: 'denied' });
+        expect(response.audit).toEqual({
+          operation,
+          subject: 'therapist-7',
+          role: 'therapist',
+          purposeOfUse: null,
+          namespace: 'careflow',
+          payloadCount: 0,
+          outcome: 'denied',
+        });
       },
     );
 
@@ -121,6 +131,8 @@ describe('handleCodecRequest', () => {
     expect(encoded.audit).toEqual({
       operation: 'encode',
       subject: 'user-42',
+      role: 'admin',
+      purposeOfUse: null,
       namespace: 'careflow',
       payloadCount: 1,
       outcome: 'succeeded',

@@ -1,6 +1,6 @@
 import { type Payload, type PayloadCodec } from '@temporalio/common';
 import { z } from 'zod';
-import { decideAccess, type TokenVerifier } from '@careflow/auth';
+import { decideAccess, type Principal, type PurposeOfUse, type StaffRole, type TokenVerifier } from '@careflow/auth';
 import { EncryptionCodec, PayloadDecryptionError } from './encryption-codec';
 import type { PayloadKeyring } from './keyring';
 
@@ -33,6 +33,8 @@ export type CodecOperation = 'encode' | 'decode';
 export interface CodecAuditRecord {
   readonly operation: CodecOperation;
   readonly subject: string | null;
+  readonly role: StaffRole | null;
+  readonly purposeOfUse: PurposeOfUse | null;
   readonly namespace: string | null;
   readonly payloadCount: number;
   readonly outcome: 'succeeded' | 'denied' | 'rejected';
@@ -103,9 +105,11 @@ export async function handleCodecRequest(request: CodecRequest, options: CodecEn
   }
 
   const namespace = headerValue(request.headers, 'x-namespace') ?? null;
-  const audit = (subject: string | null, payloadCount: number, outcome: CodecAuditRecord['outcome']): CodecAuditRecord => ({
+  const audit = (caller: Principal | null, payloadCount: number, outcome: CodecAuditRecord['outcome']): CodecAuditRecord => ({
     operation,
-    subject,
+    subject: caller?.userId ?? null,
+    role: caller?.role ?? null,
+    purposeOfUse: caller?.purposeOfUse ?? null,
     namespace,
     payloadCount,
     outcome,
@@ -120,10 +124,10 @@ export async function handleCodecRequest(request: CodecRequest, options: CodecEn
       { audit: audit(null, 0, 'denied'), headers: { 'www-authenticate': 'Bearer' } },
     );
   }
-  const caller = { subject: verification.principal.userId };
+  const caller = verification.principal;
   // Decoding shows PHI and encoding lets the UI send signals, so each is granted on its own.
   if (!decideAccess(verification.principal, `codec:${operation}`).allowed) {
-    return reply(403, { error: `Your role may not ${operation} Temporal payloads` }, { audit: audit(caller.subject, 0, 'denied') });
+    return reply(403, { error: `Your role may not ${operation} Temporal payloads` }, { audit: audit(caller, 0, 'denied') });
   }
 
   const codec = namespace === null ? null : options.codecFor(namespace);
@@ -131,7 +135,7 @@ export async function handleCodecRequest(request: CodecRequest, options: CodecEn
     return reply(
       400,
       { error: 'An X-Namespace header naming a namespace this codec serves is required: payloads are bound to their namespace' },
-      { audit: audit(caller.subject, 0, 'rejected') },
+      { audit: audit(caller, 0, 'rejected') },
     );
   }
 
@@ -140,16 +144,16 @@ export async function handleCodecRequest(request: CodecRequest, options: CodecEn
     return reply(
       400,
       { error: 'Body must be {"payloads": [{"metadata": {name: base64}, "data": base64}]}' },
-      { audit: audit(caller.subject, 0, 'rejected') },
+      { audit: audit(caller, 0, 'rejected') },
     );
   }
   const payloads = parsed.data.payloads.map(fromJson);
   try {
     const result = operation === 'encode' ? await codec.encode(payloads) : await codec.decode(payloads);
-    return reply(200, { payloads: result.map(toJson) }, { audit: audit(caller.subject, payloads.length, 'succeeded') });
+    return reply(200, { payloads: result.map(toJson) }, { audit: audit(caller, payloads.length, 'succeeded') });
   } catch (error) {
     if (error instanceof PayloadDecryptionError) {
-      return reply(400, { error: error.message }, { audit: audit(caller.subject, payloads.length, 'rejected') });
+      return reply(400, { error: error.message }, { audit: audit(caller, payloads.length, 'rejected') });
     }
     throw error;
   }

@@ -1,7 +1,7 @@
 import { type CallHandler, type ExecutionContext, Inject, Injectable, type NestInterceptor } from '@nestjs/common';
 import type { Request } from 'express';
 import { concatMap, type Observable } from 'rxjs';
-import type { AuditOutcome, AuditTrail } from '@careflow/audit';
+import type { AuditEntry, AuditOutcome, AuditTrail } from '@careflow/audit';
 import type { Logger } from '@careflow/config';
 import { LOGGER } from '@careflow/platform';
 import { requestState } from './caller';
@@ -36,25 +36,37 @@ export class RequestAudit {
     if (state.operation === undefined || state.audited) return;
     state.audited = true;
     const { caller, target } = state;
+    await this.write(state.operation.name, {
+      who: { userId: caller?.userId ?? null, role: caller?.role ?? null },
+      what: {
+        resourceType: target.resourceType,
+        ...(target.resourceId === undefined ? {} : { resourceId: target.resourceId }),
+        ...(target.patientKey === undefined ? {} : { patientKey: target.patientKey }),
+        ...(target.departmentId === undefined ? {} : { departmentId: target.departmentId }),
+      },
+      action: state.operation.action,
+      operation: state.operation.name,
+      where: clientAddressOf(request),
+      why: caller?.purposeOfUse ?? null,
+      outcome,
+      ...(outcomeReason === undefined ? {} : { outcomeReason }),
+      requestId: state.requestId,
+    });
+  }
+
+  /**
+   * The record of a route that checks its caller itself (the codec endpoint, which the Temporal UI
+   * calls with its own token): the same trail, the same client address, the same fail-closed rule.
+   */
+  async recordOwnCheck(request: Request, entry: Omit<AuditEntry, 'where' | 'requestId'>): Promise<void> {
+    await this.write(entry.operation, { ...entry, where: clientAddressOf(request), requestId: requestState(request).requestId });
+  }
+
+  private async write(operation: string, entry: AuditEntry): Promise<void> {
     try {
-      await this.trail.record({
-        who: { userId: caller?.userId ?? null, role: caller?.role ?? null },
-        what: {
-          resourceType: target.resourceType,
-          ...(target.resourceId === undefined ? {} : { resourceId: target.resourceId }),
-          ...(target.patientKey === undefined ? {} : { patientKey: target.patientKey }),
-          ...(target.departmentId === undefined ? {} : { departmentId: target.departmentId }),
-        },
-        action: state.operation.action,
-        operation: state.operation.name,
-        where: clientAddressOf(request),
-        why: caller?.purposeOfUse ?? null,
-        outcome,
-        ...(outcomeReason === undefined ? {} : { outcomeReason }),
-        requestId: state.requestId,
-      });
+      await this.trail.record(entry);
     } catch (error) {
-      this.logger.error({ err: error, operation: state.operation.name }, 'audit record could not be written; the request fails');
+      this.logger.error({ err: error, operation }, 'audit record could not be written; the request fails');
       throw serviceUnavailable('audit-unavailable', 'The audit trail cannot record this request, so it is refused; try again.');
     }
   }
