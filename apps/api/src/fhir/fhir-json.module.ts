@@ -11,6 +11,6 @@ export class FhirJsonModule implements NestModule {
   configure(consumer: MiddlewareConsumer): void {
     consumer
       .apply(json({ type: 'application/fhir+json', limit: maxCommandBytes * 2 }))
-      .forRoutes({ path: 'fhir/*path', method: RequestMethod.POST });
+      .forRoutes({ path: 'fhir/ServiceRequest', method: RequestMethod.POST });
   }
 }
