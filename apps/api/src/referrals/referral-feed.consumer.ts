@@ -106,8 +106,9 @@ export class ReferralFeedConsumer implements OnApplicationBootstrap, OnApplicati
         status: 400,
         detail: 'The message is not JSON.',
       });
-      await this.record(requestId, target, 'error', 'invalid-request');
+      // Dead-lettered first: a failed send redelivers the message, and a second audit record would count one attempt twice.
       await this.deadLetter(topic, partition, message, problem);
+      await this.record(requestId, target, 'error', 'invalid-request');
       return;
     }
     try {
@@ -119,8 +120,8 @@ export class ReferralFeedConsumer implements OnApplicationBootstrap, OnApplicati
         await this.record(requestId, target, 'error', 'failed');
         throw error;
       }
-      await this.record(requestId, target, error.denial === undefined ? 'error' : 'denied', error.problem.slug);
       await this.deadLetter(topic, partition, message, error);
+      await this.record(requestId, target, error.denial === undefined ? 'error' : 'denied', error.problem.slug);
       return;
     }
     await this.record(requestId, target, 'success');
