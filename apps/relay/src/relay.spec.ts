@@ -50,6 +50,12 @@ describe('what counts as Kafka refusing a batch (bounded) rather than being away
     expect(refusalOf(wrapped(KafkaJSNumberOfRetriesExceeded, protocolError('NOT_LEADER_FOR_PARTITION', true)))).toBeUndefined();
   });
 
+  it('given a refused authorization or login, then it is Kafka being away: every message would be refused alike until it is fixed', () => {
+    expect(refusalOf(wrapped(KafkaJSNonRetriableError, protocolError('TOPIC_AUTHORIZATION_FAILED', false)))).toBeUndefined();
+    expect(refusalOf(protocolError('CLUSTER_AUTHORIZATION_FAILED', false))).toBeUndefined();
+    expect(refusalOf(protocolError('SASL_AUTHENTICATION_FAILED', false))).toBeUndefined();
+  });
+
   it('given an error that is not Kafka’s, then it is a refusal named by the error’s name', () => {
     expect(refusalOf(new TypeError('bad value'))).toBe('TypeError');
   });

@@ -54,6 +54,9 @@ type Prepared =
   | { readonly ok: true; readonly rows: readonly OutboxMessage[]; readonly messages: RelayMessage[] }
   | { readonly ok: false; readonly error: unknown };
 
+/** Kafka's error types for a refused ACL or login (TOPIC_AUTHORIZATION_FAILED, SASL_AUTHENTICATION_FAILED, …). */
+const accessRefusal = /_AUTHORIZATION_FAILED$|^SASL_AUTHENTICATION_FAILED$/;
+
 const deepestCause = (error: unknown): unknown => {
   const cause = (error as { cause?: unknown } | null)?.cause;
   return cause === undefined ? error : deepestCause(cause);
@@ -62,13 +65,16 @@ const deepestCause = (error: unknown): unknown => {
 /**
  * The broker answered and refused (a non-retriable protocol error such as MESSAGE_TOO_LARGE), or the
  * producer refused the message itself: sending the same batch again cannot help. Anything else
- * (connection lost, timeouts, a leader moving) is Kafka being away, retried without bound.
+ * (connection lost, timeouts, a leader moving) is Kafka being away, retried without bound. So is a
+ * refused authorization or authentication: it refuses every message alike until someone fixes the ACLs
+ * or credentials, and dead-lettering would empty the outbox meanwhile.
  * Returns the refusal's type, which names it without data.
  */
 export const refusalOf = (error: unknown): string | undefined => {
   const cause = deepestCause(error);
   if (!(cause instanceof Error)) return 'unknown';
   const { retriable, type } = cause as { retriable?: unknown; type?: unknown };
+  if (typeof type === 'string' && accessRefusal.test(type)) return undefined;
   if (typeof type === 'string' && retriable === false) return type;
   return cause.name.startsWith('KafkaJS') ? undefined : cause.name;
 };
