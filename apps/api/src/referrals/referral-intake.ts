@@ -4,7 +4,7 @@
  */
 import { createHmac } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
-import type { Client } from '@temporalio/client';
+import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { Sql } from 'postgres';
 import { z } from 'zod';
 import {
@@ -13,6 +13,8 @@ import {
   fold,
   initialState,
   isDomainError,
+  type CareEpisodeEvent,
+  type EpisodeStatus,
   type ReceiveReferral,
   type Referral,
   referralSchema,
@@ -149,8 +151,19 @@ export class ReferralIntake {
         [...changed].sort(),
       );
     }
-    const snapshot = await this.temporal.workflow.getHandle(careEpisodeWorkflowId(episodeId)).query(episodeSnapshotQuery);
-    return { result: 'unchanged', episodeId, status: snapshot.state.status };
+    return { result: 'unchanged', episodeId, status: await this.statusOf(episodeId) };
+  }
+
+  /** The workflow answers while it lives; past the namespace's retention its events still do. */
+  private async statusOf(episodeId: string): Promise<EpisodeStatus> {
+    try {
+      return (await this.temporal.workflow.getHandle(careEpisodeWorkflowId(episodeId)).query(episodeSnapshotQuery)).state.status;
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+      const rows = await this.sql<{ data: CareEpisodeEvent }[]>`
+        SELECT data FROM events WHERE stream_id = ${episodeId} ORDER BY stream_version`;
+      return fold(rows.map((row) => row.data)).status;
+    }
   }
 
   /**
