@@ -146,7 +146,7 @@ export const billingConsumerBench = async (
   ]);
   const owner = postgres(database.ownerUrl, { max: 1, onnotice: () => undefined });
   const billingSql = postgres(database.billingUrl, { max: 4, onnotice: () => undefined });
-  const peerSql = postgres(database.appUrl, { max: 4, onnotice: () => undefined });
+  const peerSql = postgres(database.appUrl, { max: 4, onnotice: () => undefined, connection: { search_path: 'bench_peer' } });
   try {
     await owner`INSERT INTO payers (payer_id, settings) VALUES (${payerId}, ${JSON.stringify(medicareLikePayerSettings)}::text::jsonb)`;
     await owner`INSERT INTO therapists (therapist_id, department_id, profile, provider_type)
