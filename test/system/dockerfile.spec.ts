@@ -39,6 +39,9 @@ const appEnv = (target: BuiltTarget, extra: Record<string, string>): NodeJS.Proc
     KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
     PAYLOAD_KEYS: payloadKeys,
     AUTH_JWT_SECRET: randomBytes(32).toString('base64url'),
+    AUDIT_HMAC_KEYS: `audit1:${randomBytes(32).toString('base64')}`,
+    FACILITY_ID: 'dockerfile-test-facility',
+    PATIENT_KEY_SECRETS: `dockerfile-test-facility=${randomBytes(32).toString('base64')}`,
     ...extra,
   };
 };

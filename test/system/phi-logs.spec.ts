@@ -3,7 +3,7 @@ import type { ChildProcess } from 'node:child_process';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { addDays, type CareEpisodeCommand, defaultDepartmentSettings, type Referral } from '@careflow/domain';
 import { type CareEpisodeInput, careEpisodeWorkflowId, episodeSnapshotQuery, submitCommandUpdate } from '@careflow/contracts';
-import { closeDatabaseClient, createDatabaseClient } from '@careflow/event-store';
+import { closeDatabaseClient, createDatabaseClient, databaseApps } from '@careflow/event-store';
 import { createDataConverter } from '@careflow/temporal';
 import { lead, referral, therapistActor, therapistProfile } from '../support/episode-harness';
 import { requireEnv, uniqueSuffix } from '../support/env';
@@ -76,7 +76,7 @@ describe('the apps never print PHI', () => {
       PATH: process.env['PATH'],
       MIGRATION_DATABASE_URL: requireEnv('MIGRATION_DATABASE_URL'),
       ...Object.fromEntries(
-        ['API', 'WORKER', 'RELAY', 'BILLING', 'REPORTING'].map((app) => [`${app}_DATABASE_URL`, requireEnv(`${app}_DATABASE_URL`)]),
+        databaseApps.map((app) => [`${app.toUpperCase()}_DATABASE_URL`, requireEnv(`${app.toUpperCase()}_DATABASE_URL`)]),
       ),
     });
     const migrated = recordOutput(migrate);
