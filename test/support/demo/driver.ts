@@ -340,7 +340,9 @@ const courses: Record<Exclude<DemoCase, 'bad-npi'>, (c: EpisodeContext) => Promi
   },
 
   warfarin: async (c) => {
-    const e = c.calendar.evaluationDay;
+    // Evaluated five weeks ago and the signed plan never came back: the certification is delinquent
+    // (its 30 days have passed), so the sessions are billed with a flag and show as a compliance finding.
+    const e = addDays(c.calendar.today, -35);
     const today = c.calendar.today;
     await c.command('intake', intake({ medications: [{ name: 'warfarin', class: 'anticoagulant' }] }));
     await c.command('assessment', assessment(e, [{ measure: 'NPRS', value: 6 }], ['upper-back']));
@@ -351,7 +353,6 @@ const courses: Record<Exclude<DemoCase, 'bad-npi'>, (c: EpisodeContext) => Promi
         techniques: ['myofascial-release', 'deep-tissue', 'swedish'],
       }),
     });
-    await c.command('certification', certification(addDays(e, 1)), c.lead);
     await c.refused(
       'deep tissue under an anticoagulant',
       'sessions',
@@ -572,9 +573,10 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
   const first = await accepted('fibromyalgia');
   const full = therapists.find((t) => t.caseloadLimit !== undefined);
   if (full !== undefined && first.therapist.therapistId === full.therapistId) {
+    // Routing counts a therapist's open episodes from the episode summaries, as this list reads them.
     await pollFor(
-      () => api.call(lead, 'GET', '/therapists'),
-      (answer) => caseloadOf(answer, full.therapistId) >= (full.caseloadLimit ?? 0),
+      () => api.call(lead, 'GET', `/episodes?therapist=${full.therapistId}&status=active`),
+      (answer) => ((answer.body['items'] as unknown[] | undefined) ?? []).length >= (full.caseloadLimit ?? 0),
       'the caseload of the therapist at her limit',
       60_000,
     );
@@ -598,7 +600,6 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
     callers: { lead, billing, auditor, admin },
     notShown: [
       'offer expiry and escalation: an offer waits 24 hours (at least 1 hour by the settings) on the real clock',
-      'a certification going delinquent: its deadline is 30 days after the evaluation, and passes at midnight',
     ],
   };
 };
@@ -612,12 +613,4 @@ export const therapistCaller = (therapist: DemoTherapist, departmentId: string):
 const pendingOffer = (answer: ApiAnswer): string | undefined => {
   const state = answer.body['state'] as { routing?: { offers?: { therapistId: string; outcome: string }[] } } | undefined;
   return state?.routing?.offers?.find((offer) => offer.outcome === 'pending')?.therapistId;
-};
-
-const caseloadOf = (answer: ApiAnswer, therapistId: string): number => {
-  const list = (Array.isArray(answer.body) ? answer.body : ((answer.body['items'] as unknown[] | undefined) ?? [])) as {
-    therapistId: string;
-    caseload: { activeEpisodes: number };
-  }[];
-  return list.find((entry) => entry.therapistId === therapistId)?.caseload.activeEpisodes ?? 0;
 };

@@ -58,8 +58,9 @@ export interface DemoReadModels {
   readonly therapists: readonly { therapistId: string; caseload: { activeEpisodes: number; limit?: number } }[];
 }
 
+/** The list in an answer: `items` of a page, `rows` of a report, `charges` of an episode, `therapists` of the directory. */
 const itemsOf = <T>(answer: ApiAnswer): T[] =>
-  (Array.isArray(answer.body) ? answer.body : ((answer.body['items'] ?? answer.body['rows'] ?? []) as unknown[])) as T[];
+  (answer.body['items'] ?? answer.body['rows'] ?? answer.body['charges'] ?? answer.body['therapists'] ?? []) as T[];
 
 const allPages = async <T>(api: DemoApi, read: (page: number) => Promise<ApiAnswer>, what: string): Promise<T[]> => {
   const items: T[] = [];
@@ -82,7 +83,7 @@ const claimable = (episode: DemoEpisode, charges: readonly ChargeRow[]): boolean
 export const readDemoModels = async (api: DemoApi, run: DemoRun, timeoutMs = 90_000): Promise<DemoReadModels> => {
   const { lead, billing } = run.callers;
   const ids = new Set(run.episodes.map((episode) => episode.episodeId));
-  const read = async (): Promise<DemoReadModels & { caughtUp: boolean }> => {
+  const read = async (): Promise<DemoReadModels & { lagging: string[] }> => {
     const summaries = (await allPages<SummaryRow>(api, (page) => api.call(lead, 'GET', `/episodes?page=${page}`), 'episode list')).filter(
       (row) => ids.has(row.episodeId),
     );
@@ -105,17 +106,30 @@ export const readDemoModels = async (api: DemoApi, run: DemoRun, timeoutMs = 90_
       );
     }
     const therapists = itemsOf<DemoReadModels['therapists'][number]>(await api.call(lead, 'GET', '/therapists'));
-    const caughtUp = run.episodes.every((episode) => {
+    const lagging = run.episodes.flatMap((episode) => {
       const summary = summaries.find((row) => row.episodeId === episode.episodeId);
       const days = charges.get(episode.episodeId) ?? [];
-      return (
-        summary?.status === episode.expectedStatus &&
-        days.length === distinct(episode.serviceDays) &&
-        (!claimable(episode, days) || claims.some((claim) => claim.episodeId === episode.episodeId))
-      );
+      return [
+        ...(summary?.status === episode.expectedStatus ? [] : [`${episode.kase}: summary ${summary?.status ?? 'missing'}`]),
+        ...(days.length === distinct(episode.serviceDays) ? [] : [`${episode.kase}: ${days.length} of ${distinct(episode.serviceDays)} charge days`]),
+        ...(!claimable(episode, days) || claims.some((claim) => claim.episodeId === episode.episodeId) ? [] : [`${episode.kase}: no claim`]),
+      ];
     });
-    return { summaries, charges, claims, compliance, outcomes, worklists, therapists, caughtUp };
+    return { summaries, charges, claims, compliance, outcomes, worklists, therapists, lagging };
   };
-  const { caughtUp: _caughtUp, ...models } = await pollFor(read, (models) => models.caughtUp, 'billing and reporting catching up with the demo', timeoutMs, 1_000);
+  let last: string[] = [];
+  const { lagging: _lagging, ...models } = await pollFor(
+    async () => {
+      const models = await read();
+      last = models.lagging;
+      return models;
+    },
+    (models) => models.lagging.length === 0,
+    'billing and reporting catching up with the demo',
+    timeoutMs,
+    1_000,
+  ).catch((error: unknown) => {
+    throw new Error(`${error instanceof Error ? error.message : String(error)} (still behind: ${last.join('; ')})`);
+  });
   return models;
 };
