@@ -115,8 +115,12 @@ describe('the demo department on the whole stack', () => {
     ]);
     // A licensed massage therapist is no Medicare provider, and the plan is not certified yet: held, not billable.
     const pregnancy = models.charges.get(byCase('pregnancy').episodeId) ?? [];
-    expect(pregnancy.length).toBeGreaterThan(0);
-    expect(pregnancy.every((day) => day.held && day.lines.every((line) => !line.billable))).toBe(true);
+    expect(pregnancy.flatMap((day) => day.lines.map((line) => [line.code, line.billable]))).toEqual([
+      ['97162', false],
+      ['97124', false],
+      ['97124', false],
+    ]);
+    expect(pregnancy.filter((day) => day.held).map((day) => day.certificationStanding)).toEqual(['awaiting-certification', 'awaiting-certification']);
     // Sessions past the certification deadline are billed, flagged; the bedside interruption's minutes add up (15 + 10).
     const warfarin = models.charges.get(byCase('warfarin').episodeId) ?? [];
     const sessions = warfarin.filter((day) => day.lines.some((line) => line.code === '97140'));
