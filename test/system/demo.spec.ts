@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import JSZip from 'jszip';
-import { startReceiver, type Receiver } from '../../apps/notices/src/testing/receiver';
+import { startReceiver, type Receiver } from '@careflow/notices/src/testing/receiver';
 import { uniqueSuffix } from '../support/env';
 import { type DemoApi, demoApi, pollFor } from '../support/demo/api-client';
 import { type DemoEpisode, type DemoRun, runDemo } from '../support/demo/driver';
@@ -29,7 +29,12 @@ describe('the demo department on the whole stack', () => {
     stack = await startDemoStack({ NOTICES_ENDPOINT_URL: receiver.url });
     api = demoApi(stack.apiUrl, stack.authSecret);
     try {
-      run = await runDemo({ api, departmentId, runId: `${departmentId}-${randomBytes(2).toString('hex')}`, sendEhrClearance: stack.sendEhrClearance });
+      run = await runDemo({
+        api,
+        departmentId,
+        runId: `${departmentId}-${randomBytes(2).toString('hex')}`,
+        sendEhrClearance: stack.sendEhrClearance,
+      });
       models = await readDemoModels(api, run, 90_000);
     } catch (error) {
       // What the apps logged last (their logs hold no PHI) says which stage did not catch up.
@@ -93,13 +98,17 @@ describe('the demo department on the whole stack', () => {
 
   it('worklists hold the uncertified plans, compliance the delinquent one; outcomes count the MCID attained', () => {
     const certificationsDue = models.worklists.get('certifications-due') ?? [];
-    expect(certificationsDue.map((row) => row['episodeId']).sort()).toEqual([byCase('pregnancy').episodeId, byCase('warfarin').episodeId].sort());
+    expect(certificationsDue.map((row) => row['episodeId']).sort()).toEqual(
+      [byCase('pregnancy').episodeId, byCase('warfarin').episodeId].sort(),
+    );
     expect(models.compliance.findings.filter((row) => (row as { departmentId?: string }).departmentId === departmentId)).toEqual([
       { departmentId, finding: 'certification-delinquent', count: 1 },
     ]);
     const plateaus = models.worklists.get('plateau-decisions-pending') ?? [];
     expect(plateaus).toEqual([]);
-    const odi = models.outcomes.find((row) => row['departmentId'] === departmentId && row['diagnosisGroup'] === 'M54' && row['measure'] === 'ODI');
+    const odi = models.outcomes.find(
+      (row) => row['departmentId'] === departmentId && row['diagnosisGroup'] === 'M54' && row['measure'] === 'ODI',
+    );
     expect(odi).toMatchObject({ episodesDischarged: 1, episodesDischargedAttained: 1 });
     const ndi = models.outcomes.find((row) => row['departmentId'] === departmentId && row['measure'] === 'NDI');
     expect(ndi).toMatchObject({ episodesDischarged: 1, episodesDischargedAttained: 0 });
@@ -120,7 +129,10 @@ describe('the demo department on the whole stack', () => {
       ['97124', false],
       ['97124', false],
     ]);
-    expect(pregnancy.filter((day) => day.held).map((day) => day.certificationStanding)).toEqual(['awaiting-certification', 'awaiting-certification']);
+    expect(pregnancy.filter((day) => day.held).map((day) => day.certificationStanding)).toEqual([
+      'awaiting-certification',
+      'awaiting-certification',
+    ]);
     // Sessions past the certification deadline are billed, flagged; the bedside interruption's minutes add up (15 + 10).
     const warfarin = models.charges.get(byCase('warfarin').episodeId) ?? [];
     const sessions = warfarin.filter((day) => day.lines.some((line) => line.code === '97140'));
@@ -142,7 +154,9 @@ describe('the demo department on the whole stack', () => {
         .reduce((sum, line) => sum + line.amountCents, 0);
       expect(claims[0]?.totalChargeCents).toBe(billed);
     }
-    expect(models.claims.filter((claim) => run.episodes.find((episode) => episode.episodeId === claim.episodeId)?.expectedStatus === 'active')).toEqual([]);
+    expect(
+      models.claims.filter((claim) => run.episodes.find((episode) => episode.episodeId === claim.episodeId)?.expectedStatus === 'active'),
+    ).toEqual([]);
   });
 
   it('the referrer receives each acceptance, progress report and discharge summary once, as FHIR Communications', async () => {

@@ -5,13 +5,7 @@
  * the last three weeks (demoCalendar), so a whole course of care fits into one run. Used by `npm start`,
  * the system test and the chaos test.
  */
-import {
-  addDays,
-  type GrantClearance,
-  localDateOf,
-  type PlanOfCare,
-  type SessionDocumentation,
-} from '@careflow/domain';
+import { addDays, type GrantClearance, localDateOf, type PlanOfCare, type SessionDocumentation } from '@careflow/domain';
 import { type ApiAnswer, type Caller, type DemoApi, expectOk, pollFor } from './api-client';
 import {
   type DemoCalendar,
@@ -93,14 +87,23 @@ interface EpisodeContext {
   readonly refusals: { what: string; code: string }[];
 }
 
-const plan = (calendar: DemoCalendar, overrides: Partial<PlanOfCare> & Pick<PlanOfCare, 'goals' | 'primaryMeasure' | 'techniques'>): PlanOfCare => ({
+const plan = (
+  calendar: DemoCalendar,
+  overrides: Partial<PlanOfCare> & Pick<PlanOfCare, 'goals' | 'primaryMeasure' | 'techniques'>,
+): PlanOfCare => ({
   frequencyPerWeek: 2,
   durationWeeks: 8,
   precautions: [],
   ...overrides,
 });
 
-const goal = (goalId: string, measure: PlanOfCare['goals'][number]['measure'], baseline: number, target: number, calendar: DemoCalendar) => ({
+const goal = (
+  goalId: string,
+  measure: PlanOfCare['goals'][number]['measure'],
+  baseline: number,
+  target: number,
+  calendar: DemoCalendar,
+) => ({
   goalId,
   description: `${measure} from ${baseline} to ${target}`,
   measure,
@@ -136,7 +139,10 @@ const assessment = (assessedOn: string, measures: { measure: string; value: numb
 const certification = (certifiedOn: string) => ({ kind: 'written', certifier: referringPhysician, certifiedOn });
 
 /** Each case's course of care after the offer is accepted: what its therapist, lead and the EHR send. */
-const courses: Record<Exclude<DemoCase, 'bad-npi'>, (c: EpisodeContext) => Promise<Pick<DemoEpisode, 'expectedStatus' | 'dischargeReason'>>> = {
+const courses: Record<
+  Exclude<DemoCase, 'bad-npi'>,
+  (c: EpisodeContext) => Promise<Pick<DemoEpisode, 'expectedStatus' | 'dischargeReason'>>
+> = {
   fibromyalgia: async (c) => {
     const e = c.calendar.evaluationDay;
     await c.command('intake', intake());
@@ -318,7 +324,9 @@ const courses: Record<Exclude<DemoCase, 'bad-npi'>, (c: EpisodeContext) => Promi
     // A thrombosis six days ago: absolute, so the episode goes on hold and clearance is requested.
     await c.command(
       'intake',
-      intake({ findings: [{ findingId: 'dvt-1', condition: 'deep-vein-thrombosis', occurredOn: addDays(today, -6), bodyRegions: ['leg-left'] }] }),
+      intake({
+        findings: [{ findingId: 'dvt-1', condition: 'deep-vein-thrombosis', occurredOn: addDays(today, -6), bodyRegions: ['leg-left'] }],
+      }),
     );
     await c.clearByEhrFeed('dvt-1');
     await c.command('assessment', assessment(today, [{ measure: 'NPRS', value: 5 }], ['lower-back']));
@@ -365,7 +373,12 @@ const courses: Record<Exclude<DemoCase, 'bad-npi'>, (c: EpisodeContext) => Promi
     const lines = [{ code: '97140', minutes: 30, bodyRegions: ['upper-back'] }];
     await c.session('s-1', addDays(e, 3), { lines, techniques: ['myofascial-release'] });
     // Today's visit is interrupted at the bedside, then resumed the same day: its minutes add up.
-    await c.session('s-2', today, { lines: [{ code: '97140', minutes: 15, bodyRegions: ['upper-back'] }], techniques: ['myofascial-release'] }, false);
+    await c.session(
+      's-2',
+      today,
+      { lines: [{ code: '97140', minutes: 15, bodyRegions: ['upper-back'] }], techniques: ['myofascial-release'] },
+      false,
+    );
     await c.command('session-pauses', { sessionId: 's-2', reason: 'patient called for imaging' });
     await c.command('session-resumptions', {
       sessionId: 's-2',
@@ -379,7 +392,9 @@ const courses: Record<Exclude<DemoCase, 'bad-npi'>, (c: EpisodeContext) => Promi
     const e = c.calendar.evaluationDay;
     await c.command(
       'intake',
-      intake({ recentSurgeries: [{ procedure: 'shoulder replacement', date: addDays(c.calendar.today, -30), bodyRegions: ['shoulder-right'] }] }),
+      intake({
+        recentSurgeries: [{ procedure: 'shoulder replacement', date: addDays(c.calendar.today, -30), bodyRegions: ['shoulder-right'] }],
+      }),
     );
     await c.command('assessment', assessment(e, [{ measure: 'NPRS', value: 5 }], ['upper-back', 'neck']));
     await c.command('plan-of-care', {
@@ -417,8 +432,16 @@ const courses: Record<Exclude<DemoCase, 'bad-npi'>, (c: EpisodeContext) => Promi
     });
     // The signed plan has not come back yet: sessions are documented, their charges held.
     const lines = [{ code: '97124', minutes: 30, bodyRegions: ['lower-back'] }];
-    await c.session('s-1', addDays(e, 2), { lines, techniques: ['swedish'], pressure: [{ bodyRegion: 'lower-back', pressure: 'moderate' }] });
-    await c.session('s-2', addDays(e, 6), { lines, techniques: ['swedish'], pressure: [{ bodyRegion: 'lower-back', pressure: 'moderate' }] });
+    await c.session('s-1', addDays(e, 2), {
+      lines,
+      techniques: ['swedish'],
+      pressure: [{ bodyRegion: 'lower-back', pressure: 'moderate' }],
+    });
+    await c.session('s-2', addDays(e, 6), {
+      lines,
+      techniques: ['swedish'],
+      pressure: [{ bodyRegion: 'lower-back', pressure: 'moderate' }],
+    });
     return { expectedStatus: 'active' };
   },
 };
@@ -439,7 +462,8 @@ const sessionBody = (c: Pick<EpisodeContext, 'therapist'>, sessionId: string, da
   },
 });
 
-const problemCode = (answer: ApiAnswer): string => (typeof answer.body['code'] === 'string' ? answer.body['code'] : `HTTP ${answer.status}`);
+const problemCode = (answer: ApiAnswer): string =>
+  typeof answer.body['code'] === 'string' ? answer.body['code'] : `HTTP ${answer.status}`;
 
 /** Runs the whole demo; throws naming the step when the API refuses what the clinic expected to be accepted. */
 export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
@@ -581,8 +605,12 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
       60_000,
     );
   }
-  const others = demoCases.filter((kase): kase is Exclude<DemoCase, 'bad-npi' | 'fibromyalgia'> => kase !== 'bad-npi' && kase !== 'fibromyalgia');
-  const starts: { kase: Exclude<DemoCase, 'bad-npi'>; episodeId: string; therapist: DemoTherapist }[] = [{ kase: 'fibromyalgia', ...first }];
+  const others = demoCases.filter(
+    (kase): kase is Exclude<DemoCase, 'bad-npi' | 'fibromyalgia'> => kase !== 'bad-npi' && kase !== 'fibromyalgia',
+  );
+  const starts: { kase: Exclude<DemoCase, 'bad-npi'>; episodeId: string; therapist: DemoTherapist }[] = [
+    { kase: 'fibromyalgia', ...first },
+  ];
   for (const kase of others) starts.push({ kase, ...(await accepted(kase)) });
 
   const refusedAnswer = await refer('bad-npi');
@@ -598,9 +626,7 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
     episodes,
     refusedReferral: { kase: 'bad-npi', status: refusedAnswer.status, code: problemCode(refusedAnswer) },
     callers: { lead, billing, auditor, admin },
-    notShown: [
-      'offer expiry and escalation: an offer waits 24 hours (at least 1 hour by the settings) on the real clock',
-    ],
+    notShown: ['offer expiry and escalation: an offer waits 24 hours (at least 1 hour by the settings) on the real clock'],
   };
 };
 

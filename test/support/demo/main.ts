@@ -26,7 +26,11 @@ const main = async (): Promise<void> => {
   const namespace = process.env['TEMPORAL_NAMESPACE'] ?? 'default';
   const connection = await Connection.connect({ address: required('TEMPORAL_ADDRESS') });
   // The EHR interface engine's door: the clearance Signal, encrypted like every payload.
-  const temporal = new Client({ connection, namespace, dataConverter: createDataConverter(keyringFromEnv(required('PAYLOAD_KEYS')), namespace) });
+  const temporal = new Client({
+    connection,
+    namespace,
+    dataConverter: createDataConverter(keyringFromEnv(required('PAYLOAD_KEYS')), namespace),
+  });
   const stamp = new Date().toISOString().slice(5, 10).replace('-', '');
   const suffix = randomBytes(2).toString('hex');
   const departmentId = `demo-${stamp}-${suffix}`;

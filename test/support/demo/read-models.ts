@@ -92,10 +92,13 @@ export const readDemoModels = async (api: DemoApi, run: DemoRun, timeoutMs = 90_
       const answer = await api.call(lead, 'GET', `/episodes/${episode.episodeId}/charges`);
       charges.set(episode.episodeId, itemsOf<ChargeRow>(answer));
     }
-    const claims = (await allPages<ClaimRow>(api, (page) => api.call(billing, 'GET', `/claims?status=current&page=${page}`), 'claims')).filter(
-      (claim) => ids.has(claim.episodeId),
-    );
-    const compliance = expectOk(await api.call(lead, 'GET', '/reports/compliance'), 'compliance report') as unknown as DemoReadModels['compliance'];
+    const claims = (
+      await allPages<ClaimRow>(api, (page) => api.call(billing, 'GET', `/claims?status=current&page=${page}`), 'claims')
+    ).filter((claim) => ids.has(claim.episodeId));
+    const compliance = expectOk(
+      await api.call(lead, 'GET', '/reports/compliance'),
+      'compliance report',
+    ) as unknown as DemoReadModels['compliance'];
     const outcomes = itemsOf<Record<string, unknown>>(await api.call(lead, 'GET', '/reports/outcomes?by=diagnosis-group'));
     const worklists = new Map<string, Record<string, unknown>[]>();
     for (const kind of worklistKinds) {
@@ -111,8 +114,12 @@ export const readDemoModels = async (api: DemoApi, run: DemoRun, timeoutMs = 90_
       const days = charges.get(episode.episodeId) ?? [];
       return [
         ...(summary?.status === episode.expectedStatus ? [] : [`${episode.kase}: summary ${summary?.status ?? 'missing'}`]),
-        ...(days.length === distinct(episode.serviceDays) ? [] : [`${episode.kase}: ${days.length} of ${distinct(episode.serviceDays)} charge days`]),
-        ...(!claimable(episode, days) || claims.some((claim) => claim.episodeId === episode.episodeId) ? [] : [`${episode.kase}: no claim`]),
+        ...(days.length === distinct(episode.serviceDays)
+          ? []
+          : [`${episode.kase}: ${days.length} of ${distinct(episode.serviceDays)} charge days`]),
+        ...(!claimable(episode, days) || claims.some((claim) => claim.episodeId === episode.episodeId)
+          ? []
+          : [`${episode.kase}: no claim`]),
       ];
     });
     return { summaries, charges, claims, compliance, outcomes, worklists, therapists, lagging };

@@ -46,7 +46,9 @@ const createDatabase = async (name: string): Promise<{ urls: Record<string, stri
   const root = superuser();
   try {
     await root.unsafe(`CREATE DATABASE ${name} OWNER ${roleOf(urls['MIGRATION_DATABASE_URL'] as string)}`);
-    await root.unsafe(`GRANT CONNECT ON DATABASE ${name} TO ${stackApps.map((app) => roleOf(urls[urlVariable(app)] as string)).join(', ')}`);
+    await root.unsafe(
+      `GRANT CONNECT ON DATABASE ${name} TO ${stackApps.map((app) => roleOf(urls[urlVariable(app)] as string)).join(', ')}`,
+    );
   } finally {
     await root.end({ timeout: 5 });
   }

@@ -9,6 +9,16 @@ const table = (rows: readonly (readonly string[])[]): string[] => {
   return rows.map((row) => `    ${row.map((cell, column) => cell.padEnd(widths[column] ?? 0)).join('  ')}`.trimEnd());
 };
 
+/** A claim's lines summed per code and modifiers, e.g. `97140-GP ×12` for six days of two units. */
+const claimLines = (claim: DemoReadModels['claims'][number]): string => {
+  const units = new Map<string, number>();
+  for (const line of claim.lines) {
+    const key = [line.code, ...line.modifiers].join('-');
+    units.set(key, (units.get(key) ?? 0) + line.units);
+  }
+  return [...units.entries()].map(([key, count]) => `${key} ×${count}`).join(', ');
+};
+
 export interface DemoAddresses {
   readonly apiUrl: string;
   readonly temporalUi: string;
@@ -40,7 +50,9 @@ export const formatDemoSummary = (run: DemoRun, models: DemoReadModels, addresse
       [run.refusedReferral.kase, `refused (${run.refusedReferral.status} ${run.refusedReferral.code})`, '', '', '', ''],
     ]).join('\n'),
   );
-  const refusals = run.episodes.flatMap((episode) => episode.refusals.map((refusal) => `${episode.kase}: ${refusal.what} → ${refusal.code}`));
+  const refusals = run.episodes.flatMap((episode) =>
+    episode.refusals.map((refusal) => `${episode.kase}: ${refusal.what} → ${refusal.code}`),
+  );
   if (refusals.length > 0) {
     say();
     say('Refused by the rules, as they should be');
@@ -89,7 +101,7 @@ export const formatDemoSummary = (run: DemoRun, models: DemoReadModels, addresse
       ...models.claims.map((claim) => [
         run.episodes.find((episode) => episode.episodeId === claim.episodeId)?.kase ?? claim.claimId,
         claim.payerId.replace(`${run.departmentId}-`, ''),
-        claim.lines.map((line) => `${line.code}×${line.units}${line.modifiers.length > 0 ? `-${line.modifiers.join('-')}` : ''}`).join(' '),
+        claimLines(claim),
         dollars(claim.totalChargeCents),
       ]),
     ]).join('\n'),
