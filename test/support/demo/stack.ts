@@ -114,7 +114,10 @@ export const startDemoStack = async (extra: Record<string, string> = {}): Promis
   const temporal = new Client({ connection, dataConverter: createDataConverter(keyringFromEnv(payloadKeys), 'default') });
   const stop = async (): Promise<void> => {
     for (const child of processes.values()) child.kill('SIGTERM');
-    await Promise.race([Promise.all([...processes.values()].map(waitForExit)), new Promise((resolve) => setTimeout(resolve, 30_000))]);
+    await Promise.race([
+      Promise.all([...processes.values()].map(waitForExit)),
+      new Promise((resolve) => setTimeout(resolve, 30_000).unref()),
+    ]);
     await Promise.all([...processes.values()].map(killHard));
     await connection.close();
     await database.drop();
