@@ -623,7 +623,11 @@ export const runDemo = async (options: DemoOptions): Promise<DemoRun> => {
     episodes,
     refusedReferral: { kase: 'bad-npi', status: refusedAnswer.status, code: problemCode(refusedAnswer) },
     callers: { lead, billing, auditor, admin },
-    notShown: ['offer expiry and escalation: an offer waits 24 hours (at least 1 hour by the settings) on the real clock'],
+    notShown: [
+      'offer expiry and escalation: an offer waits 24 hours (at least 1 hour by the settings) on the real clock',
+      'an unsigned note turning overdue: 24 hours after the session is recorded',
+      "KX and targeted-review crossings: they need a year's charges of one patient with the payer",
+    ],
   };
 };
 
