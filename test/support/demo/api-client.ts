@@ -3,6 +3,7 @@
  * (libs/auth), JSON in and out, and nothing else. Answers are returned, never thrown, so a caller can
  * show a rule's refusal as what the product did.
  */
+import { randomUUID } from 'node:crypto';
 import { localTokenDefaults, mintLocalToken, type StaffRole } from '@careflow/auth';
 
 export interface ApiAnswer {
@@ -22,8 +23,19 @@ export interface DemoApi {
   call(caller: Caller, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<ApiAnswer>;
 }
 
+export interface DemoApiOptions {
+  /**
+   * How long a call is sent again while the API cannot be reached or answers 502–504 (a fault test
+   * restarting apps). Each POST carries one Idempotency-Key for all its attempts, so a command the
+   * API applied before the answer was lost is answered again, never applied twice. 0: never again.
+   */
+  readonly retryForMs?: number;
+}
+
+const unavailable = (status: number): boolean => status === 502 || status === 503 || status === 504;
+
 /** A caller's token is minted once and reused for its lifetime (an hour is plenty for a run). */
-export const demoApi = (baseUrl: string, secret: string): DemoApi => {
+export const demoApi = (baseUrl: string, secret: string, options: DemoApiOptions = {}): DemoApi => {
   const tokens = new Map<string, Promise<string>>();
   const token = (caller: Caller): Promise<string> => {
     const key = `${caller.role}/${caller.userId}/${caller.departments.join(',')}`;
@@ -40,12 +52,19 @@ export const demoApi = (baseUrl: string, secret: string): DemoApi => {
     }
     return minted;
   };
-  const call = async (caller: Caller, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<ApiAnswer> => {
+  const send = async (
+    caller: Caller,
+    method: string,
+    path: string,
+    body: unknown,
+    idempotencyKey: string | undefined,
+  ): Promise<ApiAnswer> => {
     const response = await fetch(`${baseUrl}${path}`, {
       method,
       headers: {
         authorization: `Bearer ${await token(caller)}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(idempotencyKey === undefined ? {} : { 'idempotency-key': idempotencyKey }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
     });
@@ -59,6 +78,19 @@ export const demoApi = (baseUrl: string, secret: string): DemoApi => {
       }
     }
     return { status: response.status, body: parsed };
+  };
+  const call = async (caller: Caller, method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<ApiAnswer> => {
+    const deadline = Date.now() + (options.retryForMs ?? 0);
+    const idempotencyKey = method === 'POST' ? randomUUID() : undefined;
+    for (;;) {
+      try {
+        const answer = await send(caller, method, path, body, idempotencyKey);
+        if (!unavailable(answer.status) || Date.now() > deadline) return answer;
+      } catch (error) {
+        if (Date.now() > deadline) throw error;
+      }
+      await pause(500);
+    }
   };
   return { baseUrl, token, call };
 };
