@@ -189,6 +189,13 @@ describe('the demo department on the whole stack', () => {
     for (const episode of run.episodes) {
       expect({ kase: episode.kase, notices: received(episode) }).toEqual({ kase: episode.kase, notices: expected(episode).sort() });
     }
+    // Every notice was sent once: the receiver answered each at once, so nothing had to be sent again.
+    const sends = new Map<string, number>();
+    for (const request of receiver.requests) {
+      const identifier = request.communication.identifier?.[0]?.value ?? '';
+      sends.set(identifier, (sends.get(identifier) ?? 0) + 1);
+    }
+    expect([...sends.values()].filter((count) => count !== 1)).toEqual([]);
   });
 
   it('the auditor gets the discharged episode’s audit packet with a verified event chain', async () => {
