@@ -42,8 +42,22 @@ export const startBillingPublisher = async (options: BillingPublisherOptions): P
   const pollIntervalMs = options.pollIntervalMs ?? 100;
   const maxBackoffMs = options.maxBackoffMs ?? 10_000;
   const topic = options.topic ?? billingChargesTopic.name;
-  const producer: Producer = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
-  await producer.connect();
+  let producer: Producer | undefined;
+  const connectedProducer = async (): Promise<Producer> => {
+    if (producer === undefined) {
+      const fresh = kafka.producer({ idempotent: true, maxInFlightRequests: 1, allowAutoTopicCreation: false });
+      await fresh.connect();
+      producer = fresh;
+    }
+    return producer;
+  };
+  /** After a failed send an idempotent producer's sequence numbers are not to be trusted: the next round starts a new session. */
+  const dropProducer = async (): Promise<void> => {
+    const failed = producer;
+    producer = undefined;
+    await failed?.disconnect().catch(() => undefined);
+  };
+  await connectedProducer();
 
   let running = true;
   let published = 0;
@@ -57,7 +71,9 @@ export const startBillingPublisher = async (options: BillingPublisherOptions): P
       const rows = await tx<{ position: string; key: string; headers: Record<string, string>; value: unknown }[]>`
         SELECT position, key, headers, value FROM billing_outbox ORDER BY position LIMIT ${batchSize}`;
       if (rows.length === 0) return 0;
-      await producer.send({
+      await (
+        await connectedProducer()
+      ).send({
         topic,
         acks: -1,
         messages: rows.map((row) => ({ key: row.key, value: JSON.stringify(row.value), headers: row.headers })),
@@ -80,6 +96,7 @@ export const startBillingPublisher = async (options: BillingPublisherOptions): P
         failures += 1;
         if (state === 'publishing') logger.warn({ err: error }, 'publishing billing messages failed; retrying with backoff');
         state = 'retrying';
+        await dropProducer();
         const delay = Math.min(maxBackoffMs, pollIntervalMs * 2 ** failures);
         await sleep(delay / 2 + Math.random() * (delay / 2));
       }
@@ -91,7 +108,7 @@ export const startBillingPublisher = async (options: BillingPublisherOptions): P
     async stop() {
       running = false;
       await looping;
-      await producer.disconnect();
+      await producer?.disconnect();
     },
     status: () => ({ published, state }),
   };
