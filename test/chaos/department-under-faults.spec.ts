@@ -165,8 +165,8 @@ describe('a department under faults', () => {
     }
 
     // Read models, claims, events and audit trail as in the undisturbed run.
-    const expected = await departmentRows(owner, calm.departmentId, calmEpisodes);
-    const actual = await departmentRows(owner, stormy.departmentId, stormyEpisodes);
+    const expected = await departmentRows(owner, calm.departmentId, 'calm', calmEpisodes);
+    const actual = await departmentRows(owner, stormy.departmentId, 'stormy', stormyEpisodes);
     for (const table of Object.keys(expected)) {
       expect({ table, rows: actual[table] }).toEqual({ table, rows: expected[table] });
     }

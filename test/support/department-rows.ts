@@ -1,6 +1,6 @@
 /**
  * What a driven department left in the database, in a form two runs of the same seed can be compared
- * in: generated ids (episode ids, patient keys, the department's own id), wall-clock instants and
+ * in: generated ids (episode ids, patient keys and MRNs, the department's own id), wall-clock instants and
  * sequence numbers replaced, rows sorted (docs/chaos.md).
  */
 import type { Sql } from 'postgres';
@@ -50,11 +50,20 @@ const tablesByDepartment = [
 
 export type DepartmentRows = Record<string, string[]>;
 
-export const departmentRows = async (sql: Sql, departmentId: string, episodes: readonly DrivenEpisode[]): Promise<DepartmentRows> => {
+/** `label`: the run's label in the driver's MRNs (patients differ between runs, episodes correspond). */
+export const departmentRows = async (
+  sql: Sql,
+  departmentId: string,
+  label: string,
+  episodes: readonly DrivenEpisode[],
+): Promise<DepartmentRows> => {
   const ids = episodes.map((episode) => episode.episodeId);
   const keys = await sql<{ episodeId: string; patientKey: string }[]>`
     SELECT episode_id AS "episodeId", patient_key AS "patientKey" FROM episodes WHERE episode_id = ANY(${ids})`;
-  const replacements = new Map<string, string>([[departmentId, 'D']]);
+  const replacements = new Map<string, string>([
+    [departmentId, 'D'],
+    [`mrn-${label}-`, 'mrn-'],
+  ]);
   for (const episode of episodes) replacements.set(episode.episodeId, `E${episode.index}`);
   for (const { episodeId, patientKey } of keys) replacements.set(patientKey, `P${replacements.get(episodeId) ?? '?'}`);
   const pattern = new RegExp([...replacements.keys()].map((key) => key.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|'), 'g');
