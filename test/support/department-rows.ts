@@ -28,6 +28,15 @@ const runSpecificColumns = new Set([
 
 const instant = /\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)/g;
 const uuid = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/g;
+/**
+ * A routing decision weighs the therapist's open episodes at that instant, which depends on how many
+ * episodes of the run were open then (the driver runs several at once), not on the seed: like an instant.
+ */
+const routingLoad = [
+  [/"score":[\d.]+/g, '"score":"<load-dependent>"'],
+  [/with score [\d.]+/g, 'with score <load-dependent>'],
+  [/load \+[\d.]+: \d+ of/g, 'load <load-dependent> of'],
+] as const;
 
 const tablesByEpisode = [
   'episode_summaries',
@@ -73,10 +82,13 @@ export const departmentRows = async (
         .filter(([column]) => !runSpecificColumns.has(column))
         .sort(([a], [b]) => a.localeCompare(b)),
     );
-    return JSON.stringify(kept)
-      .replace(pattern, (found) => replacements.get(found) ?? found)
-      .replace(instant, '<instant>')
-      .replace(uuid, '<uuid>');
+    return routingLoad.reduce(
+      (text, [load, replacement]) => text.replace(load, replacement),
+      JSON.stringify(kept)
+        .replace(pattern, (found) => replacements.get(found) ?? found)
+        .replace(instant, '<instant>')
+        .replace(uuid, '<uuid>'),
+    );
   };
   const rows = async (query: Promise<{ row: Record<string, unknown> }[]>) => (await query).map(({ row }) => normalize(row)).sort();
   const result: DepartmentRows = {};
