@@ -89,7 +89,7 @@ describe('a department under faults', () => {
     const calmEpisodes = await driveDepartment(client, calm, scriptsFor('calm', calm), { concurrency: 16, label: 'calm' });
     await settle(calmEpisodes, 'the undisturbed run caught up');
 
-    // The faults, in an order drawn from the seed, one every few seconds while the second run's traffic flows.
+    // The faults, in an order drawn from the seed, spread over the second run's traffic.
     const random = seededRandom(seed);
     const kill = (app: FleetApp): Fault => ({ name: `kill ${app}`, inject: () => fleet.kill(app) });
     const faults: Fault[] = [
@@ -110,20 +110,24 @@ describe('a department under faults', () => {
       .map(({ fault }) => fault);
 
     const stats: DriverStats = { commands: 0, referrals: 0, retries: 0, latenciesMs: [] };
+    const stormyScripts = scriptsFor('stormy', stormy);
+    // Requests of the run: each referral, its accepted offer and its commands.
+    const requests = stormyScripts.reduce((sum, script) => sum + script.steps('t').length + 2, 0);
     let trafficDone = false;
-    const traffic = driveDepartment(client, stormy, scriptsFor('stormy', stormy), {
+    const traffic = driveDepartment(client, stormy, stormyScripts, {
       concurrency: 12,
       startEveryMs: 1_000,
       label: 'stormy',
       stats,
     }).finally(() => (trafficDone = true));
-    const injected: Array<{ name: string; commandsBefore: number; duringTraffic: boolean }> = [];
-    await pause(5_000);
-    for (const fault of faults) {
-      const commandsBefore = stats.commands;
+    // Fault k lands once the run is k/(faults + 2) done, so all of them land while traffic flows however
+    // fast this machine is today.
+    const injected: Array<{ name: string; requestsBefore: number; duringTraffic: boolean }> = [];
+    for (const [index, fault] of faults.entries()) {
+      while (!trafficDone && stats.commands + stats.referrals < (requests * (index + 1)) / (faults.length + 2)) await pause(250);
+      injected.push({ name: fault.name, requestsBefore: stats.commands + stats.referrals, duringTraffic: !trafficDone });
       await fault.inject();
-      injected.push({ name: fault.name, commandsBefore, duringTraffic: !trafficDone });
-      await pause(4_000 + Math.floor(random() * 4_000));
+      await pause(2_000);
     }
     const stormyEpisodes = await traffic;
     await settle(stormyEpisodes, 'the run under faults caught up');
