@@ -131,7 +131,8 @@ export const episodeScripts = (options: {
           path: 'sessions',
         });
         list.push({ ...therapist(f.signNote(sessionId, at)), path: 'note-signatures' });
-        if (n === 10) {
+        // The evaluation day is treatment day 1, so the report falls due with the ninth session.
+        if (n === 9) {
           list.push({
             ...therapist(f.progressReport(`pr-${n}`, date, [{ measure: 'NPRS', value: Math.max(atDischarge, baseline - 2) }])),
             path: 'progress-reports',
