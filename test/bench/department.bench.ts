@@ -278,15 +278,33 @@ interface CpuProfile {
   readonly nodes: Array<{ id: number; callFrame: { functionName: string; url: string; lineNumber: number }; hitCount?: number }>;
 }
 
-/** Each app's heaviest functions by self time (share of its samples), packages named by their node_modules folder. */
+/** Samples that are no work of the process: shares are of the busy samples only. */
+const notWork = new Set(['(idle)', '(program)']);
+
+/**
+ * Each app's heaviest functions by self time, as a share of its busy samples; packages named by their
+ * node_modules folder. A worker thread (file CPU.<date>.<time>.<pid>.<thread>.<n>) is named after the app
+ * whose main thread has the same pid: the worker's workflows run in such threads.
+ */
 const summariseProfiles = (dir: string): Record<string, Array<{ frame: string; share: number }>> => {
+  const files = readdirSync(dir)
+    .filter((name) => name.endsWith('.cpuprofile'))
+    .map((name) => {
+      const [, , , pid = '', thread = '0'] = name.split('.');
+      return { pid, thread, profile: JSON.parse(readFileSync(join(dir, name), 'utf8')) as CpuProfile };
+    });
+  const appOfPid = new Map<string, string>();
+  for (const { pid, profile } of files) {
+    const app = profiledApps.find((name) => profile.nodes.some((node) => node.callFrame.url.includes(`/dist/apps/${name}/`)));
+    if (app !== undefined) appOfPid.set(pid, app);
+  }
   const byApp: Record<string, Map<string, number>> = {};
-  for (const file of readdirSync(dir).filter((name) => name.endsWith('.cpuprofile'))) {
-    const profile = JSON.parse(readFileSync(join(dir, file), 'utf8')) as CpuProfile;
-    const app = profiledApps.find((name) => profile.nodes.some((node) => node.callFrame.url.includes(`/dist/apps/${name}/`))) ?? file;
-    const totals = (byApp[app] ??= new Map());
+  for (const { pid, thread, profile } of files) {
+    const app = appOfPid.get(pid) ?? `pid ${pid}`;
+    const totals = (byApp[thread === '0' ? app : `${app} thread`] ??= new Map());
     for (const node of profile.nodes) {
       const { functionName, url, lineNumber } = node.callFrame;
+      if (notWork.has(functionName)) continue;
       const where = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(url)?.[1] ?? (url === '' ? '' : basename(url));
       const frame = `${functionName || '(anonymous)'}${where === '' ? '' : ` (${where}${where.includes('.') ? `:${lineNumber + 1}` : ''})`}`;
       totals.set(frame, (totals.get(frame) ?? 0) + (node.hitCount ?? 0));
@@ -294,11 +312,11 @@ const summariseProfiles = (dir: string): Record<string, Array<{ frame: string; s
   }
   return Object.fromEntries(
     Object.entries(byApp).map(([app, totals]) => {
-      const all = [...totals.values()].reduce((a, b) => a + b, 0) || 1;
+      const busy = [...totals.values()].reduce((a, b) => a + b, 0) || 1;
       const top = [...totals.entries()]
         .sort((a, b) => b[1] - a[1])
         .slice(0, 12)
-        .map(([frame, hits]) => ({ frame, share: round((100 * hits) / all, 1) }));
+        .map(([frame, hits]) => ({ frame, share: round((100 * hits) / busy, 1) }));
       return [app, top];
     }),
   );
