@@ -2,7 +2,8 @@
  * Test code only: the six built apps as processes on the local stack, as `npm start` runs them (each
  * with its own database URL only), with their own keys, API port, task queue and a database of their
  * own (the shared one's outbox holds other suites' rows for topics long gone, which the relay would
- * have to get past first). Kafka's topics and consumer groups are the stack's.
+ * have to get past first) and a Kafka broker of their own (the default consumer groups would otherwise
+ * read every other suite's episodes from the shared topic).
  */
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
@@ -12,6 +13,7 @@ import { careEpisodeWorkflowId, clearanceReceivedSignal } from '@careflow/contra
 import type { GrantClearance } from '@careflow/domain';
 import { createDataConverter, keyringFromEnv } from '@careflow/temporal';
 import { requireEnv, uniqueSuffix } from '../env';
+import { privateBroker } from '../private-broker';
 import { freePort, killHard, startBuiltApp, startTypeScriptProcess, waitForExit, waitForOutput } from '../processes';
 
 export const stackApps = ['worker', 'relay', 'billing', 'reporting', 'notices', 'api'] as const;
@@ -78,13 +80,19 @@ export const startDemoStack = async (extra: Record<string, string> = {}): Promis
     await database.drop();
     throw error;
   });
+  // A broker of its own: on the shared one the apps' consumer groups would also read every other
+  // suite's episodes, which this database does not hold, and fall behind dead-lettering them.
+  const broker = await privateBroker('demo').catch(async (error: unknown) => {
+    await database.drop();
+    throw error;
+  });
   const port = await freePort();
   const authSecret = randomBytes(32).toString('base64url');
   const payloadKeys = `demo1:${randomBytes(32).toString('base64')}`;
   const common: Record<string, string> = {
     PATH: requireEnv('PATH'),
     TEMPORAL_ADDRESS: requireEnv('TEMPORAL_ADDRESS'),
-    KAFKA_BROKERS: requireEnv('KAFKA_BROKERS'),
+    KAFKA_BROKERS: broker.brokers,
     TEMPORAL_TASK_QUEUE: `care-episodes-demo-${uniqueSuffix()}`,
     PAYLOAD_KEYS: payloadKeys,
     AUTH_JWT_SECRET: authSecret,
@@ -121,6 +129,7 @@ export const startDemoStack = async (extra: Record<string, string> = {}): Promis
     await Promise.all([...processes.values()].map(killHard));
     await connection.close();
     await database.drop();
+    await broker.remove();
   };
   try {
     for (const app of stackApps) {
