@@ -21,7 +21,7 @@ export type UnsignedNote = {
   readonly overdue: boolean;
 };
 
-/** A session recorded out of the bounds the compliance office watches (CLINICAL-RULES §11). */
+/** A session recorded out of the bounds the compliance office watches (docs/clinical-rules.md §11). */
 export type FlaggedSession = {
   readonly session_id: string;
   readonly session_date: string;
