@@ -23,6 +23,7 @@ import { floorCommandUpdate } from '../fixtures/workflows';
 import { type AppFleet, type FleetApp, fleetApps, migrateStack, startAppFleet } from '../support/app-fleet';
 import { type DriverStats, driveDepartment, episodeScripts, seedDepartment } from '../support/department-driver';
 import { caughtUp, deliveryCounts } from '../support/department-rows';
+import buildApps from '../support/build-apps';
 import { freePort } from '../support/processes';
 import { type PrivateStack, privateStack } from '../support/private-stack';
 import { type BenchContext, type BenchRow, percentile, round } from './bench';
@@ -41,6 +42,8 @@ export default async function departmentBench({ log }: BenchContext): Promise<Be
   let stack: PrivateStack | undefined;
   let fleet: AppFleet | undefined;
   try {
+    // The fleet runs the built apps, as the system tests do; Nx rebuilds only what changed.
+    buildApps();
     stack = await privateStack('careflow-bench');
     await migrateStack(stack.env);
     const bundlePath = join(scratch, 'workflow-bundle.js');
