@@ -1,4 +1,4 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { type KeyObject, createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto';
 import { METADATA_ENCODING_KEY, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import { assertUsableKeyring, isPayloadKeyId, PayloadKeyringError, type PayloadKeyring } from './keyring';
@@ -52,7 +52,8 @@ export class UnknownPayloadKeyError extends PayloadDecryptionError {
  * Updates, Queries, memo, failures) goes through it, so on decode a plaintext payload is refused.
  */
 export class EncryptionCodec implements PayloadCodec {
-  private readonly keys: ReadonlyMap<string, Uint8Array>;
+  // Imported once: a raw key given to createCipheriv is imported again on every payload.
+  private readonly keys: ReadonlyMap<string, KeyObject>;
   private readonly activeKeyId: string;
 
   constructor(
@@ -61,7 +62,7 @@ export class EncryptionCodec implements PayloadCodec {
   ) {
     assertUsableKeyring(keyring);
     if (namespace.trim() === '') throw new PayloadKeyringError('The payload codec needs the Temporal namespace its payloads belong to');
-    this.keys = new Map(Object.entries(keyring.keys));
+    this.keys = new Map(Object.entries(keyring.keys).map(([keyId, key]) => [keyId, createSecretKey(key)]));
     this.activeKeyId = keyring.activeKeyId;
   }
 
@@ -127,7 +128,7 @@ export class EncryptionCodec implements PayloadCodec {
     return Buffer.from(JSON.stringify(['careflow-payload-v1', this.namespace, keyId]));
   }
 
-  private keyFor(keyId: string): Uint8Array {
+  private keyFor(keyId: string): KeyObject {
     const key = this.keys.get(keyId);
     if (key === undefined) {
       throw new UnknownPayloadKeyError(keyId, [...this.keys.keys()]);
