@@ -53,6 +53,7 @@ import {
   type CareEpisodeActivities,
   type CareEpisodeInput,
   type CommandOutcome,
+  type EpisodeSnapshot,
   type EpisodeEventEnvelope,
   clearanceReceivedSignal,
   domainRefusalFailureType,
@@ -190,11 +191,11 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
     submitCommandUpdate,
     (command) => {
       const causationId = `update:${currentUpdateInfo()?.id ?? uuid4()}`;
-      return exclusively(() => execute(command, causationId));
+      return exclusively(async () => ({ ...(await execute(command, causationId)), snapshot: snapshot() }));
     },
     { validator: validateFromOutside },
   );
-  setHandler(episodeSnapshotQuery, () => ({ episodeId, departmentId, version, state, dueDates: dueDates(state, settings) }));
+  setHandler(episodeSnapshotQuery, snapshot);
   setHandler(clearanceReceivedSignal, (command) => {
     clearances.push({ command, receivedAtMs: Date.now() });
   });
@@ -232,6 +233,10 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
   publishSearchAttributes();
   await condition(allHandlersFinished);
   return state.status;
+
+  function snapshot(): EpisodeSnapshot {
+    return { episodeId, departmentId, version, state, dueDates: dueDates(state, settings) };
+  }
 
   function nextDue(): DueDate | undefined {
     return nextDeadline(state, settings, settledDeadlines);

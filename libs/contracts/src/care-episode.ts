@@ -39,13 +39,6 @@ export interface CarriedEpisode {
   readonly settledDeadlines: readonly string[];
 }
 
-/** What an accepted command produced; `version` is the stream version after the append. */
-export interface CommandOutcome {
-  readonly episodeId: string;
-  readonly version: number;
-  readonly events: ReadonlyArray<{ readonly eventId: string; readonly type: CareEpisodeEvent['type'] }>;
-}
-
 export interface EpisodeSnapshot {
   readonly episodeId: string;
   readonly departmentId: string;
@@ -54,11 +47,26 @@ export interface EpisodeSnapshot {
   readonly dueDates: readonly DueDate[];
 }
 
+/** What an accepted command produced; `version` is the stream version after the append. */
+export interface CommandOutcome {
+  readonly episodeId: string;
+  readonly version: number;
+  readonly events: ReadonlyArray<{ readonly eventId: string; readonly type: CareEpisodeEvent['type'] }>;
+}
+
+/**
+ * The Update's answer: the outcome and the episode as this command left it, so a caller answering
+ * with the new state needs no Query after it (a round trip through the server and the worker).
+ */
+export interface SubmittedCommand extends CommandOutcome {
+  readonly snapshot: EpisodeSnapshot;
+}
+
 /**
  * Every command reaches the episode as this Update. Its validator runs the domain's `decide`, so a
  * refused command is rejected with the rule's code and message and nothing is written.
  */
-export const submitCommandUpdate = defineUpdate<CommandOutcome, [CareEpisodeCommand]>('submitCommand');
+export const submitCommandUpdate = defineUpdate<SubmittedCommand, [CareEpisodeCommand]>('submitCommand');
 export const episodeSnapshotQuery = defineQuery<EpisodeSnapshot>('episodeSnapshot');
 /**
  * A clearance from the hospital's EHR feed (actor role `ehr-feed`): the sender needs no answer, so it

@@ -13,6 +13,7 @@ import {
   careEpisodeWorkflowId,
   domainRefusalFailureType,
   type EpisodeSnapshot,
+  type SubmittedCommand,
   episodeSnapshotQuery,
   submitCommandUpdate,
 } from '@careflow/contracts';
@@ -79,9 +80,8 @@ export class EpisodeCommands {
       }
     }
     const updateId = key === undefined ? undefined : this.idempotency.updateIdOf(caller.userId, key);
-    await this.submit(handle, command, updateId);
-    const snapshot = await handle.query(episodeSnapshotQuery);
-    const answer = this.minimumNecessary(snapshot, request);
+    const submitted = await this.submit(handle, command, updateId);
+    const answer = this.minimumNecessary(submitted.snapshot, request);
     if (key !== undefined && requestHash !== undefined) {
       await this.idempotency.store(caller.userId, key, requestHash, { status: HttpStatus.OK, answer });
     }
@@ -93,12 +93,11 @@ export class EpisodeCommands {
    * before it has recorded the referral is refused with EPISODE_NOT_STARTED, and is sent again for a
    * moment instead of refusing the client (a rejected Update leaves nothing in the history).
    */
-  private async submit(handle: WorkflowHandle, command: CareEpisodeCommand, updateId: string | undefined): Promise<void> {
+  private async submit(handle: WorkflowHandle, command: CareEpisodeCommand, updateId: string | undefined): Promise<SubmittedCommand> {
     const deadline = Date.now() + startingEpisodeWaitMs;
     for (;;) {
       try {
-        await handle.executeUpdate(submitCommandUpdate, { args: [command], ...(updateId === undefined ? {} : { updateId }) });
-        return;
+        return await handle.executeUpdate(submitCommandUpdate, { args: [command], ...(updateId === undefined ? {} : { updateId }) });
       } catch (error) {
         const problem = this.problemOf(error);
         const starting = problem instanceof ProblemException && problem.problem.code === 'EPISODE_NOT_STARTED';
