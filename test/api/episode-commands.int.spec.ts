@@ -90,6 +90,29 @@ describe('POST /episodes/{id}/<command>', () => {
     expect(stale.body.type).toBe('urn:careflow:problem:version-conflict');
   });
 
+  it('given commands sent at once on the same If-Match version, then one is applied and the others are 409', async () => {
+    const created = await call(api, 'POST', '/referrals', {
+      token: lead,
+      body: { departmentId: department, referral: referral(yesterday()) },
+    });
+    const fresh = String(created.body.episodeId);
+    // Routing runs in the workflow after the referral: read the episode once its offer is out.
+    const offered = await pollUntil(
+      () => call(api, 'GET', `/episodes/${fresh}`, { token: lead }),
+      (answer) => answer.status === 200 && JSON.stringify(answer.body.state).includes('"pending"'),
+      { what: 'the offer to the therapist' },
+    );
+    const onVersion = `"${String(offered.body.version)}"`;
+    // The first to run is applied; without the version check the others would reach the rule (422).
+    const accept = () =>
+      call(api, 'POST', `/episodes/${fresh}/accept-offer`, { token: therapist, body: { therapistId }, headers: { 'if-match': onVersion } });
+    const answers = await Promise.all([accept(), accept(), accept()]);
+    expect(answers.map((answer) => answer.status).sort()).toEqual([200, 409, 409]);
+    for (const refused of answers.filter((answer) => answer.status === 409)) {
+      expect(refused.body.type).toBe('urn:careflow:problem:version-conflict');
+    }
+  });
+
   it('given an Idempotency-Key, then a retry gets the first answer and applies nothing; the key with another body, 422', async () => {
     const key = `key-${randomUUID()}`;
     const first = await call(api, 'POST', `/episodes/${episodeId}/hold`, {

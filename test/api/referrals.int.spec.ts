@@ -169,7 +169,9 @@ describe('POST /referrals', () => {
     await pollUntil(
       () => workflowExists(created.body.episodeId),
       (exists) => !exists,
-      { what: 'the closed workflow deleted' },
+      // The server deletes in the background, once the execution's pending timer tasks have run: 10–20 s
+      // on an idle dev server, more under load.
+      { what: 'the closed workflow deleted', timeoutMs: 90_000 },
     );
     const afterRetention = await call(api, 'POST', '/referrals', { token: lead, body: { departmentId: department, referral: order } });
     expect(afterRetention.status).toBe(200);

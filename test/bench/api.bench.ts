@@ -9,7 +9,7 @@ import { Body, Controller, Inject, Module, Param, Post, type INestApplication } 
 import { NestFactory } from '@nestjs/core';
 import { Client, Connection } from '@temporalio/client';
 import { createAuditTrail } from '@careflow/audit';
-import { careEpisodeWorkflowId, episodeSnapshotQuery, submitCommandUpdate } from '@careflow/contracts';
+import { careEpisodeWorkflowId, submitCommandUpdate } from '@careflow/contracts';
 import { type CareEpisodeCommand, defaultDepartmentSettings, type Referral } from '@careflow/domain';
 import { createDatabaseClient, closeDatabaseClient } from '@careflow/event-store';
 import { pollUntil } from '@careflow/event-store/testing';
@@ -71,8 +71,7 @@ class BareController {
   async cancelledVisit(@Param('id') id: string, @Body() body: Record<string, unknown>): Promise<unknown> {
     const handle = this.client.workflow.getHandle(careEpisodeWorkflowId(id));
     const command = { ...body, type: 'CancelSession', at: new Date().toISOString(), actor: { userId: 'bare', role: 'therapist' } };
-    await handle.executeUpdate(submitCommandUpdate, { args: [command as CareEpisodeCommand] });
-    return handle.query(episodeSnapshotQuery);
+    return (await handle.executeUpdate(submitCommandUpdate, { args: [command as CareEpisodeCommand] })).snapshot;
   }
 }
 

@@ -53,6 +53,7 @@ import {
   type CareEpisodeActivities,
   type CareEpisodeInput,
   type CommandOutcome,
+  type CommandPreconditions,
   type EpisodeSnapshot,
   type EpisodeEventEnvelope,
   clearanceReceivedSignal,
@@ -64,6 +65,7 @@ import {
   episodeStatusSearchAttribute,
   episodeTherapistSearchAttribute,
   submitCommandUpdate,
+  versionConflictFailureType,
 } from '@careflow/contracts';
 
 // Both activities are idempotent, so they retry until the event store or directory answers again.
@@ -144,7 +146,8 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
    * fault's text to the sender): the Update is accepted and the handler, deciding again, hits the
    * fault and fails the workflow task.
    */
-  const validateFromOutside = (value: unknown): void => {
+  const validateFromOutside = (value: unknown, preconditions?: CommandPreconditions): void => {
+    refuseIfStale(preconditions);
     let refusal: DomainError | undefined;
     try {
       const parsed = parseCommand(value);
@@ -189,9 +192,13 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
 
   setHandler(
     submitCommandUpdate,
-    (command) => {
+    (command, preconditions) => {
       const causationId = `update:${currentUpdateInfo()?.id ?? uuid4()}`;
-      return exclusively(async () => ({ ...(await execute(command, causationId)), snapshot: snapshot() }));
+      return exclusively(async () => {
+        // Checked again under the queue: a command accepted before this one may have moved the version.
+        refuseIfStale(preconditions);
+        return { ...(await execute(command, causationId)), snapshot: snapshot() };
+      });
     },
     { validator: validateFromOutside },
   );
@@ -233,6 +240,17 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
   publishSearchAttributes();
   await condition(allHandlersFinished);
   return state.status;
+
+  /** A command decided on an older version of the episode (If-Match) is refused, and nothing is written. */
+  function refuseIfStale(preconditions: CommandPreconditions | undefined): void {
+    const expected = preconditions?.expectedVersion;
+    if (expected === undefined || expected === version) return;
+    throw ApplicationFailure.create({
+      type: versionConflictFailureType,
+      message: 'The episode changed since the version this command was decided on; read it again.',
+      nonRetryable: true,
+    });
+  }
 
   function snapshot(): EpisodeSnapshot {
     return { episodeId, departmentId, version, state, dueDates: dueDates(state, settings) };

@@ -66,7 +66,12 @@ export interface SubmittedCommand extends CommandOutcome {
  * Every command reaches the episode as this Update. Its validator runs the domain's `decide`, so a
  * refused command is rejected with the rule's code and message and nothing is written.
  */
-export const submitCommandUpdate = defineUpdate<SubmittedCommand, [CareEpisodeCommand]>('submitCommand');
+/** What a command may require of the episode: the version its sender read (HTTP `If-Match`). */
+export interface CommandPreconditions {
+  readonly expectedVersion?: number;
+}
+
+export const submitCommandUpdate = defineUpdate<SubmittedCommand, [CareEpisodeCommand, CommandPreconditions?]>('submitCommand');
 export const episodeSnapshotQuery = defineQuery<EpisodeSnapshot>('episodeSnapshot');
 /**
  * A clearance from the hospital's EHR feed (actor role `ehr-feed`): the sender needs no answer, so it
@@ -76,6 +81,8 @@ export const clearanceReceivedSignal = defineSignal<[GrantClearance]>('clearance
 
 /** The failure `type` an Update carries when the domain refuses a command; `details[0]` has code and data. */
 export const domainRefusalFailureType = 'DomainRefusal';
+/** The failure `type` an Update carries when the episode is no longer at the version the command expected. */
+export const versionConflictFailureType = 'EpisodeVersionConflict';
 /** The failure `type` of a workflow whose start input cannot be trusted (settings, department, carried state). */
 export const invalidEpisodeStartFailureType = 'InvalidEpisodeStart';
 

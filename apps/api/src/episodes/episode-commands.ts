@@ -12,10 +12,11 @@ import { decideAccess } from '@careflow/auth';
 import {
   careEpisodeWorkflowId,
   domainRefusalFailureType,
+  type CommandPreconditions,
   type EpisodeSnapshot,
   type SubmittedCommand,
-  episodeSnapshotQuery,
   submitCommandUpdate,
+  versionConflictFailureType,
 } from '@careflow/contracts';
 import { type CareEpisodeCommand, type CareEpisodeCommandType, commandSchemas } from '@careflow/domain';
 import {
@@ -72,15 +73,9 @@ export class EpisodeCommands {
 
     const command = this.commandOf(type, body, caller);
     const handle = this.temporal.workflow.getHandle(careEpisodeWorkflowId(episode.episodeId));
-    const expected = this.expectedVersion(request.headers['if-match']);
-    if (expected !== undefined) {
-      const current = await handle.query(episodeSnapshotQuery);
-      if (current.version !== expected) {
-        throw conflict('version-conflict', 'The episode changed since the version this command was decided on; read it again.');
-      }
-    }
+    const expectedVersion = this.expectedVersion(request.headers['if-match']);
     const updateId = key === undefined ? undefined : this.idempotency.updateIdOf(caller.userId, key);
-    const submitted = await this.submit(handle, command, updateId);
+    const submitted = await this.submit(handle, command, expectedVersion, updateId);
     const answer = this.minimumNecessary(submitted.snapshot, request);
     if (key !== undefined && requestHash !== undefined) {
       await this.idempotency.store(caller.userId, key, requestHash, { status: HttpStatus.OK, answer });
@@ -93,11 +88,19 @@ export class EpisodeCommands {
    * before it has recorded the referral is refused with EPISODE_NOT_STARTED, and is sent again for a
    * moment instead of refusing the client (a rejected Update leaves nothing in the history).
    */
-  private async submit(handle: WorkflowHandle, command: CareEpisodeCommand, updateId: string | undefined): Promise<SubmittedCommand> {
+  private async submit(
+    handle: WorkflowHandle,
+    command: CareEpisodeCommand,
+    expectedVersion: number | undefined,
+    updateId: string | undefined,
+  ): Promise<SubmittedCommand> {
     const deadline = Date.now() + startingEpisodeWaitMs;
+    // The workflow compares the version under its command queue, so two commands sent on one version
+    // cannot both pass (docs/api.md, Concurrency).
+    const args: [CareEpisodeCommand, CommandPreconditions?] = expectedVersion === undefined ? [command] : [command, { expectedVersion }];
     for (;;) {
       try {
-        return await handle.executeUpdate(submitCommandUpdate, { args: [command], ...(updateId === undefined ? {} : { updateId }) });
+        return await handle.executeUpdate(submitCommandUpdate, { args, ...(updateId === undefined ? {} : { updateId }) });
       } catch (error) {
         const problem = this.problemOf(error);
         const starting = problem instanceof ProblemException && problem.problem.code === 'EPISODE_NOT_STARTED';
@@ -142,6 +145,9 @@ export class EpisodeCommands {
         const [details] = cause.details ?? [];
         const code = isObject(details) && typeof details['code'] === 'string' ? details['code'] : 'REFUSED';
         return ruleRefusal(code, cause.message);
+      }
+      if (cause instanceof ApplicationFailure && cause.type === versionConflictFailureType) {
+        return conflict('version-conflict', cause.message);
       }
     }
     // The episode's workflow has ended: a closed episode takes no more commands.
