@@ -166,13 +166,14 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
     // Decided again under the queue: an earlier command may have changed state since validation.
     const events = decideOrRefuse(command);
     const envelopes = events.map((event): EpisodeEventEnvelope => envelope(event, causationId));
-    if (envelopes.length > 0) {
-      const appended = await activities().appendEpisodeEvents({ episodeId, expectedVersion: version, events: envelopes });
-      state = events.reduce(evolve, state);
-      version = appended.version;
-      changed = true;
-    }
-    return { episodeId, version, events: envelopes.map(({ eventId, type }) => ({ eventId, type })) };
+    if (envelopes.length === 0) return { episodeId, version, events: [] };
+    const appended = await activities().appendEpisodeEvents({ episodeId, expectedVersion: version, events: envelopes });
+    // What an earlier attempt of this step wrote is what the store and every consumer hold.
+    const recorded = appended.earlierAttempt ?? envelopes;
+    state = recorded.map(({ data }) => data).reduce(evolve, state);
+    version = appended.version;
+    changed = true;
+    return { episodeId, version, events: recorded.map(({ eventId, type }) => ({ eventId, type })) };
   };
 
   const envelope = (event: CareEpisodeEvent, causationId: string): EpisodeEventEnvelope => ({
