@@ -79,6 +79,12 @@ export default async function pipelineBench({ log }: BenchContext): Promise<Benc
   const messages = createEpisodeMessages(relaySql, keyring, facility);
   const rows: BenchRow[] = [];
   try {
+    // PIPELINE_BENCH_ONLY=billing runs the billing rows alone, for iterating on billing; the committed
+    // results always come from a whole run.
+    if (process.env['PIPELINE_BENCH_ONLY'] === 'billing') {
+      rows.push(...(await billingConsumerBench({ log }, { kafka, database, stamp, logger })));
+      return rows;
+    }
     // 1. Drain: the relay against kafkajs alone, the same messages, the same producer settings.
     const total = await fillOutbox(database, relayTopic, drainEpisodes);
     log(`outbox filled with ${total} events`);

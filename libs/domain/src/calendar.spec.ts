@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import { LocalDate } from '@js-joda/core';
 import {
   addDays,
   addHours,
@@ -45,6 +46,32 @@ describe('calendar dates and instants', () => {
     expect(['2025-02-29', '2025-13-01', '2025-1-01', 20250101, '2025-01-01T00:00Z'].some(isIsoDate)).toBe(false);
     expect(['2025-03-07T19:30:00-05:00', '2025-03-08T00:30:00.000Z', '2025-03-08T00:30Z'].every(isIsoInstant)).toBe(true);
     expect(['2025-03-08T00:30:00', '2025-03-08', '2025-03-08T25:00Z', 1].some(isIsoInstant)).toBe(false);
+  });
+
+  it('decides every YYYY-MM-DD string as js-joda does (the arithmetic fast path never accepts a date js-joda refuses)', () => {
+    const byJsJoda = (value: string): boolean => {
+      try {
+        LocalDate.parse(value);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const digits = (length: number, max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(length, '0'));
+    // Months 00–19 and days 00–39 around the real ones; leap and century years come up often among 0000–9999.
+    const shapedArb = fc
+      .tuple(fc.oneof(digits(4, 9999), fc.constantFrom('0000', '1900', '2000', '2024', '2100', '2400')), digits(2, 19), digits(2, 39))
+      .map(([year, month, day]) => `${year}-${month}-${day}`);
+    fc.assert(
+      fc.property(shapedArb, (value) => {
+        expect(isIsoDate(value)).toBe(byJsJoda(value));
+        if (byJsJoda(value)) expect(yearOf(value)).toBe(LocalDate.parse(value).year());
+        else expect(() => yearOf(value)).toThrow();
+      }),
+      { numRuns: 1_000 },
+    );
+    expect(['2100-02-29', '1900-02-29', '2025-04-31', '2025-00-10', '2025-06-00'].some(isIsoDate)).toBe(false);
+    expect(['2000-02-29', '2400-02-29', '0000-01-01'].every(isIsoDate)).toBe(true);
   });
 
   it('knows the tz database regions, not bare offsets or made-up names', () => {
