@@ -132,26 +132,25 @@ const canonical = (value: unknown): string =>
       : entry,
   );
 
-/** Whether a day's charges changed: only then is there a new version (a corrected charge set). */
-export const chargeSetChanged = (previous: ChargeSet | undefined, next: ChargeSet): boolean => {
-  const content = (set: ChargeSet) =>
-    canonical([
-      set.therapistId,
-      set.providerType,
-      set.lines,
-      set.billedUnits,
-      set.amountCents,
-      set.yearToDateBeforeCents,
-      set.certificationStanding,
-      set.held,
-      set.flagged,
-      set.notesSigned,
-      set.kxCrossed,
-      set.reviewCrossed,
-      set.problem ?? null,
-    ]);
-  return previous === undefined || content(previous) !== content(next);
-};
+/**
+ * Whether a day's charges changed: only then is there a new version (a corrected charge set). The
+ * plain fields first: most changes show there (a signature, a certification), without canonical JSON.
+ */
+export const chargeSetChanged = (previous: ChargeSet | undefined, next: ChargeSet): boolean =>
+  previous === undefined ||
+  previous.therapistId !== next.therapistId ||
+  previous.providerType !== next.providerType ||
+  previous.billedUnits !== next.billedUnits ||
+  previous.amountCents !== next.amountCents ||
+  previous.yearToDateBeforeCents !== next.yearToDateBeforeCents ||
+  previous.certificationStanding !== next.certificationStanding ||
+  previous.held !== next.held ||
+  previous.flagged !== next.flagged ||
+  previous.notesSigned !== next.notesSigned ||
+  previous.kxCrossed !== next.kxCrossed ||
+  previous.reviewCrossed !== next.reviewCrossed ||
+  (previous.problem ?? null) !== (next.problem ?? null) ||
+  canonical(previous.lines) !== canonical(next.lines);
 
 /** A day with something billable on it that the payer may be billed for now: notes signed, not held, charged. */
 export const isClaimable = (charges: ChargeSet): boolean =>

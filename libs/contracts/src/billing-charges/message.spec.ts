@@ -90,6 +90,36 @@ describe('billing messages on careflow.billing-charges.v1', () => {
     expect(() => billingEventMessage(leaking, '2025-03-21T10:00:00.000Z')).not.toThrow(/MBR-SECRET/);
   });
 
+  it('given a PHI canary in a field no schema publishes, at any depth, when sent, then it is refused naming the field and never the value', () => {
+    const canary = 'CANARY Jane Q. Patient MRN-000123';
+    const leaks: Array<[BillingEvent, string]> = [
+      [{ type: 'ChargeSetChanged', data: { ...charges, patientName: canary } } as unknown as BillingEvent, 'patientName'],
+      [
+        { type: 'ChargeSetChanged', data: { ...charges, lines: [{ ...charges.lines[0], note: canary }] } } as unknown as BillingEvent,
+        'lines[0].note',
+      ],
+      [
+        {
+          type: 'ClaimIssued',
+          data: { ...claim, lines: [{ ...claim.lines[0], modifiers: [{ mrn: canary }] }] },
+        } as unknown as BillingEvent,
+        'lines[0].modifiers[0]',
+      ],
+    ];
+    for (const [leaking, field] of leaks) {
+      let refusal: unknown;
+      try {
+        billingEventMessage(leaking, '2025-03-21T10:00:00.000Z');
+      } catch (error) {
+        refusal = error;
+      }
+      expect(refusal).toBeInstanceOf(IntegrationEventMismatchError);
+      expect((refusal as Error).message).toContain(field);
+      expect((refusal as Error).message).not.toContain('CANARY');
+      expect((refusal as Error).message).not.toContain('MRN-000123');
+    }
+  });
+
   it('given a claim line with five diagnosis pointers or thirteen diagnoses, when sent, then it is refused', () => {
     const fivePointers = { ...claim, lines: [{ ...claim.lines[0], diagnosisPointers: [1, 2, 3, 4, 5] }] } as ClaimIssued;
     const thirteen = { ...claim, diagnosisCodes: Array.from({ length: 13 }, (_, index) => `M${40 + index}.9`) };

@@ -4,7 +4,7 @@
  * charge set's or claim's identity and version), so a republished message is recognisably the same.
  */
 import { cloudEventsSpecVersion, IntegrationEventMismatchError, type KafkaMessage } from '../integration-events/kafka-message';
-import { unpublishedFields } from '../integration-events/schemas';
+import { publishedFieldsOf, unpublishedFieldsIn, type PublishedFields } from '../integration-events/published-fields';
 import { billingEventSchemas, currentBillingEventVersions, type BillingEventData, type BillingEventType } from './schemas';
 
 export const billingEventSchemaUri = (type: BillingEventType, version: number): string => `urn:careflow:billing-event:${type}:v${version}`;
@@ -19,16 +19,25 @@ export const billingEventId = (event: BillingEvent): string =>
     ? `charges:${event.data.episodeId}:${event.data.serviceDate}:${event.data.version}`
     : `claim:${event.data.claimId}`;
 
+/** Each type's allow-list of published fields, from its current schema (built once). */
+const publishedFields = Object.fromEntries(
+  Object.entries(currentBillingEventVersions).map(([type, version]) => [
+    type,
+    publishedFieldsOf(billingEventSchemas[type as BillingEventType][version]),
+  ]),
+) as Record<BillingEventType, PublishedFields>;
+
 /**
- * The Kafka message of a billing event, its data checked strictly against the current schema first,
- * so a field no schema publishes never leaves. `time` is when the change it announces occurred.
+ * The Kafka message of a billing event, its data checked strictly against the current schema first:
+ * a field no schema publishes never leaves (the allow-list, on every message), and every value is as
+ * the schema says. `time` is when the change it announces occurred.
  */
 export const billingEventMessage = (event: BillingEvent, time: string, source = 'careflow/billing'): KafkaMessage => {
   const version = currentBillingEventVersions[event.type];
-  const parsed = billingEventSchemas[event.type][version].safeParse(event.data);
-  const fields = parsed.success
-    ? unpublishedFields(event.data, parsed.data, '')
-    : parsed.error.issues.map((issue) => issue.path.join('.') || '(the event)');
+  const unpublished = unpublishedFieldsIn(publishedFields[event.type], event.data);
+  const parsed = unpublished.length > 0 ? undefined : billingEventSchemas[event.type][version].safeParse(event.data);
+  const fields =
+    parsed === undefined || parsed.success ? unpublished : parsed.error.issues.map((issue) => issue.path.join('.') || '(the event)');
   if (fields.length > 0) {
     throw new IntegrationEventMismatchError(
       `The ${event.type} v${version} billing event does not match its schema at: ${fields.join(', ')}.`,
