@@ -8,8 +8,10 @@ import {
   buildClaim,
   claimNeedsReplacement,
   defaultPayerSettings,
+  evaluationCertificationStanding,
   isDomainError,
   mergeSessionLines,
+  reevaluationCode,
   standingAfterCertification,
   type Claim,
   type PayerSettings,
@@ -337,7 +339,6 @@ export const foldBillingEvent = (ledger: Ledger, event: ConsumedEpisodeEvent): v
     }
     case 'AssessmentRecorded': {
       if (event.data.evaluationCode === undefined) return;
-      // The evaluation is what the plan comes from: it needs no certified plan.
       const visit: BillingVisit = {
         visitId: `evaluation-${event.data.assessedOn}`,
         kind: 'evaluation',
@@ -346,7 +347,7 @@ export const foldBillingEvent = (ledger: Ledger, event: ConsumedEpisodeEvent): v
         lines: [{ code: event.data.evaluationCode, minutes: 0, bodyRegions: [] }],
         selfPay: false,
         signed: true,
-        certificationStanding: 'certified',
+        certificationStanding: evaluationCertificationStanding,
       };
       addVisit(ledger, episodeId, visit, time);
       return;
@@ -358,10 +359,10 @@ export const foldBillingEvent = (ledger: Ledger, event: ConsumedEpisodeEvent): v
         kind: 're-evaluation',
         serviceDate: event.data.reevaluatedOn,
         therapistId: episodeOf(ledger, episodeId).therapistId,
-        lines: [{ code: '97164', minutes: 0, bodyRegions: [] }],
+        lines: [{ code: reevaluationCode, minutes: 0, bodyRegions: [] }],
         selfPay: false,
         signed: true,
-        certificationStanding: 'certified',
+        certificationStanding: evaluationCertificationStanding,
       };
       addVisit(ledger, episodeId, visit, time);
       return;

@@ -12,6 +12,9 @@ export type TimedCode = (typeof timedCodes)[number];
 export type UntimedCode = (typeof untimedCodes)[number];
 export type BillingCode = TimedCode | UntimedCode;
 
+/** The code of a re-evaluation billed as such (docs/clinical-rules.md §10). */
+export const reevaluationCode = '97164' satisfies UntimedCode;
+
 export const isBillingCode = (value: unknown): value is BillingCode => billingCodes.some((code) => code === value);
 
 export const isTimedCode = (code: BillingCode): code is TimedCode => timedCodes.some((timed) => timed === code);

@@ -11,7 +11,8 @@
  * - `billingRelevantChanges` / `billingRelevantLineChanges` / `requiresCorrectedClaim`: whether an
  *   addendum needs a corrected claim.
  * - `claimNeedsReplacement(billed, rebuilt)`: whether a billed claim must be replaced by a corrected one.
- * - `standingAfterCertification`, `dayCertificationStanding`: the certification standing a day's charges carry.
+ * - `standingAfterCertification`, `dayCertificationStanding`, `evaluationCertificationStanding`: the
+ *   certification standing a day's charges carry.
  * - `defaultPayerSettings`, `medicareLikePayerSettings`, `commercialPayerSettings`: payer settings.
  */
 export {
@@ -21,6 +22,7 @@ export {
   isBillingCode,
   isTimedCode,
   isUntimedCode,
+  reevaluationCode,
   type BillingCode,
   type TimedCode,
   type UntimedCode,
@@ -53,7 +55,7 @@ export {
   type NotBillableReason,
 } from './charges';
 export { buildClaim, claimNeedsReplacement, type Claim, type ClaimDay, type ClaimInput, type ClaimLine } from './claims';
-export { dayCertificationStanding, standingAfterCertification } from './standing';
+export { dayCertificationStanding, evaluationCertificationStanding, standingAfterCertification } from './standing';
 export {
   billingRelevantChanges,
   billingRelevantLineChanges,
