@@ -71,7 +71,7 @@ class BareController {
   async cancelledVisit(@Param('id') id: string, @Body() body: Record<string, unknown>): Promise<unknown> {
     const handle = this.client.workflow.getHandle(careEpisodeWorkflowId(id));
     const command = { ...body, type: 'CancelSession', at: new Date().toISOString(), actor: { userId: 'bare', role: 'therapist' } };
-    return (await handle.executeUpdate(submitCommandUpdate, { args: [command as CareEpisodeCommand] })).snapshot;
+    return (await handle.executeUpdate(submitCommandUpdate, { args: [command as CareEpisodeCommand, { withSnapshot: true }] })).snapshot;
   }
 }
 

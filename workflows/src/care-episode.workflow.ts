@@ -53,7 +53,7 @@ import {
   type CareEpisodeActivities,
   type CareEpisodeInput,
   type CommandOutcome,
-  type CommandPreconditions,
+  type CommandOptions,
   type EpisodeSnapshot,
   type EpisodeEventEnvelope,
   clearanceReceivedSignal,
@@ -146,8 +146,8 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
    * fault's text to the sender): the Update is accepted and the handler, deciding again, hits the
    * fault and fails the workflow task.
    */
-  const validateFromOutside = (value: unknown, preconditions?: CommandPreconditions): void => {
-    refuseIfStale(preconditions);
+  const validateFromOutside = (value: unknown, options?: CommandOptions): void => {
+    refuseIfStale(options);
     let refusal: DomainError | undefined;
     try {
       const parsed = parseCommand(value);
@@ -193,12 +193,13 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
 
   setHandler(
     submitCommandUpdate,
-    (command, preconditions) => {
+    (command, options) => {
       const causationId = `update:${currentUpdateInfo()?.id ?? uuid4()}`;
       return exclusively(async () => {
         // Checked again under the queue: a command accepted before this one may have moved the version.
-        refuseIfStale(preconditions);
-        return { ...(await execute(command, causationId)), snapshot: snapshot() };
+        refuseIfStale(options);
+        const outcome = await execute(command, causationId);
+        return options?.withSnapshot === true ? { ...outcome, snapshot: snapshot() } : outcome;
       });
     },
     { validator: validateFromOutside },
@@ -243,8 +244,8 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
   return state.status;
 
   /** A command decided on an older version of the episode (If-Match) is refused, and nothing is written. */
-  function refuseIfStale(preconditions: CommandPreconditions | undefined): void {
-    const expected = preconditions?.expectedVersion;
+  function refuseIfStale(options: CommandOptions | undefined): void {
+    const expected = options?.expectedVersion;
     if (expected === undefined || expected === version) return;
     throw ApplicationFailure.create({
       type: versionConflictFailureType,

@@ -55,23 +55,26 @@ export interface CommandOutcome {
 }
 
 /**
- * The Update's answer: the outcome and the episode as this command left it, so a caller answering
- * with the new state needs no Query after it (a round trip through the server and the worker).
+ * The Update's answer: the outcome and, when asked for, the episode as this command left it, so a caller
+ * answering with the new state needs no Query after it (a round trip through the server and the worker).
  */
 export interface SubmittedCommand extends CommandOutcome {
-  readonly snapshot: EpisodeSnapshot;
+  readonly snapshot?: EpisodeSnapshot;
+}
+
+/** What the sender of a command asks of the episode. */
+export interface CommandOptions {
+  /** The version the sender read (HTTP `If-Match`): the command is refused once the episode has moved on. */
+  readonly expectedVersion?: number;
+  /** Answer with the snapshot. It is stored with the answer in the history, so only callers that show it ask. */
+  readonly withSnapshot?: boolean;
 }
 
 /**
  * Every command reaches the episode as this Update. Its validator runs the domain's `decide`, so a
  * refused command is rejected with the rule's code and message and nothing is written.
  */
-/** What a command may require of the episode: the version its sender read (HTTP `If-Match`). */
-export interface CommandPreconditions {
-  readonly expectedVersion?: number;
-}
-
-export const submitCommandUpdate = defineUpdate<SubmittedCommand, [CareEpisodeCommand, CommandPreconditions?]>('submitCommand');
+export const submitCommandUpdate = defineUpdate<SubmittedCommand, [CareEpisodeCommand, CommandOptions?]>('submitCommand');
 export const episodeSnapshotQuery = defineQuery<EpisodeSnapshot>('episodeSnapshot');
 /**
  * A clearance from the hospital's EHR feed (actor role `ehr-feed`): the sender needs no answer, so it

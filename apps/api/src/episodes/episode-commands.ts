@@ -12,9 +12,10 @@ import { decideAccess } from '@careflow/auth';
 import {
   careEpisodeWorkflowId,
   domainRefusalFailureType,
-  type CommandPreconditions,
+  type CommandOptions,
   type EpisodeSnapshot,
   type SubmittedCommand,
+  episodeSnapshotQuery,
   submitCommandUpdate,
   versionConflictFailureType,
 } from '@careflow/contracts';
@@ -76,7 +77,9 @@ export class EpisodeCommands {
     const expectedVersion = this.expectedVersion(request.headers['if-match']);
     const updateId = key === undefined ? undefined : this.idempotency.updateIdOf(caller.userId, key);
     const submitted = await this.submit(handle, command, expectedVersion, updateId);
-    const answer = this.minimumNecessary(submitted.snapshot, request);
+    // An Update deduplicated by its id against one sent before answers carried snapshots has none.
+    const snapshot = submitted.snapshot ?? (await handle.query(episodeSnapshotQuery));
+    const answer = this.minimumNecessary(snapshot, request);
     if (key !== undefined && requestHash !== undefined) {
       await this.idempotency.store(caller.userId, key, requestHash, { status: HttpStatus.OK, answer });
     }
@@ -97,10 +100,13 @@ export class EpisodeCommands {
     const deadline = Date.now() + startingEpisodeWaitMs;
     // The workflow compares the version under its command queue, so two commands sent on one version
     // cannot both pass (docs/api.md, Concurrency).
-    const args: [CareEpisodeCommand, CommandPreconditions?] = expectedVersion === undefined ? [command] : [command, { expectedVersion }];
+    const options: CommandOptions = { withSnapshot: true, ...(expectedVersion === undefined ? {} : { expectedVersion }) };
     for (;;) {
       try {
-        return await handle.executeUpdate(submitCommandUpdate, { args, ...(updateId === undefined ? {} : { updateId }) });
+        return await handle.executeUpdate(submitCommandUpdate, {
+          args: [command, options],
+          ...(updateId === undefined ? {} : { updateId }),
+        });
       } catch (error) {
         const problem = this.problemOf(error);
         const starting = problem instanceof ProblemException && problem.problem.code === 'EPISODE_NOT_STARTED';
