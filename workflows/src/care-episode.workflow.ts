@@ -8,16 +8,13 @@
  * whether a command's instant is plausible against workflow time.
  */
 import {
-  type ActivityOptions,
   ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
   currentUpdateInfo,
   log,
-  patched,
   proxyActivities,
-  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   uuid4,
@@ -69,7 +66,7 @@ import {
 } from '@careflow/contracts';
 
 // Both activities are idempotent, so they retry until the event store or directory answers again.
-const activityOptions = {
+const { appendEpisodeEvents, findRoutingCandidates } = proxyActivities<CareEpisodeActivities>({
   startToCloseTimeout: '30 seconds',
   retry: {
     initialInterval: '1 second',
@@ -77,18 +74,7 @@ const activityOptions = {
     maximumInterval: '1 minute',
     nonRetryableErrorTypes: ['StreamVersionConflictError', 'EventIdReusedError', 'InvalidAppendError'],
   },
-} satisfies ActivityOptions;
-
-/**
- * They run as local activities: an append is a short idempotent database call, and running it inside
- * the workflow task spares the server an activity task and a second workflow task per command, more than
- * half of its work (docs/architecture.md#local-activities). Episodes whose history began with scheduled
- * activities replay them as such.
- */
-const localActivitiesPatch = 'append-through-local-activities';
-const localActivities = proxyLocalActivities<CareEpisodeActivities>(activityOptions);
-const scheduledActivities = proxyActivities<CareEpisodeActivities>(activityOptions);
-const activities = (): CareEpisodeActivities => (patched(localActivitiesPatch) ? localActivities : scheduledActivities);
+});
 
 /** The hospital's EHR interface engine: the only sender the clearance Signal listens to. */
 const ehrFeedRole = 'ehr-feed';
@@ -166,14 +152,13 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
     // Decided again under the queue: an earlier command may have changed state since validation.
     const events = decideOrRefuse(command);
     const envelopes = events.map((event): EpisodeEventEnvelope => envelope(event, causationId));
-    if (envelopes.length === 0) return { episodeId, version, events: [] };
-    const appended = await activities().appendEpisodeEvents({ episodeId, expectedVersion: version, events: envelopes });
-    // What an earlier attempt of this step wrote is what the store and every consumer hold.
-    const recorded = appended.earlierAttempt ?? envelopes;
-    state = recorded.map(({ data }) => data).reduce(evolve, state);
-    version = appended.version;
-    changed = true;
-    return { episodeId, version, events: recorded.map(({ eventId, type }) => ({ eventId, type })) };
+    if (envelopes.length > 0) {
+      const appended = await appendEpisodeEvents({ episodeId, expectedVersion: version, events: envelopes });
+      state = events.reduce(evolve, state);
+      version = appended.version;
+      changed = true;
+    }
+    return { episodeId, version, events: envelopes.map(({ eventId, type }) => ({ eventId, type })) };
   };
 
   const envelope = (event: CareEpisodeEvent, causationId: string): EpisodeEventEnvelope => ({
@@ -279,7 +264,7 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
   /** A new referral is routed once the department's therapist directory has been read. */
   async function routeIfWaiting(): Promise<void> {
     if (!awaitsRouting(state)) return;
-    const candidates = await activities().findRoutingCandidates({ episodeId, departmentId });
+    const candidates = await findRoutingCandidates({ episodeId, departmentId });
     await executeSystemCommand(routeReferral(nowIso(), candidates), 'routing');
   }
 
