@@ -137,20 +137,32 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
     let refusal: DomainError | undefined;
     try {
       const parsed = parseCommand(value);
-      refusal = isDomainError(parsed)
+      const decision = isDomainError(parsed)
         ? parsed
         : (outsideSenderRefusal(parsed.type, parsed.actor.role) ??
           instantRefusal(parsed, { aheadMs: allowedAheadMs, behindMs: allowedBehindMs }) ??
-          asRefusal(decide(parsed, state, settings)));
+          decide(parsed, state, settings));
+      const updateId = currentUpdateInfo()?.id;
+      if (isDomainError(decision)) refusal = decision;
+      else if (updateId !== undefined) decidedOnValidation.set(updateId, { version, events: decision });
     } catch {
       return;
     }
     if (refusal) throw refusalFailure(refusal);
   };
 
-  const execute = async (command: CareEpisodeCommand, causationId: string): Promise<CommandOutcome> => {
-    // Decided again under the queue: an earlier command may have changed state since validation.
-    const events = decideOrRefuse(command);
+  /**
+   * What each accepted Update's validation decided, and at which version: its handler takes it when
+   * nothing was appended in between (the usual case) instead of deciding a second time.
+   */
+  const decidedOnValidation = new Map<string, { readonly version: number; readonly events: readonly CareEpisodeEvent[] }>();
+
+  const execute = async (
+    command: CareEpisodeCommand,
+    causationId: string,
+    decided?: readonly CareEpisodeEvent[],
+  ): Promise<CommandOutcome> => {
+    const events = decided ?? decideOrRefuse(command);
     const envelopes = events.map((event): EpisodeEventEnvelope => envelope(event, causationId));
     if (envelopes.length > 0) {
       const appended = await appendEpisodeEvents({ episodeId, expectedVersion: version, events: envelopes });
@@ -179,11 +191,15 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
   setHandler(
     submitCommandUpdate,
     (command, options) => {
-      const causationId = `update:${currentUpdateInfo()?.id ?? uuid4()}`;
+      const updateId = currentUpdateInfo()?.id;
+      const causationId = `update:${updateId ?? uuid4()}`;
       return exclusively(async () => {
         // Checked again under the queue: a command accepted before this one may have moved the version.
         refuseIfStale(options);
-        const outcome = await execute(command, causationId);
+        const validated = updateId === undefined ? undefined : decidedOnValidation.get(updateId);
+        if (updateId !== undefined) decidedOnValidation.delete(updateId);
+        // Decided again when an earlier command has changed the episode since validation.
+        const outcome = await execute(command, causationId, validated?.version === version ? validated.events : undefined);
         return options?.withSnapshot === true ? { ...outcome, snapshot: snapshot() } : outcome;
       });
     },
@@ -307,7 +323,7 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
       log.warn('system command refused', { command: command.type, code: decision.code });
       return;
     }
-    await execute(command, causationId);
+    await execute(command, causationId, decision);
   }
 }
 
