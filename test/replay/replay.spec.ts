@@ -10,7 +10,9 @@ import { historyFixtureKeyring, historyFixtureNamespace, historyFromObject } fro
  * against today's workflow code: a change that would break running episodes fails here first.
  * One replay worker replays them all (the SDK's way for many histories, and one native runtime).
  */
-const recorded = ['complete-episode', 'progress-report-gate', 'offers-expire-then-escalate'];
+const episodes = ['complete-episode', 'progress-report-gate', 'offers-expire-then-escalate'];
+// Recorded before the activities became local activities: such episodes may still be running.
+const recorded = [...episodes, ...episodes.map((name) => `scheduled-activities/${name}`)];
 const altered = 'altered-activity-type';
 
 const load = (name: string) => historyFromObject(JSON.parse(readFileSync(join(__dirname, 'histories', `${name}.json`), 'utf8')));

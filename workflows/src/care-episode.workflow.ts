@@ -8,13 +8,16 @@
  * whether a command's instant is plausible against workflow time.
  */
 import {
+  type ActivityOptions,
   ApplicationFailure,
   allHandlersFinished,
   condition,
   continueAsNew,
   currentUpdateInfo,
   log,
+  patched,
   proxyActivities,
+  proxyLocalActivities,
   setHandler,
   upsertSearchAttributes,
   uuid4,
@@ -66,7 +69,7 @@ import {
 } from '@careflow/contracts';
 
 // Both activities are idempotent, so they retry until the event store or directory answers again.
-const { appendEpisodeEvents, findRoutingCandidates } = proxyActivities<CareEpisodeActivities>({
+const activityOptions = {
   startToCloseTimeout: '30 seconds',
   retry: {
     initialInterval: '1 second',
@@ -74,7 +77,18 @@ const { appendEpisodeEvents, findRoutingCandidates } = proxyActivities<CareEpiso
     maximumInterval: '1 minute',
     nonRetryableErrorTypes: ['StreamVersionConflictError', 'EventIdReusedError', 'InvalidAppendError'],
   },
-});
+} satisfies ActivityOptions;
+
+/**
+ * They run as local activities: an append is a short idempotent database call, and running it inside
+ * the workflow task spares the server an activity task and a second workflow task per command, more than
+ * half of its work (docs/architecture.md#local-activities). Episodes whose history began with scheduled
+ * activities replay them as such.
+ */
+const localActivitiesPatch = 'append-through-local-activities';
+const localActivities = proxyLocalActivities<CareEpisodeActivities>(activityOptions);
+const scheduledActivities = proxyActivities<CareEpisodeActivities>(activityOptions);
+const activities = (): CareEpisodeActivities => (patched(localActivitiesPatch) ? localActivities : scheduledActivities);
 
 /** The hospital's EHR interface engine: the only sender the clearance Signal listens to. */
 const ehrFeedRole = 'ehr-feed';
@@ -164,13 +178,14 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
   ): Promise<CommandOutcome> => {
     const events = decided ?? decideOrRefuse(command);
     const envelopes = events.map((event): EpisodeEventEnvelope => envelope(event, causationId));
-    if (envelopes.length > 0) {
-      const appended = await appendEpisodeEvents({ episodeId, expectedVersion: version, events: envelopes });
-      state = events.reduce(evolve, state);
-      version = appended.version;
-      changed = true;
-    }
-    return { episodeId, version, events: envelopes.map(({ eventId, type }) => ({ eventId, type })) };
+    if (envelopes.length === 0) return { episodeId, version, events: [] };
+    const appended = await activities().appendEpisodeEvents({ episodeId, expectedVersion: version, events: envelopes });
+    // What an earlier attempt of this step wrote is what the store and every consumer hold.
+    const recorded = appended.earlierAttempt ?? envelopes;
+    state = recorded.map(({ data }) => data).reduce(evolve, state);
+    version = appended.version;
+    changed = true;
+    return { episodeId, version, events: recorded.map(({ eventId, type }) => ({ eventId, type })) };
   };
 
   const envelope = (event: CareEpisodeEvent, causationId: string): EpisodeEventEnvelope => ({
@@ -280,7 +295,7 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
   /** A new referral is routed once the department's therapist directory has been read. */
   async function routeIfWaiting(): Promise<void> {
     if (!awaitsRouting(state)) return;
-    const candidates = await findRoutingCandidates({ episodeId, departmentId });
+    const candidates = await activities().findRoutingCandidates({ episodeId, departmentId });
     await executeSystemCommand(routeReferral(nowIso(), candidates), 'routing');
   }
 

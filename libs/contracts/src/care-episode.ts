@@ -125,7 +125,19 @@ export interface RoutingCandidates {
 }
 
 /** Activities the care-episode workflow calls. The worker implements them with createActivities(deps). */
+/** The stream version after an append; `earlierAttempt` when an earlier attempt of the same step had appended. */
+export interface AppendedEpisodeEvents {
+  readonly version: number;
+  /**
+   * The events an earlier attempt of this very step wrote (same causation, right after the expected
+   * version). A local activity's input is not recorded before it runs: when a worker dies after its
+   * append committed, the attempt that replaces it decides again at a later workflow time, with other
+   * event ids and instants. The episode takes what was written, which is what every consumer saw.
+   */
+  readonly earlierAttempt?: readonly EpisodeEventEnvelope[];
+}
+
 export interface CareEpisodeActivities {
-  appendEpisodeEvents(input: AppendEpisodeEventsInput): Promise<{ readonly version: number }>;
+  appendEpisodeEvents(input: AppendEpisodeEventsInput): Promise<AppendedEpisodeEvents>;
   findRoutingCandidates(input: { readonly episodeId: string; readonly departmentId: string }): Promise<RoutingCandidates>;
 }
