@@ -23,6 +23,8 @@ const forbiddenInDeterministicCode = (what) => ({
  * the test libraries.
  */
 const schemaLibrary = ['zod'];
+/** Compiles the JSON Schema zod generates, for the messages' fast check (libs/contracts/src/exact-conformance.ts); never in workflows. */
+const messageValidator = ['ajv/dist/2020'];
 /** Pure, and carries its own time-zone database, so replay decides the same on any Node version. */
 const calendarLibrary = ['@js-joda/core', '@js-joda/timezone'];
 /** Seeded randomness, charts rendered in Node, and the progress bar of `npm run simulate`. */
@@ -41,7 +43,7 @@ const moduleBoundaries = (testImports) => [
       {
         sourceTag: 'type:contracts',
         onlyDependOnLibsWithTags: ['type:domain'],
-        allowedExternalImports: ['@temporalio/workflow', '@temporalio/common', ...schemaLibrary, ...testImports],
+        allowedExternalImports: ['@temporalio/workflow', '@temporalio/common', ...schemaLibrary, ...messageValidator, ...testImports],
       },
       {
         sourceTag: 'type:workflows',

@@ -66,7 +66,7 @@ import {
   episodeTherapistSearchAttribute,
   submitCommandUpdate,
   versionConflictFailureType,
-} from '@careflow/contracts';
+} from '@careflow/contracts/care-episode';
 
 // Both activities are idempotent, so they retry until the event store or directory answers again.
 const activityOptions = {

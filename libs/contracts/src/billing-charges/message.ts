@@ -3,6 +3,8 @@
  * episode id, data as the JSON value, attributes as `ce_` headers. The id is deterministic (the
  * charge set's or claim's identity and version), so a republished message is recognisably the same.
  */
+import type { z } from 'zod';
+import { conformsExactly } from '../exact-conformance';
 import { cloudEventsSpecVersion, IntegrationEventMismatchError, type KafkaMessage } from '../integration-events/kafka-message';
 import { publishedFieldsOf, unpublishedFieldsIn, type PublishedFields } from '../integration-events/published-fields';
 import { billingEventSchemas, currentBillingEventVersions, type BillingEventData, type BillingEventType } from './schemas';
@@ -27,6 +29,14 @@ const publishedFields = Object.fromEntries(
   ]),
 ) as Record<BillingEventType, PublishedFields>;
 
+/** Where data is not as its schema says: first any field the schema does not publish, else zod's findings. */
+const problemsOf = (type: BillingEventType, schema: z.ZodType, data: unknown): string[] => {
+  const unpublished = unpublishedFieldsIn(publishedFields[type], data);
+  if (unpublished.length > 0) return unpublished;
+  const parsed = schema.safeParse(data);
+  return parsed.success ? [] : parsed.error.issues.map((issue) => issue.path.join('.') || '(the event)');
+};
+
 /**
  * The Kafka message of a billing event, its data checked strictly against the current schema first:
  * a field no schema publishes never leaves (the allow-list, on every message), and every value is as
@@ -34,10 +44,8 @@ const publishedFields = Object.fromEntries(
  */
 export const billingEventMessage = (event: BillingEvent, time: string, source = 'careflow/billing'): KafkaMessage => {
   const version = currentBillingEventVersions[event.type];
-  const unpublished = unpublishedFieldsIn(publishedFields[event.type], event.data);
-  const parsed = unpublished.length > 0 ? undefined : billingEventSchemas[event.type][version].safeParse(event.data);
-  const fields =
-    parsed === undefined || parsed.success ? unpublished : parsed.error.issues.map((issue) => issue.path.join('.') || '(the event)');
+  const schema = billingEventSchemas[event.type][version];
+  const fields = conformsExactly(schema, event.data) ? [] : problemsOf(event.type, schema, event.data);
   if (fields.length > 0) {
     throw new IntegrationEventMismatchError(
       `The ${event.type} v${version} billing event does not match its schema at: ${fields.join(', ')}.`,

@@ -37,7 +37,7 @@ const claimLine = record({
   code: billingCode,
   units: count,
   modifiers: listOf(modifier),
-  diagnosisPointers: listOf(z.int().min(1).max(12)).check(z.maxLength(4)),
+  diagnosisPointers: listOf(z.int().min(1).max(12), { max: 4 }),
   chargeCents: cents,
   certificationDelinquent: z.boolean(),
 });
@@ -74,8 +74,8 @@ const v1 = {
     frequencyCode: oneOf(['1', '7']),
     replacesClaimId: id.optional(),
     originalClaimId: id,
-    diagnosisCodes: listOf(code).check(z.minLength(1), z.maxLength(12)),
-    lines: listOf(claimLine).check(z.minLength(1)),
+    diagnosisCodes: listOf(code, { min: 1, max: 12 }),
+    lines: listOf(claimLine, { min: 1 }),
     totalChargeCents: cents,
   }),
 };

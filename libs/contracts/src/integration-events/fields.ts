@@ -18,7 +18,12 @@ export const measureValue = z.number();
 export const cents = z.int().min(0);
 
 export const oneOf = <const V extends readonly [string, ...string[]]>(values: V) => z.enum(values);
-export const listOf = <T extends z.ZodType>(item: T) => z.array(item).readonly();
+/** Bounds go on the array itself: checks on its readonly wrapper would be missing from the JSON Schema. */
+export const listOf = <T extends z.ZodType>(item: T, bounds: { readonly min?: number; readonly max?: number } = {}) => {
+  const list = z.array(item);
+  const atLeast = bounds.min === undefined ? list : list.min(bounds.min);
+  return (bounds.max === undefined ? atLeast : atLeast.max(bounds.max)).readonly();
+};
 /**
  * An object that drops fields it does not know when read, so consumers stay tolerant of compatible
  * additions; the producer refuses any field a schema does not publish (see `episodeEventMessage`).

@@ -12,6 +12,7 @@ import {
   type PublishedIntegrationEvent,
 } from './schemas';
 import { integrationEventSchemaUri } from './json-schemas';
+import { conformsExactly } from '../exact-conformance';
 
 export const cloudEventsSpecVersion = '1.0';
 
@@ -145,6 +146,9 @@ export const readEpisodeEventMessage = (message: ReceivedMessage): PublishedInte
     value = JSON.parse(message.value?.toString() ?? '');
   } catch {
     throw new UnreadableEpisodeEventError(`Event ${eventId}: the value is not JSON.`);
+  }
+  if (conformsExactly(schema, value)) {
+    return { eventId, type, version, data: value } as PublishedIntegrationEvent & { readonly eventId: string };
   }
   const parsed = schema.safeParse(value);
   if (!parsed.success) {
