@@ -8,13 +8,14 @@
  * - The peer: the rows billing writes for each event (episodes, visits, charge sets, years to date,
  *   claims, outbox messages) are computed before its clock starts, with billing's own pure fold
  *   (`foldBillingEvent`, `ledgerRows`) over every event in topic order. Timed is only kafkajs' `eachBatch`
- *   (as many partitions at once as the framework) looking each message's rows up by its `ce_id` and
+ *   (as many partitions at once as billing's consumer) looking each message's rows up by its `ce_id` and
  *   writing the batch's rows with billing's multi-row upsert statement (`writeLedgerRows`, one
  *   statement, no transaction of its own), into copies of billing's tables (same columns, constraints
  *   and indexes) in a schema of its own. No processed-event record, no read of state, no fold. After the
  *   run the peer's tables must hold exactly billing's rows, or the bench fails.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { v7 as timeOrderedUuid } from 'uuid';
 import { performance } from 'node:perf_hooks';
 import postgres from 'postgres';
 import type { Logger } from 'pino';
@@ -22,15 +23,16 @@ import type { Kafka, Message } from 'kafkajs';
 import { episodeEventMessage, readEpisodeEventMessage, toIntegrationEvent } from '@careflow/contracts';
 import { medicareLikePayerSettings, type ProviderType } from '@careflow/domain';
 import { ensureTopics, startEpisodeEventConsumer, type ConsumedEpisodeEvent, type EpisodeEventConsumerOptions } from '@careflow/messaging';
-import { applyBillingEvent, applyBillingEvents } from '@careflow/billing/src/apply';
+import { billingConsumerOptions } from '@careflow/billing/src/apply';
 import { datesOf, emptyLedger, foldBillingEvent, yearKey, yearOfDate } from '@careflow/billing/src/fold';
 import { ledgerRows, writeLedgerRows, type LedgerRows } from '@careflow/billing/src/ledger';
 import { decidedEpisode, type PrivateDatabase } from '../support/relay-rig';
 import { round, type BenchContext, type BenchRow } from './bench';
 
-// 18 events each: enough that the peer runs for more than a moment (its figure swung 2x over 5,400 events).
-const billingEpisodes = 1000;
-const rounds = 3;
+// 18 events each, 54,000 in all, over five rounds: at 18,000 a round lasted under a second and one
+// run's ratio swung between 0.6x and 0.76x; a round of 2-3 s and the median of five hold steadier.
+const billingEpisodes = 3000;
+const rounds = 5;
 
 const median = (values: readonly number[]): number => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? 0;
 
@@ -47,7 +49,9 @@ const episodeMessages = (stamp: string): Message[] =>
           key: episodeId,
           source: 'careflow/bench',
           event: {
-            eventId: randomUUID(),
+            // Time-ordered, as the workflow makes them (its timeOrderedEventId): a run's processed-event
+            // records then go where the index ends, as in production, rather than on random pages.
+            eventId: timeOrderedUuid(),
             streamId: episodeId,
             streamVersion: position + 1,
             globalPosition: position + 1,
@@ -148,8 +152,9 @@ export const billingConsumerBench = async (
     { name: `${topic}.dlq`, partitions: 1, retentionDays: 1 },
   ]);
   const owner = postgres(database.ownerUrl, { max: 1, onnotice: () => undefined });
-  const billingSql = postgres(database.billingUrl, { max: 4, onnotice: () => undefined });
-  const peerSql = postgres(database.appUrl, { max: 4, onnotice: () => undefined, connection: { search_path: 'bench_peer' } });
+  // Both sides get the apps' pool (DATABASE_POOL_MAX, 10).
+  const billingSql = postgres(database.billingUrl, { max: 10, onnotice: () => undefined });
+  const peerSql = postgres(database.appUrl, { max: 10, onnotice: () => undefined, connection: { search_path: 'bench_peer' } });
   try {
     await owner`INSERT INTO payers (payer_id, settings) VALUES (${payerId}, ${JSON.stringify(medicareLikePayerSettings)}::text::jsonb)`;
     await owner`INSERT INTO therapists (therapist_id, department_id, profile, provider_type)
@@ -173,8 +178,11 @@ export const billingConsumerBench = async (
     /** A consumer-framework run over the whole topic, timed from the first event applied to the last. */
     const consume = async (
       name: string,
-      apply: EpisodeEventConsumerOptions['apply'],
-      applyMany?: EpisodeEventConsumerOptions['applyMany'],
+      {
+        apply,
+        applyMany,
+        partitionsConsumedConcurrently,
+      }: Pick<EpisodeEventConsumerOptions, 'apply' | 'applyMany' | 'partitionsConsumedConcurrently'>,
     ) => {
       let first: number | undefined;
       const consumer = await startEpisodeEventConsumer({
@@ -183,6 +191,7 @@ export const billingConsumerBench = async (
         sql: billingSql,
         logger,
         topics: { events: topic, deadLetter: `${topic}.dlq` },
+        partitionsConsumedConcurrently,
         apply: (tx, event) => {
           first ??= performance.now();
           return apply(tx, event);
@@ -215,7 +224,7 @@ export const billingConsumerBench = async (
       await peer.connect();
       await peer.subscribe({ topics: [topic], fromBeginning: true });
       await peer.run({
-        partitionsConsumedConcurrently: 3,
+        partitionsConsumedConcurrently: billingConsumerOptions.partitionsConsumedConcurrently,
         eachBatch: async ({ batch }) => {
           peerFirst ??= performance.now();
           const rows = batchRows(batch.messages.flatMap((message) => rowsByEvent.get(message.headers?.['ce_id']?.toString() ?? '') ?? []));
@@ -236,7 +245,7 @@ export const billingConsumerBench = async (
     let deadLettered = 0;
     for (let pass = 0; pass < rounds; pass++) {
       if (pass > 0) await owner.unsafe(`TRUNCATE ${peerTables.join(', ')}, ${peerTables.map((table) => `bench_peer.${table}`).join(', ')}`);
-      const ours = await consume(`billing-${pass}`, applyBillingEvent, applyBillingEvents);
+      const ours = await consume(`billing-${pass}`, billingConsumerOptions);
       oursRuns.push(ours.perSecond);
       deadLettered += ours.deadLettered;
       const peerPerSecond = await peerRun(pass);
@@ -246,7 +255,10 @@ export const billingConsumerBench = async (
     const oursPerSecond = median(oursRuns);
     const peerPerSecond = median(peerRuns);
     // Where the time goes: the framework alone (its transaction and processed-event record per event).
-    const framework = await consume('empty', async () => undefined);
+    const framework = await consume('empty', {
+      apply: async () => undefined,
+      partitionsConsumedConcurrently: billingConsumerOptions.partitionsConsumedConcurrently,
+    });
     for (const table of peerTables) {
       const columns = comparedColumns[table] ?? '*';
       const [difference] = await owner.unsafe<{ count: number }[]>(

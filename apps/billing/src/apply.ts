@@ -4,7 +4,8 @@
  * the transaction that records the events as processed. One event is a run of one.
  */
 import type { TransactionSql } from 'postgres';
-import type { ConsumedEpisodeEvent } from '@careflow/messaging';
+import { episodeEventsTopic } from '@careflow/contracts';
+import type { ConsumedEpisodeEvent, EpisodeEventConsumerOptions } from '@careflow/messaging';
 import { foldBillingEvent } from './fold';
 import { loadLedger, saveLedger } from './ledger';
 
@@ -15,3 +16,14 @@ export const applyBillingEvents = async (tx: TransactionSql, events: readonly Co
 };
 
 export const applyBillingEvent = (tx: TransactionSql, event: ConsumedEpisodeEvent): Promise<void> => applyBillingEvents(tx, [event]);
+
+/**
+ * Billing's part of its consumer's options (main.ts; the pipeline bench runs the same). Every partition
+ * at once: a run holds its connection while PostgreSQL writes, and with three at a time billing's thread
+ * sat idle for a fifth of a catch-up (docs/billing.md#benchmark). The apps' pool (10) has room for six.
+ */
+export const billingConsumerOptions = {
+  apply: applyBillingEvent,
+  applyMany: applyBillingEvents,
+  partitionsConsumedConcurrently: episodeEventsTopic.partitions,
+} satisfies Partial<EpisodeEventConsumerOptions>;
