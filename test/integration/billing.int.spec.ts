@@ -22,7 +22,7 @@ import {
   yearToDateOf,
   type TestEpisode,
 } from '../support/billing-rig';
-import { applyBillingEvent, applyBillingEvents } from '@careflow/billing/src/apply';
+import { billingConsumption } from '@careflow/billing/src/apply';
 import { renderClaimDocument } from '@careflow/billing/src/claim-document';
 import { startBillingPublisher, type BillingPublisher } from '@careflow/billing/src/publisher';
 
@@ -72,8 +72,7 @@ describe('billing: the consumer on the real broker and database, as its own role
       kafka,
       sql: billing,
       logger,
-      apply: applyBillingEvent,
-      applyMany: applyBillingEvents,
+      ...billingConsumption,
       maxAttempts: 2,
       retryDelayMs: { first: 20, longest: 100 },
       topics: { events: topics.events, deadLetter: topics.deadLetter },

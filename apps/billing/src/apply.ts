@@ -18,12 +18,16 @@ export const applyBillingEvents = async (tx: TransactionSql, events: readonly Co
 export const applyBillingEvent = (tx: TransactionSql, event: ConsumedEpisodeEvent): Promise<void> => applyBillingEvents(tx, [event]);
 
 /**
- * Billing's part of its consumer's options (main.ts; the pipeline bench runs the same). Every partition
- * at once: a run holds its connection while PostgreSQL writes, and with three at a time billing's thread
- * sat idle for a fifth of a catch-up (docs/billing.md#benchmark). The apps' pool (10) has room for six.
+ * How billing consumes the episode events (main.ts; tests and the pipeline bench use the same): runs
+ * through applyBillingEvents; the processed-event record as a mark per episode (the highest stream version
+ * applied, docs/billing.md#exactly-once-a-mark-per-episode), since billing folds an episode's events in
+ * stream order anyway; and every partition at once: a run holds its connection while PostgreSQL writes,
+ * and with three at a time billing's thread sat idle for a fifth of a catch-up (docs/billing.md#benchmark).
+ * The apps' pool (10) has room for six.
  */
-export const billingConsumerOptions = {
+export const billingConsumption = {
   apply: applyBillingEvent,
   applyMany: applyBillingEvents,
+  exactlyOnceBy: 'stream-version',
   partitionsConsumedConcurrently: episodeEventsTopic.partitions,
-} satisfies Partial<EpisodeEventConsumerOptions>;
+} as const satisfies Pick<EpisodeEventConsumerOptions, 'apply' | 'applyMany' | 'exactlyOnceBy' | 'partitionsConsumedConcurrently'>;

@@ -3,7 +3,7 @@ import type { Kafka } from 'kafkajs';
 import type { Sql } from 'postgres';
 import type { Logger } from '@careflow/config';
 import { AppStatus, ensurePlatformTopics, KAFKA, LOGGER, runApp, SQL, startAppConsumer } from '@careflow/platform';
-import { billingConsumerOptions } from './apply';
+import { billingConsumption } from './apply';
 import { loadBillingConfig } from './config';
 import { startBillingPublisher } from './publisher';
 
@@ -31,7 +31,7 @@ runApp({
     status.stopOnShutdown(() => publisher.stop());
     await startAppConsumer(app, {
       name: config.BILLING_CONSUMER_NAME,
-      ...billingConsumerOptions,
+      ...billingConsumption,
       maxAttempts: config.BILLING_MAX_ATTEMPTS,
       topics: { events: config.BILLING_EVENTS_TOPIC, deadLetter: config.BILLING_DEAD_LETTER_TOPIC },
     });

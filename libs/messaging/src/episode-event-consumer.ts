@@ -1,7 +1,7 @@
 /**
  * The one way an app consumes careflow.episode-events.v1 (docs/consumers.md): each event is applied
- * exactly once per consumer because the processed-event record is written in the transaction that
- * applies it; a message that keeps failing goes to the dead-letter topic; a consumer kafkajs will not
+ * exactly once per consumer because the processed-event record (a row per event id, or per episode the
+ * highest stream version applied) is written in the transaction that applies it; a message that keeps failing goes to the dead-letter topic; a consumer kafkajs will not
  * restart ends the app so its supervisor starts it again; lag and progress are metrics and status.
  */
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
@@ -19,8 +19,14 @@ import { deadLetterHeaders } from './dead-letter';
 export type ConsumedEpisodeEvent = ReturnType<typeof readEpisodeEventMessage>;
 
 export interface EpisodeEventConsumerOptions {
-  /** Consumer group `careflow.<name>`; processed_events.consumer = name. */
+  /** Consumer group `careflow.<name>`; processed_events.consumer = consumer_stream_marks.consumer = name. */
   readonly name: string;
+  /**
+   * The form of the processed-event record (docs/consumers.md, "Exactly once"): `event-id` (the default)
+   * a processed_events row per event; `stream-version` one consumer_stream_marks row per episode holding
+   * the highest stream version applied, upserted once per run: an event at or below it is skipped.
+   */
+  readonly exactlyOnceBy?: 'event-id' | 'stream-version';
   readonly kafka: Kafka;
   readonly sql: Sql;
   readonly logger: Logger;
@@ -112,6 +118,28 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
 const asError = (error: unknown): Error => (error instanceof Error ? error : new Error('non-error thrown'));
 
 type Outcome = 'applied' | 'duplicate';
+
+/** A readable message's event, with its place in the episode's stream (the careflow_stream_version header). */
+interface Delivered {
+  readonly event: ConsumedEpisodeEvent;
+  /** 0 when the header is absent (consumers by event id do not need it). */
+  readonly streamVersion: number;
+}
+
+const streamVersionOf = (message: KafkaMessage): number => {
+  const raw = message.headers?.['careflow_stream_version'];
+  const text = (Array.isArray(raw) ? raw[0] : raw)?.toString();
+  return text !== undefined && /^[1-9]\d{0,14}$/.test(text) ? Number(text) : 0;
+};
+
+const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** The ce_id of a message that could not be read, when it is an event id at all. */
+const eventIdHeader = (message: KafkaMessage): string | undefined => {
+  const raw = message.headers?.['ce_id'];
+  const text = (Array.isArray(raw) ? raw[0] : raw)?.toString();
+  return text !== undefined && uuidPattern.test(text) ? text : undefined;
+};
 
 /** Which event's apply failed in a run, so only that one counts an attempt. */
 class FailedApply extends Error {
@@ -207,6 +235,7 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
   const transactionSize = options.transactionSize ?? 500;
   const partitionsConsumedConcurrently = options.partitionsConsumedConcurrently ?? 3;
   const { applyMany } = options;
+  const exactlyOnceBy = options.exactlyOnceBy ?? 'event-id';
   const stalledAfterMs = options.stalledAfterMs ?? 300_000;
   const topics = options.topics ?? { events: episodeEventsTopic.name, deadLetter: episodeEventsDeadLetterTopic.name };
   const groupId = consumerGroupId(name);
@@ -262,8 +291,27 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
     metrics?.lastProcessed.set({ consumer: name }, lastProgressAt / 1000);
   };
 
-  /** eventId: only of a message that could be read (an unreadable one's ce_id may be anything). */
-  const deadLetter = async (message: KafkaMessage, partition: number, error: Error, attempts: number, eventId?: string): Promise<void> => {
+  /**
+   * Under `stream-version`, a dead-lettered event is recorded on its episode's mark, so that its replay
+   * is applied although later events of the episode moved the mark past it (and only once).
+   */
+  const recordDeadLettered = async (streamId: string, eventId: string): Promise<void> => {
+    await sql`
+      INSERT INTO consumer_stream_marks AS m (consumer, stream_id, stream_version, version_before, dead_lettered)
+      VALUES (${name}, ${streamId}, 0, 0, jsonb_build_array(${eventId.toLowerCase()}::text))
+      ON CONFLICT (consumer, stream_id) DO UPDATE SET dead_lettered = m.dead_lettered || EXCLUDED.dead_lettered, updated_at = now()
+      WHERE NOT m.dead_lettered @> EXCLUDED.dead_lettered`;
+  };
+
+  /** event: only of a message that could be read (an unreadable one's ce_id may be anything). */
+  const deadLetter = async (
+    message: KafkaMessage,
+    partition: number,
+    error: Error,
+    attempts: number,
+    event?: ConsumedEpisodeEvent,
+  ): Promise<void> => {
+    const eventId = event?.eventId;
     await producer.send({
       topic: topics.deadLetter,
       acks: -1,
@@ -278,10 +326,80 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
         },
       ],
     });
+    if (exactlyOnceBy === 'stream-version') {
+      // An unreadable message names its episode by its key; its ce_id only when that is an event id.
+      const streamId = event?.data.episodeId ?? message.key?.toString();
+      const id = eventId ?? eventIdHeader(message);
+      if (streamId !== undefined && streamId !== '' && id !== undefined) await recordDeadLettered(streamId, id);
+    }
     counts.deadLettered += 1;
     lastProgressAt = Date.now();
     metrics?.deadLettered.inc({ consumer: name });
     logger.error({ err: error, attempt: attempts, partition, eventId }, 'message sent to the dead-letter topic');
+  };
+
+  /** By event id: which of the run's events have no processed_events row yet (and now have one). */
+  const freshByEventId = async (tx: TransactionSql, run: readonly Delivered[]): Promise<boolean[]> => {
+    // As JSON: the apps' clients fetch no array types (createDatabaseClient: fetch_types false), so tx.array fails there.
+    const ids = run.map(({ event }) => event.eventId.toLowerCase());
+    const inserted = await tx<{ eventId: string }[]>`
+      INSERT INTO processed_events (consumer, event_id)
+      SELECT ${name}, id::uuid FROM jsonb_array_elements_text(${JSON.stringify(ids)}::text::jsonb) AS id
+      ON CONFLICT DO NOTHING RETURNING event_id::text AS "eventId"`;
+    const fresh = new Set(inserted.map((row) => row.eventId));
+    return ids.map((id) => fresh.delete(id));
+  };
+
+  /**
+   * By stream version: each episode's mark moves to the run's highest version in one upsert, which
+   * returns the mark before it (taking the row's lock, so a member handling the same events at the same
+   * moment waits and then sees this run's mark). An event above the running mark is applied and moves
+   * it, whatever the gap (the relay publishes every event of a stream, so a gap means events this
+   * consumer never received, which no later delivery can bring back in order); one at or below it was
+   * applied before, unless it is a dead-lettered event coming back from a replay.
+   */
+  const freshByStreamVersion = async (tx: TransactionSql, run: readonly Delivered[]): Promise<boolean[]> => {
+    const highest = new Map<string, number>();
+    for (const { event, streamVersion } of run) {
+      highest.set(event.data.episodeId, Math.max(highest.get(event.data.episodeId) ?? 0, streamVersion));
+    }
+    // One order for every run, so two members upserting the same episodes take the locks in turn.
+    const streams = [...highest]
+      .sort(([a], [b]) => byText(a, b))
+      .map(([streamId, streamVersion]) => ({ stream_id: streamId, stream_version: streamVersion }));
+    const marks = await tx<{ streamId: string; before: number; deadLettered: string[] }[]>`
+      INSERT INTO consumer_stream_marks AS m (consumer, stream_id, stream_version, version_before)
+      SELECT ${name}, s.stream_id, s.stream_version, 0
+      FROM jsonb_to_recordset(${JSON.stringify(streams)}::text::jsonb) AS s(stream_id text, stream_version bigint)
+      ORDER BY s.stream_id
+      ON CONFLICT (consumer, stream_id) DO UPDATE SET
+        stream_version = greatest(m.stream_version, EXCLUDED.stream_version), version_before = m.stream_version, updated_at = now()
+      RETURNING m.stream_id AS "streamId", m.version_before::int AS before, m.dead_lettered AS "deadLettered"`;
+    const running = new Map(marks.map((mark) => [mark.streamId, mark.before]));
+    const deadLettered = new Set(marks.flatMap((mark) => mark.deadLettered));
+    const settled: Array<{ stream_id: string; event_id: string }> = [];
+    const fresh = run.map(({ event, streamVersion }) => {
+      const streamId = event.data.episodeId;
+      const id = event.eventId.toLowerCase();
+      const wasDeadLettered = deadLettered.delete(id);
+      if (wasDeadLettered) settled.push({ stream_id: streamId, event_id: id });
+      if (streamVersion > (running.get(streamId) ?? 0)) {
+        running.set(streamId, streamVersion);
+        return true;
+      }
+      return wasDeadLettered;
+    });
+    if (settled.length > 0) {
+      // A dead-lettered event applied now (by its replay, or redelivered before it): applied once only.
+      await tx`
+        UPDATE consumer_stream_marks m SET dead_lettered = coalesce((
+          SELECT jsonb_agg(id) FROM jsonb_array_elements_text(m.dead_lettered) AS id
+          WHERE id NOT IN (SELECT s.event_id FROM jsonb_to_recordset(${JSON.stringify(settled)}::text::jsonb) AS s(stream_id text, event_id text)
+                           WHERE s.stream_id = m.stream_id)), '[]')
+        WHERE m.consumer = ${name}
+          AND m.stream_id IN (SELECT stream_id FROM jsonb_to_recordset(${JSON.stringify(settled)}::text::jsonb) AS s(stream_id text))`;
+    }
+    return fresh;
   };
 
   /**
@@ -289,17 +407,11 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
    * together or not at all; an event already recorded is not applied again. Applied in order, each
    * event once (a duplicate within the run too).
    */
-  const applyInOneTransaction = async (events: readonly ConsumedEpisodeEvent[]): Promise<Outcome[]> =>
+  const applyInOneTransaction = async (run: readonly Delivered[]): Promise<Outcome[]> =>
     sql.begin(async (tx) => {
-      // As JSON: the apps' clients fetch no array types (createDatabaseClient: fetch_types false), so tx.array fails there.
-      const ids = events.map((event) => event.eventId.toLowerCase());
-      const inserted = await tx<{ eventId: string }[]>`
-        INSERT INTO processed_events (consumer, event_id)
-        SELECT ${name}, id::uuid FROM jsonb_array_elements_text(${JSON.stringify(ids)}::text::jsonb) AS id
-        ON CONFLICT DO NOTHING RETURNING event_id::text AS "eventId"`;
-      const fresh = new Set(inserted.map((row) => row.eventId));
-      const outcomes = events.map((event): Outcome => (fresh.delete(event.eventId.toLowerCase()) ? 'applied' : 'duplicate'));
-      const toApply = events.filter((_, index) => outcomes[index] === 'applied');
+      const fresh = exactlyOnceBy === 'stream-version' ? await freshByStreamVersion(tx, run) : await freshByEventId(tx, run);
+      const outcomes = fresh.map((applied): Outcome => (applied ? 'applied' : 'duplicate'));
+      const toApply = run.flatMap(({ event }, index) => (fresh[index] ? [event] : []));
       if (applyMany && toApply.length > 1) {
         // Unattributed: when it fails, the run goes one by one through apply, which finds the culprit.
         await applyMany(tx, toApply);
@@ -321,10 +433,11 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
    */
   const handleAlone = async (
     message: KafkaMessage,
-    event: ConsumedEpisodeEvent,
+    delivered: Delivered,
     failedOnce: unknown,
     batch: EachBatchPayload,
   ): Promise<boolean> => {
+    const { event } = delivered;
     let attempt = failedOnce === undefined || isTransient(failedOnce) ? 0 : 1;
     let transientFailures = 0;
     let failure = failedOnce;
@@ -334,7 +447,7 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
         const transient = isTransient(failure);
         if (transient) transientFailures += 1;
         if (!transient && attempt >= maxAttempts) {
-          await deadLetter(message, batch.batch.partition, asError(failure), attempt, event.eventId);
+          await deadLetter(message, batch.batch.partition, asError(failure), attempt, event);
           return true;
         }
         if (attempt + transientFailures === 1) {
@@ -347,7 +460,7 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
         await batch.heartbeat();
       }
       try {
-        const [outcome] = await applyInOneTransaction([event]);
+        const [outcome] = await applyInOneTransaction([delivered]);
         progressed(outcome ?? 'duplicate');
         return true;
       } catch (error) {
@@ -358,11 +471,15 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
   };
 
   /** The event in a message, or why no consumer can use it. */
-  const read = (message: KafkaMessage): ConsumedEpisodeEvent | Error => {
+  const read = (message: KafkaMessage): Delivered | Error => {
     try {
       const event = readEpisodeEventMessage(message);
       if (!uuidPattern.test(event.eventId)) return new UnreadableEpisodeEventError('The ce_id header is not a UUID.');
-      return event;
+      const streamVersion = streamVersionOf(message);
+      if (exactlyOnceBy === 'stream-version' && streamVersion === 0) {
+        return new UnreadableEpisodeEventError('The careflow_stream_version header is not a stream version.');
+      }
+      return { event, streamVersion };
     } catch (error) {
       return asError(error);
     }
@@ -379,15 +496,15 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
     while (next < batch.messages.length) {
       // A stale batch belongs to a partition that moved to another member: leave it to that member.
       if (!isRunning() || isStale()) return;
-      const run: Array<{ readonly message: KafkaMessage; readonly event: ConsumedEpisodeEvent }> = [];
+      const run: Array<{ readonly message: KafkaMessage; readonly delivered: Delivered }> = [];
       let unreadable: { readonly message: KafkaMessage; readonly error: Error } | undefined;
       for (const message of batch.messages.slice(next, next + transactionSize)) {
-        const event = read(message);
-        if (event instanceof Error) {
-          unreadable = { message, error: event };
+        const delivered = read(message);
+        if (delivered instanceof Error) {
+          unreadable = { message, error: delivered };
           break;
         }
-        run.push({ message, event });
+        run.push({ message, delivered });
       }
       if (run.length === 0 && unreadable !== undefined) {
         await deadLetter(unreadable.message, batch.partition, unreadable.error, 0);
@@ -395,7 +512,7 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
         next += 1;
         continue;
       }
-      const failed = await applyInOneTransaction(run.map((entry) => entry.event)).then(
+      const failed = await applyInOneTransaction(run.map((entry) => entry.delivered)).then(
         (outcomes) => {
           outcomes.forEach(progressed);
           const last = run.at(-1);
@@ -405,13 +522,13 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
         (error: unknown) => ({ error }),
       );
       if (failed !== undefined) {
-        for (const { message, event } of run) {
+        for (const { message, delivered } of run) {
           if (!isRunning() || isStale()) return;
           // Only the event whose apply failed has used an attempt; a failure of the whole run (the
           // database, applyMany) charges nobody: alone, each message meets it again if it lasts.
           const { error } = failed;
-          const failedOnce = error instanceof FailedApply && error.eventId === event.eventId ? error.cause : undefined;
-          if (!(await handleAlone(message, event, failedOnce, payload))) return;
+          const failedOnce = error instanceof FailedApply && error.eventId === delivered.event.eventId ? error.cause : undefined;
+          if (!(await handleAlone(message, delivered, failedOnce, payload))) return;
           resolveOffset(message.offset);
           await heartbeat();
         }

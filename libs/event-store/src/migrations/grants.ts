@@ -76,6 +76,7 @@ export const appGrants: Readonly<Record<DatabaseApp, Grants>> = {
     payers: ['SELECT'],
     therapists: ['SELECT'],
     processed_events: ['SELECT', 'INSERT', 'DELETE'],
+    consumer_stream_marks: ['SELECT', 'INSERT', 'UPDATE'],
     [claimSubscriber]: ['EXECUTE'],
   },
   // Its notices and their deliveries; the PHI a notice carries only through migration 8's narrow read, never the log.

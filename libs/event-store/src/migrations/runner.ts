@@ -9,6 +9,7 @@ import { billingMigration } from './0006-billing';
 import { reportingMigration } from './0007-reporting';
 import { referrerNoticesMigration } from './0008-referrer-notices';
 import { apiMigration } from './0009-api';
+import { consumerStreamMarksMigration } from './0010-consumer-stream-marks';
 import { appGrants, type DatabaseApp, type Grants, grantExactly, wholeStoreGrants } from './grants';
 import type { Migration } from './migration';
 
@@ -22,6 +23,7 @@ export const eventStoreMigrations: readonly Migration[] = [
   reportingMigration,
   referrerNoticesMigration,
   apiMigration,
+  consumerStreamMarksMigration,
 ];
 
 /** A migration that was applied and has since been edited, or versions out of order: a release mistake. */
