@@ -146,7 +146,7 @@ describe('a department under faults', () => {
     expect(streams).toHaveLength(episodeCount);
     expect(streams.filter((stream) => stream.events !== stream.last || !stream.discharged)).toEqual([]);
 
-    // Each event processed exactly once per consumer (processed_events: one row per consumer and event id).
+    // Each event processed exactly once per consumer (its processed-event record: a row per event id, or billing's mark per episode).
     const counts = await deliveryCounts(owner, stormyEpisodes);
     for (const consumer of consumersOfEpisodeEvents) expect(counts.processed[consumer]).toBe(counts.events);
     const [{ reFolded } = { reFolded: -1 }] = await owner<{ reFolded: number }[]>`
@@ -154,7 +154,7 @@ describe('a department under faults', () => {
     expect(reFolded).toBe(0);
 
     // Every event reached the topic (the relay is at least once: a relay killed after the broker's ack
-    // and before the outbox delete sends its batch again; the consumers' processed_events drop those).
+    // and before the outbox delete sends its batch again; the consumers' processed-event records drop those).
     const kafka = createKafka({ brokers: [stack.env['KAFKA_BROKERS'] ?? ''], clientId: 'chaos-reader', logger: pino({ level: 'silent' }) });
     const topic = await readTopic(kafka, episodeEventsTopic.name);
     try {

@@ -112,183 +112,186 @@ describe('the episode-event consumer framework, on the real broker and database'
     expect(new Set(counts.keys())).toEqual(new Set(eventIds));
   };
 
-  it('given the same events delivered again (re-published, and re-read from offset 0 by a new group member), then each is applied exactly once', async () => {
-    const { suffix, topics, table } = await setUp();
-    const events = eventsFor(suffix, 10, 20);
-    const name = `test-redelivery-${suffix}`;
-    await publish(kafka, topics.events, events);
-    const first = await start({ name, topics, apply: table.apply });
-    await pollUntil(
-      () => table.total(),
-      (total) => total === events.length,
-      { what: 'every event applied', timeoutMs: 60_000 },
-    );
-    await stop(first);
-
-    // The same messages again on the topic, and the group's offsets reset to the start: everything comes again.
-    await publish(kafka, topics.events, events);
-    const admin = kafka.admin();
-    await admin.connect();
-    await admin.resetOffsets({ groupId: `careflow.${name}`, topic: topics.events, earliest: true });
-    await admin.disconnect();
-    const again = await start({ name, topics, apply: table.apply });
-    await pollUntil(
-      async () => again.status().duplicates,
-      (duplicates) => duplicates === events.length * 2,
-      { what: 'both copies of every event seen again as duplicates', timeoutMs: 60_000 },
-    );
-
-    await expectEachAppliedOnce(
-      table,
-      events.map((event) => event.eventId),
-    );
-    expect(again.status()).toMatchObject({ applied: 0, deadLettered: 0 });
-    expect(await table.outOfOrderEpisodes()).toEqual([]);
-  });
-
-  it.each([['apply'], ['applyMany']])(
-    'given an event whose %s keeps failing, then after maxAttempts it is on the dead-letter topic with its key, value, headers and the cause; after the fix a replay applies it once and nothing twice',
-    async (how) => {
+  // Both forms of the processed-event record: a row per event id, and a mark per episode (docs/consumers.md).
+  describe.each([['event-id'], ['stream-version']] as const)('with the processed-event record by %s', (exactlyOnceBy) => {
+    it('given the same events delivered again (re-published, and re-read from offset 0 by a new group member), then each is applied exactly once', async () => {
       const { suffix, topics, table } = await setUp();
-      const events = eventsFor(suffix, 4, 5);
-      const poison = events[9];
-      if (poison === undefined) throw new Error('the test needs a tenth event');
-      const name = `test-poison-${suffix}`;
-      class RefusedByTheTest extends Error {
-        override readonly name = 'RefusedByTheTest';
-        readonly code = 'TEST_REFUSAL';
-      }
-      let fixed = false;
-      let poisonAttempts = 0;
-      const apply: EpisodeEventConsumerOptions['apply'] = async (tx, event) => {
-        if (event.eventId === poison.eventId && !fixed) {
-          poisonAttempts += 1;
-          // The message must never reach the dead-letter headers or a log line.
-          throw new RefusedByTheTest(`event for ${event.data.episodeId} refused`);
-        }
-        await table.apply(tx, event);
-      };
-      // applyMany fails for a whole run that holds the poison; one by one, apply finds it.
-      const applyMany: EpisodeEventConsumerOptions['applyMany'] = async (tx, many) => {
-        if (!fixed && many.some((event) => event.eventId === poison.eventId)) throw new RefusedByTheTest('run refused');
-        await table.applyMany(tx, many);
-      };
+      const events = eventsFor(suffix, 10, 20);
+      const name = `test-redelivery-${suffix}`;
       await publish(kafka, topics.events, events);
-      const consumer = await start({ name, topics, apply, maxAttempts: 3, ...(how === 'applyMany' && { applyMany }) });
-      await pollUntil(
-        async () => ({ total: await table.total(), deadLettered: consumer.status().deadLettered }),
-        (seen) => seen.total === events.length - 1 && seen.deadLettered === 1,
-        { what: 'every event but the poison applied, the poison dead-lettered', timeoutMs: 60_000 },
-      );
-      expect(poisonAttempts).toBe(3);
-
-      const [letter] = await readTopic(topics.deadLetter, 1);
-      const original = eventMessage(poison);
-      const header = (headerName: string): string | undefined => letter?.headers?.[headerName]?.toString();
-      expect(letter?.key?.toString()).toBe(poison.episodeId);
-      expect(letter?.value?.toString()).toBe(original.value);
-      for (const [headerName, value] of Object.entries(original.headers ?? {})) expect(header(headerName)).toBe(value);
-      expect(header(deadLetterHeaderNames.consumer)).toBe(name);
-      expect(header(deadLetterHeaderNames.originalTopic)).toBe(topics.events);
-      expect(header(deadLetterHeaderNames.error)).toBe('RefusedByTheTest');
-      expect(header(deadLetterHeaderNames.errorCode)).toBe('TEST_REFUSAL');
-      expect(header(deadLetterHeaderNames.attempts)).toBe('3');
-      expect(JSON.stringify(letter?.headers)).not.toContain('refused');
-
-      fixed = true;
-      expect(await replayDeadLetters({ kafka, logger, consumer: name, deadLetterTopic: topics.deadLetter, dryRun: true })).toEqual({
-        replayed: 1,
-        skipped: 0,
-      });
-      expect(await replayDeadLetters({ kafka, logger, consumer: name, deadLetterTopic: topics.deadLetter })).toEqual({
-        replayed: 1,
-        skipped: 0,
-      });
+      const first = await start({ name, topics, apply: table.apply, exactlyOnceBy });
       await pollUntil(
         () => table.total(),
         (total) => total === events.length,
-        { what: 'the replayed event applied', timeoutMs: 60_000 },
+        { what: 'every event applied', timeoutMs: 60_000 },
       );
-      // A second replay finds nothing new: the replay group committed its offsets.
-      expect(await replayDeadLetters({ kafka, logger, consumer: name, deadLetterTopic: topics.deadLetter })).toEqual({
-        replayed: 0,
-        skipped: 0,
-      });
+      await stop(first);
+
+      // The same messages again on the topic, and the group's offsets reset to the start: everything comes again.
+      await publish(kafka, topics.events, events);
+      const admin = kafka.admin();
+      await admin.connect();
+      await admin.resetOffsets({ groupId: `careflow.${name}`, topic: topics.events, earliest: true });
+      await admin.disconnect();
+      const again = await start({ name, topics, apply: table.apply, exactlyOnceBy });
+      await pollUntil(
+        async () => again.status().duplicates,
+        (duplicates) => duplicates === events.length * 2,
+        { what: 'both copies of every event seen again as duplicates', timeoutMs: 60_000 },
+      );
+
       await expectEachAppliedOnce(
         table,
         events.map((event) => event.eventId),
       );
-      expect(consumer.status()).toMatchObject({ applied: events.length, deadLettered: 1 });
-    },
-  );
+      expect(again.status()).toMatchObject({ applied: 0, deadLettered: 0 });
+      expect(await table.outOfOrderEpisodes()).toEqual([]);
+    });
 
-  it('given a message no consumer can read, then it is dead-lettered at once (no attempt to apply) and the events after it are applied', async () => {
-    const { suffix, topics, table } = await setUp(1);
-    const [before, after] = eventsFor(suffix, 1, 2);
-    if (before === undefined || after === undefined) throw new Error('the test needs two events');
-    const unreadable = { ...eventMessage(after), value: 'not JSON', headers: { ...eventMessage(after).headers, ce_id: 'not-a-uuid' } };
-    const producer = kafka.producer();
-    await producer.connect();
-    await producer.send({ topic: topics.events, messages: [eventMessage(before), unreadable, eventMessage(after)] });
-    await producer.disconnect();
-    const consumer = await start({ name: `test-unreadable-${suffix}`, topics, apply: table.apply });
+    it.each([['apply'], ['applyMany']])(
+      'given an event whose %s keeps failing, then after maxAttempts it is on the dead-letter topic with its key, value, headers and the cause; after the fix a replay applies it once and nothing twice',
+      async (how) => {
+        const { suffix, topics, table } = await setUp();
+        const events = eventsFor(suffix, 4, 5);
+        const poison = events[9];
+        if (poison === undefined) throw new Error('the test needs a tenth event');
+        const name = `test-poison-${suffix}`;
+        class RefusedByTheTest extends Error {
+          override readonly name = 'RefusedByTheTest';
+          readonly code = 'TEST_REFUSAL';
+        }
+        let fixed = false;
+        let poisonAttempts = 0;
+        const apply: EpisodeEventConsumerOptions['apply'] = async (tx, event) => {
+          if (event.eventId === poison.eventId && !fixed) {
+            poisonAttempts += 1;
+            // The message must never reach the dead-letter headers or a log line.
+            throw new RefusedByTheTest(`event for ${event.data.episodeId} refused`);
+          }
+          await table.apply(tx, event);
+        };
+        // applyMany fails for a whole run that holds the poison; one by one, apply finds it.
+        const applyMany: EpisodeEventConsumerOptions['applyMany'] = async (tx, many) => {
+          if (!fixed && many.some((event) => event.eventId === poison.eventId)) throw new RefusedByTheTest('run refused');
+          await table.applyMany(tx, many);
+        };
+        await publish(kafka, topics.events, events);
+        const consumer = await start({ name, topics, apply, exactlyOnceBy, maxAttempts: 3, ...(how === 'applyMany' && { applyMany }) });
+        await pollUntil(
+          async () => ({ total: await table.total(), deadLettered: consumer.status().deadLettered }),
+          (seen) => seen.total === events.length - 1 && seen.deadLettered === 1,
+          { what: 'every event but the poison applied, the poison dead-lettered', timeoutMs: 60_000 },
+        );
+        expect(poisonAttempts).toBe(3);
 
-    await pollUntil(
-      () => table.total(),
-      (total) => total === 2,
-      { what: 'the readable events applied', timeoutMs: 60_000 },
+        const [letter] = await readTopic(topics.deadLetter, 1);
+        const original = eventMessage(poison);
+        const header = (headerName: string): string | undefined => letter?.headers?.[headerName]?.toString();
+        expect(letter?.key?.toString()).toBe(poison.episodeId);
+        expect(letter?.value?.toString()).toBe(original.value);
+        for (const [headerName, value] of Object.entries(original.headers ?? {})) expect(header(headerName)).toBe(value);
+        expect(header(deadLetterHeaderNames.consumer)).toBe(name);
+        expect(header(deadLetterHeaderNames.originalTopic)).toBe(topics.events);
+        expect(header(deadLetterHeaderNames.error)).toBe('RefusedByTheTest');
+        expect(header(deadLetterHeaderNames.errorCode)).toBe('TEST_REFUSAL');
+        expect(header(deadLetterHeaderNames.attempts)).toBe('3');
+        expect(JSON.stringify(letter?.headers)).not.toContain('refused');
+
+        fixed = true;
+        expect(await replayDeadLetters({ kafka, logger, consumer: name, deadLetterTopic: topics.deadLetter, dryRun: true })).toEqual({
+          replayed: 1,
+          skipped: 0,
+        });
+        expect(await replayDeadLetters({ kafka, logger, consumer: name, deadLetterTopic: topics.deadLetter })).toEqual({
+          replayed: 1,
+          skipped: 0,
+        });
+        await pollUntil(
+          () => table.total(),
+          (total) => total === events.length,
+          { what: 'the replayed event applied', timeoutMs: 60_000 },
+        );
+        // A second replay finds nothing new: the replay group committed its offsets.
+        expect(await replayDeadLetters({ kafka, logger, consumer: name, deadLetterTopic: topics.deadLetter })).toEqual({
+          replayed: 0,
+          skipped: 0,
+        });
+        await expectEachAppliedOnce(
+          table,
+          events.map((event) => event.eventId),
+        );
+        expect(consumer.status()).toMatchObject({ applied: events.length, deadLettered: 1 });
+      },
     );
-    const [letter] = await readTopic(topics.deadLetter, 1);
-    expect(letter?.headers?.[deadLetterHeaderNames.error]?.toString()).toBe('UnreadableEpisodeEventError');
-    expect(letter?.headers?.[deadLetterHeaderNames.attempts]?.toString()).toBe('0');
-    expect(letter?.value?.toString()).toBe('not JSON');
-    expect(consumer.status()).toMatchObject({ applied: 2, deadLettered: 1 });
-  });
 
-  it('given 10,000 events while consumers join and leave the group (1, then 3, one stopped, one restarted), then every event is applied exactly once, in order per episode', async () => {
-    const { suffix, topics, table } = await setUp();
-    const events = eventsFor(suffix, 100, 100);
-    const name = `test-rebalance-${suffix}`;
-    const member = () => start({ name, topics, apply: table.apply, transactionSize: 20 });
-    const applied = (atLeast: number, what: string) =>
-      pollUntil(
+    it('given a message no consumer can read, then it is dead-lettered at once (no attempt to apply) and the events after it are applied', async () => {
+      const { suffix, topics, table } = await setUp(1);
+      const [before, after] = eventsFor(suffix, 1, 2);
+      if (before === undefined || after === undefined) throw new Error('the test needs two events');
+      const unreadable = { ...eventMessage(after), value: 'not JSON', headers: { ...eventMessage(after).headers, ce_id: 'not-a-uuid' } };
+      const producer = kafka.producer();
+      await producer.connect();
+      await producer.send({ topic: topics.events, messages: [eventMessage(before), unreadable, eventMessage(after)] });
+      await producer.disconnect();
+      const consumer = await start({ name: `test-unreadable-${suffix}`, topics, apply: table.apply, exactlyOnceBy });
+
+      await pollUntil(
         () => table.total(),
-        (total) => total >= atLeast,
-        { what, timeoutMs: 90_000, intervalMs: 100 },
+        (total) => total === 2,
+        { what: 'the readable events applied', timeoutMs: 60_000 },
       );
+      const [letter] = await readTopic(topics.deadLetter, 1);
+      expect(letter?.headers?.[deadLetterHeaderNames.error]?.toString()).toBe('UnreadableEpisodeEventError');
+      expect(letter?.headers?.[deadLetterHeaderNames.attempts]?.toString()).toBe('0');
+      expect(letter?.value?.toString()).toBe('not JSON');
+      expect(consumer.status()).toMatchObject({ applied: 2, deadLettered: 1 });
+    });
 
-    const first = await member();
-    // Traffic: 100 events every 50 ms, so the group changes while messages keep coming.
-    let sent = 0;
-    const traffic = (async () => {
-      for (; sent < events.length; sent += 100) {
-        await publish(kafka, topics.events, events.slice(sent, sent + 100));
-        await new Promise((resolve) => setTimeout(resolve, 50));
-      }
-    })();
-    await applied(1_000, '1,000 events applied by the first member');
-    const second = await member();
-    const third = await member();
-    await applied(3_000, '3,000 events applied');
-    await stop(first);
-    const sentWhenFirstLeft = sent;
-    await applied(5_000, '5,000 events applied after a member left');
-    await stop(second);
-    const restarted = await member();
-    await traffic;
-    await applied(events.length, 'every event applied');
+    it('given 10,000 events while consumers join and leave the group (1, then 3, one stopped, one restarted), then every event is applied exactly once, in order per episode', async () => {
+      const { suffix, topics, table } = await setUp();
+      const events = eventsFor(suffix, 100, 100);
+      const name = `test-rebalance-${suffix}`;
+      const member = () => start({ name, topics, apply: table.apply, exactlyOnceBy, transactionSize: 20 });
+      const applied = (atLeast: number, what: string) =>
+        pollUntil(
+          () => table.total(),
+          (total) => total >= atLeast,
+          { what, timeoutMs: 90_000, intervalMs: 100 },
+        );
 
-    // Whatever is still redelivered after a rebalance must change nothing.
-    await new Promise((resolve) => setTimeout(resolve, 3_000));
-    await expectEachAppliedOnce(
-      table,
-      events.map((event) => event.eventId),
-    );
-    expect(await table.total()).toBe(events.length);
-    expect(await table.outOfOrderEpisodes()).toEqual([]);
-    expect(third.status().partitions.length + restarted.status().partitions.length).toBe(6);
-    // The group changed while traffic still came.
-    expect(sentWhenFirstLeft).toBeLessThan(events.length);
+      const first = await member();
+      // Traffic: 100 events every 50 ms, so the group changes while messages keep coming.
+      let sent = 0;
+      const traffic = (async () => {
+        for (; sent < events.length; sent += 100) {
+          await publish(kafka, topics.events, events.slice(sent, sent + 100));
+          await new Promise((resolve) => setTimeout(resolve, 50));
+        }
+      })();
+      await applied(1_000, '1,000 events applied by the first member');
+      const second = await member();
+      const third = await member();
+      await applied(3_000, '3,000 events applied');
+      await stop(first);
+      const sentWhenFirstLeft = sent;
+      await applied(5_000, '5,000 events applied after a member left');
+      await stop(second);
+      const restarted = await member();
+      await traffic;
+      await applied(events.length, 'every event applied');
+
+      // Whatever is still redelivered after a rebalance must change nothing.
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      await expectEachAppliedOnce(
+        table,
+        events.map((event) => event.eventId),
+      );
+      expect(await table.total()).toBe(events.length);
+      expect(await table.outOfOrderEpisodes()).toEqual([]);
+      expect(third.status().partitions.length + restarted.status().partitions.length).toBe(6);
+      // The group changed while traffic still came.
+      expect(sentWhenFirstLeft).toBeLessThan(events.length);
+    });
   });
 
   it('given a consumer that makes no progress while messages wait, then it reports itself stalled (status and gauge), and recovers once it moves', async () => {

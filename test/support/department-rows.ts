@@ -120,7 +120,10 @@ export const departmentRows = async (
 
 export interface DeliveryCounts {
   readonly events: number;
-  /** Per consumer: events of these episodes it processed (processed_events holds one row per event id). */
+  /**
+   * Per consumer: events of these episodes it processed (processed_events holds one row per event id;
+   * consumer_stream_marks, for consumers by stream version, the highest version per episode).
+   */
   readonly processed: Record<string, number>;
   /** Outbox rows of these episodes not yet on Kafka. */
   readonly waiting: number;
@@ -130,8 +133,14 @@ export const deliveryCounts = async (sql: Sql, episodes: readonly DrivenEpisode[
   const ids = episodes.map((episode) => episode.episodeId);
   const [events] = await sql<{ n: number }[]>`SELECT count(*)::int AS n FROM events WHERE stream_id = ANY(${ids})`;
   const processed = await sql<{ consumer: string; n: number }[]>`
-    SELECT p.consumer, count(*)::int AS n FROM processed_events p JOIN events e ON e.event_id = p.event_id
-    WHERE e.stream_id = ANY(${ids}) GROUP BY p.consumer ORDER BY p.consumer`;
+    SELECT consumer, sum(n)::int AS n FROM (
+      SELECT p.consumer, count(*) AS n FROM processed_events p JOIN events e ON e.event_id = p.event_id
+      WHERE e.stream_id = ANY(${ids}) GROUP BY p.consumer
+      UNION ALL
+      SELECT m.consumer, count(*) AS n FROM consumer_stream_marks m
+      JOIN events e ON e.stream_id = m.stream_id AND e.stream_version <= m.stream_version
+      WHERE m.stream_id = ANY(${ids}) GROUP BY m.consumer) AS records
+    GROUP BY consumer ORDER BY consumer`;
   const [waiting] = await sql<{ n: number }[]>`
     SELECT count(*)::int AS n FROM outbox o JOIN events e ON e.global_position = o.global_position WHERE e.stream_id = ANY(${ids})`;
   return {

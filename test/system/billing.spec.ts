@@ -120,8 +120,11 @@ describe('billing as a process behind the relay, on the real Kafka and PostgreSQ
         const [{ total } = { total: 0 }] = await database.sql<{ total: number }[]>`SELECT count(*)::int AS total FROM events`;
         await pollUntil(
           async () => {
+            // Billing's processed-event record is a mark per episode: the events at or below it are processed.
             const [row] = await database.sql<{ count: number }[]>`
-              SELECT count(*)::int AS count FROM processed_events WHERE consumer = ${consumerName}`;
+              SELECT count(*)::int AS count FROM consumer_stream_marks m
+              JOIN events e ON e.stream_id = m.stream_id AND e.stream_version <= m.stream_version
+              WHERE m.consumer = ${consumerName}`;
             return row?.count ?? 0;
           },
           (processed) => processed === total,

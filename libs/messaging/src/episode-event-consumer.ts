@@ -1,8 +1,9 @@
 /**
  * The one way an app consumes careflow.episode-events.v1 (docs/consumers.md): each event is applied
  * exactly once per consumer because the processed-event record (a row per event id, or per episode the
- * highest stream version applied) is written in the transaction that applies it; a message that keeps failing goes to the dead-letter topic; a consumer kafkajs will not
- * restart ends the app so its supervisor starts it again; lag and progress are metrics and status.
+ * highest stream version applied) is written in the transaction that applies it; a message that keeps
+ * failing goes to the dead-letter topic; a consumer kafkajs will not restart ends the app so its
+ * supervisor starts it again; lag and progress are metrics and status.
  */
 import type { Consumer, EachBatchPayload, Kafka, KafkaMessage, Producer } from 'kafkajs';
 import type { Sql, TransactionSql } from 'postgres';
@@ -131,8 +132,6 @@ const streamVersionOf = (message: KafkaMessage): number => {
   const text = (Array.isArray(raw) ? raw[0] : raw)?.toString();
   return text !== undefined && /^[1-9]\d{0,14}$/.test(text) ? Number(text) : 0;
 };
-
-const byText = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /** The ce_id of a message that could not be read, when it is an event id at all. */
 const eventIdHeader = (message: KafkaMessage): string | undefined => {
@@ -363,14 +362,12 @@ export const startEpisodeEventConsumer = async (options: EpisodeEventConsumerOpt
     for (const { event, streamVersion } of run) {
       highest.set(event.data.episodeId, Math.max(highest.get(event.data.episodeId) ?? 0, streamVersion));
     }
-    // One order for every run, so two members upserting the same episodes take the locks in turn.
-    const streams = [...highest]
-      .sort(([a], [b]) => byText(a, b))
-      .map(([streamId, streamVersion]) => ({ stream_id: streamId, stream_version: streamVersion }));
+    const streams = [...highest].map(([streamId, streamVersion]) => ({ stream_id: streamId, stream_version: streamVersion }));
     const marks = await tx<{ streamId: string; before: number; deadLettered: string[] }[]>`
       INSERT INTO consumer_stream_marks AS m (consumer, stream_id, stream_version, version_before)
       SELECT ${name}, s.stream_id, s.stream_version, 0
       FROM jsonb_to_recordset(${JSON.stringify(streams)}::text::jsonb) AS s(stream_id text, stream_version bigint)
+      -- One order for every run, so two members upserting the same episodes take the locks in turn.
       ORDER BY s.stream_id
       ON CONFLICT (consumer, stream_id) DO UPDATE SET
         stream_version = greatest(m.stream_version, EXCLUDED.stream_version), version_before = m.stream_version, updated_at = now()

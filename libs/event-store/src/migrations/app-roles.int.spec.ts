@@ -159,13 +159,18 @@ describe('each app connects as a role of its own, with only the grants it needs'
       await tx`UPDATE billing_charges SET version = version WHERE false`;
       await tx`DELETE FROM billing_outbox WHERE false`;
       await tx`INSERT INTO processed_events (consumer, event_id) VALUES (${episodeId}, gen_random_uuid())`;
+      await tx`INSERT INTO consumer_stream_marks (consumer, stream_id, stream_version, version_before) VALUES (${episodeId}, ${episodeId}, 1, 0)`;
+      await tx`UPDATE consumer_stream_marks SET stream_version = 2, version_before = 1 WHERE consumer = ${episodeId}`;
       await tx`SELECT count(*) FROM payers`;
       await tx`SELECT count(*) FROM therapists`;
       await tx`SELECT * FROM claim_subscriber(${episodeId})`;
     });
     await db.admin`DELETE FROM billing_year_to_date WHERE patient_key = ${episodeId}`;
     await db.admin`DELETE FROM processed_events WHERE consumer = ${episodeId}`;
+    await db.admin`DELETE FROM consumer_stream_marks WHERE consumer = ${episodeId}`;
     expect(await outcome(pools.billing`SELECT count(*) FROM events`)).toBe(refused);
+    // The marks only move: a consumer never deletes the record of what it applied.
+    expect(await outcome(pools.billing`DELETE FROM consumer_stream_marks WHERE false`)).toBe(refused);
     expect(await outcome(pools.billing`SELECT count(*) FROM episode_summaries`)).toBe(refused);
     expect(await outcome(pools.billing`UPDATE payers SET settings = settings WHERE false`)).toBe(refused);
   });
