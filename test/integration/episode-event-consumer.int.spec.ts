@@ -294,6 +294,32 @@ describe('the episode-event consumer framework, on the real broker and database'
     });
   });
 
+  it('given a consumer by stream version, then a gap is applied over, an event below the mark is a duplicate, and a message without its stream version is unreadable', async () => {
+    const { suffix, topics, table } = await setUp(1);
+    const [first, second, third, fourth, fifth] = eventsFor(suffix, 1, 5);
+    if (!first || !second || !third || !fourth || !fifth) throw new Error('the test needs five events');
+    const withoutVersion = eventMessage(fifth);
+    const { careflow_stream_version: _dropped, ...headers } = withoutVersion.headers as Record<string, string>;
+    const producer = kafka.producer();
+    await producer.connect();
+    // Versions 1, 2, 4 (a gap: 3 never came in order), then 3 late, then 5 without its version header.
+    await producer.send({
+      topic: topics.events,
+      messages: [eventMessage(first), eventMessage(second), eventMessage(fourth), eventMessage(third), { ...withoutVersion, headers }],
+    });
+    await producer.disconnect();
+    const consumer = await start({ name: `test-versions-${suffix}`, topics, apply: table.apply, exactlyOnceBy: 'stream-version' });
+    await pollUntil(
+      async () => consumer.status(),
+      (status) => status.applied + status.duplicates + status.deadLettered === 5,
+      { what: 'every message handled', timeoutMs: 60_000 },
+    );
+    expect(consumer.status()).toMatchObject({ applied: 3, duplicates: 1, deadLettered: 1 });
+    await expectEachAppliedOnce(table, [first.eventId, second.eventId, fourth.eventId]);
+    const [letter] = await readTopic(topics.deadLetter, 1);
+    expect(letter?.headers?.[deadLetterHeaderNames.error]?.toString()).toBe('UnreadableEpisodeEventError');
+  });
+
   it('given a consumer that makes no progress while messages wait, then it reports itself stalled (status and gauge), and recovers once it moves', async () => {
     const { suffix, topics, table } = await setUp(1);
     const registry = new Registry();
