@@ -86,7 +86,8 @@ export const replayGroupId = (consumer: string | undefined): string => `careflow
 /**
  * Sends each dead-lettered message not yet replayed back to its original topic with its key, value
  * and original headers, then commits the replay group's offsets on the dead-letter topic, so a second
- * replay does not send it again. Consumers that already applied an event skip it (processed_events).
+ * replay does not send it again. Consumers that already applied an event skip it (their processed-event
+ * record; a consumer by stream version applies the events it dead-lettered, docs/consumers.md).
  * Reads up to the end the topic had when the replay began.
  */
 export const replayDeadLetters = async (options: ReplayOptions): Promise<ReplayOutcome> => {
