@@ -285,7 +285,8 @@ export const billingConsumerBench = async (
         target: '>= 0.7',
       },
       {
-        metric: "consumer framework with an empty apply: its transactions and billing's processed-event record (per episode) alone (events/s)",
+        metric:
+          "consumer framework with an empty apply: its transactions and billing's processed-event record (per episode) alone (events/s)",
         ours: round(framework.perSecond, 0),
         peer: round(peerPerSecond, 0),
         peerName: 'kafkajs eachBatch with one multi-row upsert of the rows billing writes (precomputed)',

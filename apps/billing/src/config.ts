@@ -14,7 +14,7 @@ const billingEnv = {
   BILLING_PUBLISH_BATCH_SIZE: z.coerce.number().int().min(1).max(5000).default(500),
   /** How long an idle publisher waits before looking at billing's outbox again. */
   BILLING_PUBLISH_INTERVAL_MS: z.coerce.number().int().min(1).max(10_000).default(50),
-  /** The consumer's name: its group is careflow.<name>, its processed_events rows carry it. */
+  /** The consumer's name: its group is careflow.<name>, its processed-event records (marks per episode) carry it. */
   BILLING_CONSUMER_NAME: z
     .string()
     .regex(/^[a-z0-9.-]{1,100}$/, 'must be lower-case letters, digits, . or -')
