@@ -152,6 +152,9 @@ export const billingConsumerBench = async (
     { name: `${topic}.dlq`, partitions: 1, retentionDays: 1 },
   ]);
   const owner = postgres(database.ownerUrl, { max: 1, onnotice: () => undefined });
+  // Only for CHECKPOINT before each side's run: each then starts from clean pages, rather than one side
+  // paying the full-page writes after a checkpoint that fell into its run.
+  const superuser = postgres(process.env['SUPERUSER_DATABASE_URL'] ?? '', { max: 1, onnotice: () => undefined });
   // Both sides get the apps' pool (DATABASE_POOL_MAX, 10).
   const billingSql = postgres(database.billingUrl, { max: 10, onnotice: () => undefined });
   const peerSql = postgres(database.appUrl, { max: 10, onnotice: () => undefined, connection: { search_path: 'bench_peer' } });
@@ -247,9 +250,11 @@ export const billingConsumerBench = async (
     let deadLettered = 0;
     for (let pass = 0; pass < rounds; pass++) {
       if (pass > 0) await owner.unsafe(`TRUNCATE ${peerTables.join(', ')}, ${peerTables.map((table) => `bench_peer.${table}`).join(', ')}`);
+      await superuser`CHECKPOINT`;
       const ours = await consume(`billing-${pass}`, billingConsumption);
       oursRuns.push(ours.perSecond);
       deadLettered += ours.deadLettered;
+      await superuser`CHECKPOINT`;
       const peerPerSecond = await peerRun(pass);
       peerRuns.push(peerPerSecond);
       log(`  round ${pass + 1}: billing ${round(ours.perSecond, 0)} events/s, peer ${round(peerPerSecond, 0)} events/s`);
@@ -304,6 +309,7 @@ export const billingConsumerBench = async (
     ];
   } finally {
     await owner.end({ timeout: 5 });
+    await superuser.end({ timeout: 5 });
     await billingSql.end({ timeout: 5 });
     await peerSql.end({ timeout: 5 });
     const admin = kafka.admin();
