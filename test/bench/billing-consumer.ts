@@ -26,6 +26,7 @@ import { ensureTopics, startEpisodeEventConsumer, type ConsumedEpisodeEvent, typ
 import { billingConsumption } from '@careflow/billing/src/apply';
 import { datesOf, emptyLedger, foldBillingEvent, yearKey, yearOfDate } from '@careflow/billing/src/fold';
 import { ledgerRows, writeLedgerRows, type LedgerRows } from '@careflow/billing/src/ledger';
+import { requireEnv } from '../support/env';
 import { decidedEpisode, type PrivateDatabase } from '../support/relay-rig';
 import { round, type BenchContext, type BenchRow } from './bench';
 
@@ -154,7 +155,7 @@ export const billingConsumerBench = async (
   const owner = postgres(database.ownerUrl, { max: 1, onnotice: () => undefined });
   // Only for CHECKPOINT before each side's run: each then starts from clean pages, rather than one side
   // paying the full-page writes after a checkpoint that fell into its run.
-  const superuser = postgres(process.env['SUPERUSER_DATABASE_URL'] ?? '', { max: 1, onnotice: () => undefined });
+  const superuser = postgres(requireEnv('SUPERUSER_DATABASE_URL'), { max: 1, onnotice: () => undefined });
   // Both sides get the apps' pool (DATABASE_POOL_MAX, 10).
   const billingSql = postgres(database.billingUrl, { max: 10, onnotice: () => undefined });
   const peerSql = postgres(database.appUrl, { max: 10, onnotice: () => undefined, connection: { search_path: 'bench_peer' } });
