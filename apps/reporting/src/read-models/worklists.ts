@@ -1,4 +1,4 @@
-import { certificationDueOn as writtenCertificationDueOn } from '@careflow/domain';
+import { certificationDueOn as writtenCertificationDueOn, isBeyondAuthorization, isPastCertifiedPeriod } from '@careflow/domain';
 import { columnList } from '@careflow/event-store';
 import { certificationAfter, type CertificationStatus } from './certification';
 import { departmentOf, occurredOn, oneRowPerEpisode, type EpisodeEvent, type EventData, type ReadModel } from './read-model';
@@ -123,18 +123,26 @@ const certificationDueOn = (row: EpisodeWorklistRow, event: EpisodeEvent): strin
   }
 };
 
-/** The session as the compliance office sees it, once its visit is counted against the authorization. */
+/**
+ * The session as the compliance office sees it, judged by the domain's own rules against the row's plan
+ * and authorization as they stood before the session, then its visit counted against the authorization.
+ */
 const sessionRecorded = (row: EpisodeWorklistRow, session: EventData<'SessionRecorded'>): Partial<EpisodeWorklistRow> => {
-  const used = row.authorized_visits_used + (session.selfPay ? 0 : 1);
+  const authorization = {
+    ...(row.visits_authorized === null ? {} : { visits: row.visits_authorized }),
+    ...(row.authorization_end_on === null ? {} : { endDate: row.authorization_end_on }),
+  };
   const flagged: FlaggedSession = {
     session_id: session.sessionId,
     session_date: session.date,
-    past_certified_period: row.plan_period_end !== null && session.date > row.plan_period_end,
-    beyond_authorization:
-      !session.selfPay &&
-      ((row.visits_authorized !== null && used > row.visits_authorized) ||
-        (row.authorization_end_on !== null && session.date > row.authorization_end_on)),
+    past_certified_period: row.plan_period_end !== null && isPastCertifiedPeriod(row.plan_period_end, session.date),
+    beyond_authorization: isBeyondAuthorization(authorization, {
+      authorizedVisitsUsed: row.authorized_visits_used,
+      sessionDate: session.date,
+      selfPay: session.selfPay,
+    }),
   };
+  const used = row.authorized_visits_used + (session.selfPay ? 0 : 1);
   const known = row.unsigned_notes.some((note) => note.session_id === session.sessionId);
   return {
     treatment_days_in_period: session.treatmentDaysInPeriod,

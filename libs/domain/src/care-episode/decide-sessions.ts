@@ -3,6 +3,7 @@ import { daysBetween, type IsoDate } from '../calendar';
 import { billingRelevantLineChanges, findCodePairConflict } from '../billing';
 import { DomainError, type Refusal } from '../errors';
 import { authorizationRefusal } from '../rules/authorization';
+import { isPastCertifiedPeriod } from '../rules/certification';
 import type { BodyRegion, Technique } from '../rules/catalogue';
 import { restrictedTechniqueRefusal } from '../rules/contraindications';
 import { isNoShowPromptDue } from '../rules/no-shows';
@@ -104,7 +105,7 @@ const sessionRefusal = (
     () => notBefore(session.date, state.assessment.assessedOn, 'A session', 'the evaluation'),
     () => notBefore(session.date, progress.periodStart, 'A session', 'the last progress report'),
     () =>
-      daysBetween(certification.periodEnd, session.date) > 0
+      isPastCertifiedPeriod(certification.periodEnd, session.date)
         ? new DomainError(
             'CERTIFICATION_EXPIRED',
             `The certified period ended on ${certification.periodEnd}; no session after it until the plan of care is recertified.`,

@@ -1,4 +1,4 @@
-import { authorizationRefusal } from './authorization';
+import { authorizationRefusal, isBeyondAuthorization } from './authorization';
 
 describe('authorization limits', () => {
   const input = { authorizedVisitsUsed: 11, sessionDate: '2025-04-30', selfPay: false };
@@ -16,4 +16,12 @@ describe('authorization limits', () => {
   });
 
   it('does not limit an episode without an authorization', () => expect(authorizationRefusal(undefined, input)).toBeUndefined());
+
+  it('flags for the compliance views the sessions past the visits or the end date, never a self-pay one', () => {
+    expect(isBeyondAuthorization({ visits: 12, endDate: '2025-04-30' }, input)).toBe(false);
+    expect(isBeyondAuthorization({ visits: 12 }, { ...input, authorizedVisitsUsed: 12 })).toBe(true);
+    expect(isBeyondAuthorization({ endDate: '2025-04-29' }, input)).toBe(true);
+    expect(isBeyondAuthorization({ endDate: '2025-04-29' }, { ...input, selfPay: true })).toBe(false);
+    expect(isBeyondAuthorization({}, input)).toBe(false);
+  });
 });

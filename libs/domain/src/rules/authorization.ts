@@ -31,6 +31,12 @@ export const authorizationRefusal = (
   return undefined;
 };
 
+/** Whether a session falls outside the payer's authorization (the compliance views flag such sessions). */
+export const isBeyondAuthorization = (
+  authorization: Authorization | undefined,
+  input: { authorizedVisitsUsed: number; sessionDate: IsoDate; selfPay: boolean },
+): boolean => authorizationRefusal(authorization, input) !== undefined;
+
 /** A new or extended authorization as the payer grants it. */
 export interface AuthorizationChange {
   readonly addedVisits?: number;

@@ -3,6 +3,7 @@ import {
   certificationDueOn,
   certifiedPeriodEnd,
   certifierRefusal,
+  isPastCertifiedPeriod,
   normalizeCredential,
   recertifiedPeriodStart,
   signingPractitionerRefusal,
@@ -46,6 +47,12 @@ describe('certification rules', () => {
   it('caps the certified period at 90 calendar days, the first treatment day being day 1', () => {
     expect(certifiedPeriodEnd('2025-03-05', 8)).toBe('2025-04-29');
     expect(certifiedPeriodEnd('2025-03-05', 20)).toBe('2025-06-02');
+  });
+
+  it('counts the last day of the certified period inside it, and the day after past it', () => {
+    expect(isPastCertifiedPeriod('2025-04-29', '2025-04-29')).toBe(false);
+    expect(isPastCertifiedPeriod('2025-04-29', '2025-04-30')).toBe(true);
+    expect(isPastCertifiedPeriod('2025-04-29', '2025-03-05')).toBe(false);
   });
 
   it('continues a recertified period the day after, or from the signature after a gap or a material change', () => {

@@ -69,6 +69,9 @@ export const verbalOrderSignatureDueOn = (orderedOn: IsoDate): IsoDate => addDay
 
 export const isOnOrBefore = (date: IsoDate, lastDay: IsoDate): boolean => daysBetween(date, lastDay) >= 0;
 
+/** A session on `date` falls after the certified period that ends on `periodEnd` (no session then until recertified). */
+export const isPastCertifiedPeriod = (periodEnd: IsoDate, date: IsoDate): boolean => !isOnOrBefore(date, periodEnd);
+
 /** Last day of a certified period that starts on `start` for a plan of `durationWeeks`, capped at 90 days. */
 export const certifiedPeriodEnd = (start: IsoDate, durationWeeks: number): IsoDate =>
   addDays(start, Math.min(durationWeeks * 7, maxCertifiedPeriodDays) - 1);
