@@ -120,6 +120,110 @@ describe('audit of every request to a PHI route', () => {
     }
   });
 
+  it('given bodies that cannot be read (invalid JSON, too large, an unknown charset), then each is refused after its caller is known, audited, and nothing is registered', async () => {
+    const therapist = await api.token({ userId: 'u-t', role: 'therapist', departments: [department] });
+    const registered = async () =>
+      (await api.owner<{ n: number }[]>`SELECT count(*)::int AS n FROM episodes WHERE department_id = ${department}`)[0]?.n;
+    const before = await registered();
+    const notJson = `{"departmentId": "${department}", "referral": `;
+    const tooLarge = JSON.stringify({ departmentId: department, referral: { ...referral(yesterday()), padding: 'x'.repeat(200_000) } });
+    const requests = [
+      {
+        path: '/referrals',
+        token: lead,
+        rawBody: notJson,
+        headers: {},
+        status: 400,
+        slug: 'body-not-json',
+        outcome: 'error',
+        who: 'u-lead',
+      },
+      {
+        path: '/referrals',
+        token: lead,
+        rawBody: tooLarge,
+        headers: {},
+        status: 413,
+        slug: 'body-too-large',
+        outcome: 'error',
+        who: 'u-lead',
+      },
+      {
+        path: '/referrals',
+        token: lead,
+        rawBody: '{}',
+        headers: { 'content-type': 'application/json; charset=klingon' },
+        status: 415,
+        slug: 'body-encoding-unsupported',
+        outcome: 'error',
+        who: 'u-lead',
+      },
+      {
+        path: '/fhir/ServiceRequest',
+        token: lead,
+        rawBody: notJson,
+        headers: { 'content-type': 'application/fhir+json' },
+        status: 400,
+        slug: 'body-not-json',
+        outcome: 'error',
+        who: 'u-lead',
+      },
+      // Who may not act is told so first: the body is not read for them.
+      {
+        path: '/referrals',
+        token: therapist,
+        rawBody: notJson,
+        headers: {},
+        status: 403,
+        slug: 'forbidden',
+        outcome: 'denied',
+        who: 'u-t',
+      },
+      {
+        path: '/referrals',
+        token: undefined,
+        rawBody: notJson,
+        headers: {},
+        status: 401,
+        slug: 'unauthenticated',
+        outcome: 'denied',
+        who: null,
+      },
+    ] as const;
+    const ids: string[] = [];
+    for (const request of requests) {
+      const id = `req-${randomUUID()}`;
+      ids.push(id);
+      const answer = await call(api, 'POST', request.path, {
+        ...(request.token === undefined ? {} : { token: request.token }),
+        rawBody: request.rawBody,
+        headers: { ...request.headers, 'x-request-id': id },
+      });
+      expect({ status: answer.status, type: answer.body?.type }).toEqual({
+        status: request.status,
+        type: `urn:careflow:problem:${request.slug}`,
+      });
+      expect(answer.headers.get('content-type')).toContain('application/problem+json');
+      expect(answer.text).not.toContain(department);
+    }
+    const records = await recordsOf(ids);
+    expect(records.map(({ request_id, operation, outcome, user_id }) => ({ request_id, operation, outcome, user_id }))).toEqual(
+      requests.map((request, index) => ({
+        request_id: ids[index],
+        operation: 'command:ReceiveReferral',
+        outcome: request.outcome,
+        user_id: request.who,
+      })),
+    );
+    expect(records.slice(0, 4).map((record) => record.outcome_reason)).toEqual(requests.slice(0, 4).map((request) => request.slug));
+    expect(await registered()).toBe(before);
+
+    // A public route reads no caller: its unreadable body is refused all the same, never a 5xx.
+    const publicRoute = await call(api, 'POST', '/codec/decode', { rawBody: notJson });
+    expect(publicRoute.status).toBe(400);
+    expect(publicRoute.body?.type).toBe('urn:careflow:problem:body-not-json');
+  });
+
   it("given the Temporal UI's codec, then each encode and decode writes one record, a refusal too, and without the trail no payload is decoded", async () => {
     const admin = await api.token({ userId: 'u-admin', role: 'admin', departments: [] });
     const namespace = { 'x-namespace': process.env['TEMPORAL_NAMESPACE'] ?? 'default' };

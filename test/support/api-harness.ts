@@ -13,6 +13,7 @@ import { createLogger, type Logger } from '@careflow/config';
 import { applicationRoleOf, closeDatabaseClient, createDatabaseClient, createEventStore, migrate } from '@careflow/event-store';
 import { createDataConverter, keyringFromEnv } from '@careflow/temporal';
 import { ApiModule } from '@careflow/api/src/app.module';
+import { apiApplicationOptions } from '@careflow/api/src/http';
 import { loadApiConfig, type ApiConfig } from '@careflow/api/src/config';
 import { createActivities } from '@careflow/worker/src/activities';
 import { createPostgresTherapistDirectory } from '@careflow/worker/src/therapist-directory';
@@ -101,7 +102,7 @@ export const startApiHarness = async (options: ApiHarnessOptions = {}): Promise<
   });
   const logLines: string[] = [];
   const logger: Logger = createLogger('api', 'info', { write: (line: string) => void logLines.push(line) });
-  const app = await NestFactory.create(ApiModule.register(config, logger), { logger: false });
+  const app = await NestFactory.create(ApiModule.register(config, logger), { ...apiApplicationOptions, logger: false });
   await app.listen(0, '127.0.0.1');
   const url = (await app.getUrl()).replace('[::1]', '127.0.0.1');
 

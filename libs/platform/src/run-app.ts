@@ -1,5 +1,11 @@
 import { NestFactory } from '@nestjs/core';
-import { type DynamicModule, type INestApplication, type INestApplicationContext, Module } from '@nestjs/common';
+import {
+  type DynamicModule,
+  type INestApplication,
+  type INestApplicationContext,
+  Module,
+  type NestApplicationOptions,
+} from '@nestjs/common';
 import { createLogger, type Logger, routeProcessWarnings, runMain, StructuredNestLogger } from '@careflow/config';
 import { DependencyHealth } from './dependency-health';
 import { type HealthAddress, serveHealth } from './health-server';
@@ -21,6 +27,8 @@ export interface AppDefinition<C extends AppConfig> {
   readonly module?: (config: C, logger: Logger) => DynamicModule;
   /** Where an HTTP app listens; an app without it has no HTTP server. */
   readonly listen?: (config: C) => { readonly port: number; readonly host: string };
+  /** How Nest creates an HTTP app beyond its logger (the API reads request bodies itself). */
+  readonly httpOptions?: Pick<NestApplicationOptions, 'bodyParser'>;
   /** For an app without it: where /health and /metrics are served (default HEALTH_PORT, HEALTH_HOST; see serveHealth). */
   readonly health?: (config: C) => HealthAddress;
   /** Runs once the app is up (and listening), e.g. creating Kafka topics. */
@@ -42,7 +50,7 @@ export const runApp = <C extends AppConfig>(definition: AppDefinition<C>): void 
     const options = { logger: new StructuredNestLogger(logger) };
     const listen = definition.listen?.(config);
     const starting: Promise<INestApplicationContext> = listen
-      ? NestFactory.create(module, options)
+      ? NestFactory.create(module, { ...definition.httpOptions, ...options })
       : NestFactory.createApplicationContext(module, options);
     closeOnSignals(starting, logger);
     const app = await starting;

@@ -5,6 +5,7 @@ import { grantFor, type TokenVerifier } from '@careflow/auth';
 import { defaultPurposeOfUse, isPurposeOfUse, purposeOfUseHeader, requestState } from './caller';
 import { actionOfMethod, isPublic, operationOf, resourceOfOperation } from './operation.decorator';
 import { forbidden, invalidRequest, serviceUnavailable, unauthenticated } from './problem';
+import { unreadableBodyProblem } from './request-body';
 import { TOKEN_VERIFIER } from './tokens';
 
 const bearerPattern = /^Bearer ([A-Za-z0-9._~+/-]+=*)$/;
@@ -23,9 +24,12 @@ export class CallerGuard implements CanActivate {
 
   async canActivate(context: ExecutionContext): Promise<boolean> {
     const targets = [context.getHandler(), context.getClass()];
-    if (isPublic(this.reflector, targets)) return true;
     const request = context.switchToHttp().getRequest<Request>();
     const state = requestState(request);
+    if (isPublic(this.reflector, targets)) {
+      if (state.unreadableBody !== undefined) throw unreadableBodyProblem(state.unreadableBody);
+      return true;
+    }
     const operation = operationOf(this.reflector, targets);
     // A route without an operation cannot be authorized or audited; the start-up check refuses it too.
     if (operation === undefined) throw forbidden();
@@ -56,6 +60,8 @@ export class CallerGuard implements CanActivate {
       state.denial = 'role';
       throw forbidden();
     }
+    // Refused only now, so the attempt is audited with its caller (the problem-details filter writes it).
+    if (state.unreadableBody !== undefined) throw unreadableBodyProblem(state.unreadableBody);
     return true;
   }
 }

@@ -33,6 +33,8 @@ export interface RequestState {
   denial?: string;
   /** The request's one audit record was written (or its write was attempted and failed). */
   audited: boolean;
+  /** The status of a body that could not be read (request-body.ts); the guard refuses it once the caller is known. */
+  unreadableBody?: number;
 }
 
 const states = new WeakMap<Request, RequestState>();

@@ -1,4 +1,4 @@
-import { Global, Module, type DynamicModule } from '@nestjs/common';
+import { Global, Module, RequestMethod, type DynamicModule, type MiddlewareConsumer, type NestModule } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_INTERCEPTOR, DiscoveryModule } from '@nestjs/core';
 import type { Sql } from 'postgres';
 import { createTokenVerifier, type TokenVerifierOptions } from '@careflow/auth';
@@ -8,6 +8,7 @@ import { CallerGuard } from './caller.guard';
 import { EpisodeAccess } from './episode-access';
 import { ProblemFilter } from './problem.filter';
 import { AuditInterceptor, RequestAudit } from './request-audit';
+import { jsonBodyReader } from './request-body';
 import { RouteCatalogue } from './route-catalogue';
 import { AUDIT_TRAIL, TOKEN_VERIFIER } from './tokens';
 
@@ -17,12 +18,17 @@ export interface HttpCoreOptions {
 }
 
 /**
- * What every route of the API goes through (docs/api.md): the bearer-token guard, the permission
- * table, department scoping, the per-request audit record and RFC 9457 problem details.
+ * What every route of the API goes through (docs/api.md): its body read (request-body.ts), the
+ * bearer-token guard, the permission table, department scoping, the per-request audit record and
+ * RFC 9457 problem details.
  */
 @Global()
 @Module({})
-export class HttpCoreModule {
+export class HttpCoreModule implements NestModule {
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(jsonBodyReader()).forRoutes('*');
+  }
+
   static register(options: HttpCoreOptions): DynamicModule {
     const exported = [
       { provide: TOKEN_VERIFIER, useValue: createTokenVerifier(options.tokenVerifier) },

@@ -6,3 +6,4 @@ export { RouteCatalogue, type CatalogueRoute } from './route-catalogue';
 export { HttpCoreModule, type HttpCoreOptions } from './http-core.module';
 export { AUDIT_TRAIL, TOKEN_VERIFIER } from './tokens';
 export { RouteDoc, jsonSchemaOf, type JsonSchema } from './route-doc';
+export { apiApplicationOptions, bodyReader } from './request-body';

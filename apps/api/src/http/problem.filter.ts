@@ -21,21 +21,11 @@ const titles: Readonly<Record<number, string>> = {
   429: 'Too many requests',
 };
 
-/** Errors of Express's body parser (invalid JSON, too large, wrong charset): their status, never their message. */
-const bodyParserStatus = (error: unknown): number | undefined => {
-  if (typeof error !== 'object' || error === null) return undefined;
-  const { type, status } = error as { type?: unknown; status?: unknown };
-  return typeof type === 'string' && type.startsWith('entity.') && typeof status === 'number' && status >= 400 && status < 500
-    ? status
-    : undefined;
-};
-
-const generic = (status: number, detail?: string): ProblemException =>
+const generic = (status: number): ProblemException =>
   new ProblemException({
     slug: status >= 500 ? 'internal-error' : `http-${status}`,
     title: titles[status] ?? (status >= 500 ? 'Internal error' : 'Request refused'),
     status,
-    ...(detail === undefined ? {} : { detail }),
   });
 
 const outcomeOf = (status: number): AuditOutcome =>
@@ -75,10 +65,6 @@ export class ProblemFilter implements ExceptionFilter {
 
   private problemOf(error: unknown): ProblemException {
     if (error instanceof ProblemException) return error;
-    const parserStatus = bodyParserStatus(error);
-    if (parserStatus !== undefined) {
-      return parserStatus === HttpStatus.BAD_REQUEST ? generic(parserStatus, 'The body is not valid JSON.') : generic(parserStatus);
-    }
     // Nest's own (an unknown route, a method not allowed): the status only; its message may quote the path.
     if (error instanceof HttpException && error.getStatus() < 500) return generic(error.getStatus());
     this.logger.error({ err: error }, 'request failed unexpectedly');

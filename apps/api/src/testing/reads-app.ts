@@ -23,7 +23,7 @@ import {
 import { databaseUrls } from '@careflow/event-store/testing';
 import { ApiModule } from '../app.module';
 import { loadApiConfig } from '../config';
-import { type CatalogueRoute, RouteCatalogue } from '../http';
+import { apiApplicationOptions, type CatalogueRoute, RouteCatalogue } from '../http';
 
 const requireEnv = (name: string): string => {
   const value = process.env[name];
@@ -125,7 +125,10 @@ export const startReadsApp = async (): Promise<ReadsApp> => {
       },
     }),
   );
-  const app: INestApplication = await NestFactory.create(ApiModule.register(config, logger), { logger: new StructuredNestLogger(logger) });
+  const app: INestApplication = await NestFactory.create(ApiModule.register(config, logger), {
+    ...apiApplicationOptions,
+    logger: new StructuredNestLogger(logger),
+  });
   await app.listen(0, '127.0.0.1');
   const baseUrl = (await app.getUrl()).replace('[::1]', '127.0.0.1');
   const eventStore = createEventStore({ sql: owner, outboxTopic: episodeEventsTopic.name });
