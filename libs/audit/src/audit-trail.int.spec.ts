@@ -73,6 +73,34 @@ describe('the audit trail', () => {
     });
   });
 
+  it('appends the records that arrive during an append together in the next transaction, in the order they came', async () => {
+    const ids = Array.from({ length: 50 }, (_, i) => 300 + i);
+    const records = await Promise.all(ids.map((n) => trail.record(entry(n))));
+    const first = records[0]?.sequence ?? 0;
+    expect(records.map((record) => record.sequence)).toEqual(ids.map((_, i) => first + i));
+    // xmin is the inserting transaction: the first record went alone, the 49 that waited went together.
+    const [transactions] = await db.sql<{ n: number }[]>`
+      SELECT count(DISTINCT xmin::text)::int AS n FROM audit_records WHERE request_id IN ${db.sql(ids.map((n) => `req-${n}`))}`;
+    expect(transactions?.n).toBe(2);
+    await expect(verifyAuditTrail(db.sql, keys)).resolves.toMatchObject({ firstBreak: null });
+  });
+
+  it('refuses every record of an append the database refuses, writes none of them, and goes on when it accepts again', async () => {
+    const [before] = await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM audit_records`;
+    await db.owner.unsafe(`REVOKE INSERT ON audit_records FROM ${db.apiRole}`);
+    let outcomes: PromiseSettledResult<unknown>[];
+    try {
+      outcomes = await Promise.allSettled(Array.from({ length: 10 }, (_, i) => trail.record(entry(400 + i))));
+    } finally {
+      await db.owner.unsafe(`GRANT INSERT ON audit_records TO ${db.apiRole}`);
+    }
+    expect(outcomes.map((outcome) => outcome.status)).toEqual(Array.from({ length: 10 }, () => 'rejected'));
+    const [after] = await db.sql<{ n: number }[]>`SELECT count(*)::int AS n FROM audit_records`;
+    expect(after?.n).toBe(before?.n);
+    await expect(trail.record(entry(410))).resolves.toMatchObject({ sequence: (before?.n ?? 0) + 1 });
+    await expect(verifyAuditTrail(db.sql, keys)).resolves.toMatchObject({ firstBreak: null });
+  });
+
   it('finds records by resource, user, department and time, reading back every field', async () => {
     const written = await trail.record(entry(7, { outcome: 'denied', outcomeReason: 'ROLE_NOT_PERMITTED', why: null }));
     const [found] = await trail.search({ resourceType: 'episode', resourceId: 'D1:ref-7' });

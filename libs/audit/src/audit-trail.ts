@@ -1,7 +1,7 @@
 import type { Sql, TransactionSql } from 'postgres';
 import type { AuditKeyring } from './keys';
 import { checkAuditEntry, genesisHash, recordHash, type AuditEntry, type AuditRecord } from './record';
-import { auditColumns, recordOfRow, toSequence, type AuditRow } from './rows';
+import { auditColumns, recordOfRow, rowOfRecord, toSequence, type AuditRow } from './rows';
 
 // Every writer of the one chain serialises on this key for the few statements of an append.
 export const auditChainLockKey = 'careflow.audit.chain';
@@ -30,7 +30,8 @@ export interface AuditQuery {
 export interface AuditTrail {
   /**
    * Appends one record and answers it once committed. Throws when it cannot: the caller must then
-   * fail the request (fail closed), never answer without its audit record.
+   * fail the request (fail closed), never answer without its audit record. Records that arrive while
+   * an append is under way are appended together next, in one transaction (group commit).
    */
   record(entry: AuditEntry): Promise<AuditRecord>;
   search(query: AuditQuery): Promise<readonly AuditRecord[]>;
@@ -48,25 +49,61 @@ export const chainHead = async (tx: TransactionSql | Sql): Promise<{ sequence: n
   return head ? { sequence: toSequence(head.sequence), hash: head.hash } : { sequence: 0, hash: genesisHash };
 };
 
+/**
+ * At most this many waiting records share one transaction. A failed append refuses all of them (each
+ * request fails closed), so the bound also bounds what one fault refuses.
+ */
+const maxRecordsPerAppend = 100;
+
+interface WaitingRecord {
+  readonly entry: AuditEntry;
+  readonly resolve: (record: AuditRecord) => void;
+  readonly reject: (error: unknown) => void;
+}
+
 export const createAuditTrail = (options: AuditTrailOptions): AuditTrail => {
   const clock = options.clock ?? (() => new Date());
   const key = options.keys.active;
+
+  /** One transaction on the chain's lock: the head read once, each record chained to the one before. */
+  const append = (entries: readonly AuditEntry[]): Promise<AuditRecord[]> =>
+    options.sql.begin(async (tx) => {
+      await tx`SELECT pg_advisory_xact_lock(hashtextextended(${auditChainLockKey}, 0))`;
+      let head = await chainHead(tx);
+      const records = entries.map((entry): AuditRecord => {
+        const unsigned = { ...entry, sequence: head.sequence + 1, recordedAt: clock(), keyId: key.id };
+        const record: AuditRecord = { ...unsigned, previousHash: head.hash, hash: recordHash(key, head.hash, unsigned) };
+        head = { sequence: record.sequence, hash: record.hash };
+        return record;
+      });
+      await tx`INSERT INTO audit_records ${tx(records.map(rowOfRecord))}`;
+      return records;
+    });
+
+  // Under load, requests' records wait for the append under way and go together in the next one: one
+  // lock, one head read and one INSERT for many, instead of each waiting its turn on the chain's lock.
+  const waiting: WaitingRecord[] = [];
+  let appending = false;
+  const appendWaiting = async (): Promise<void> => {
+    for (let batch = waiting.splice(0, maxRecordsPerAppend); batch.length > 0; batch = waiting.splice(0, maxRecordsPerAppend)) {
+      try {
+        const records = await append(batch.map(({ entry }) => entry));
+        records.forEach((record, index) => batch[index]?.resolve(record));
+      } catch (error) {
+        for (const { reject } of batch) reject(error);
+      }
+    }
+    appending = false;
+  };
+
   return {
     record: async (entry) => {
       checkAuditEntry(entry);
-      return options.sql.begin(async (tx) => {
-        await tx`SELECT pg_advisory_xact_lock(hashtextextended(${auditChainLockKey}, 0))`;
-        const head = await chainHead(tx);
-        const unsigned = { ...entry, sequence: head.sequence + 1, recordedAt: clock(), keyId: key.id };
-        const record: AuditRecord = { ...unsigned, previousHash: head.hash, hash: recordHash(key, head.hash, unsigned) };
-        await tx`
-          INSERT INTO audit_records (${tx.unsafe(auditColumns)})
-          VALUES (${record.sequence}, ${record.recordedAt}, ${record.who.userId}, ${record.who.role}, ${record.action},
-                  ${record.operation}, ${record.what.resourceType}, ${record.what.resourceId ?? null},
-                  ${record.what.patientKey ?? null}, ${record.what.departmentId ?? null}, ${record.where.clientAddress ?? null},
-                  ${record.why}, ${record.outcome}, ${record.outcomeReason ?? null}, ${record.requestId ?? null},
-                  ${record.keyId}, ${record.previousHash}, ${record.hash})`;
-        return record;
+      return new Promise<AuditRecord>((resolve, reject) => {
+        waiting.push({ entry, resolve, reject });
+        if (appending) return;
+        appending = true;
+        void appendWaiting();
       });
     },
     search: async (query) => {

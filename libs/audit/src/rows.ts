@@ -65,3 +65,25 @@ export const recordOfRow = (row: AuditRow): AuditRecord => {
 export const auditColumns = `sequence, recorded_at, user_id, user_role, action, operation, resource_type, resource_id,
   patient_key, department_id, client_address, purpose_of_use, outcome, outcome_reason, request_id, key_id,
   previous_hash, hash`;
+
+/** A record as the row it is inserted as (sequence as a number; Postgres.js writes it to int8). */
+export const rowOfRecord = (record: AuditRecord): Omit<AuditRow, 'sequence'> & { readonly sequence: number } => ({
+  sequence: record.sequence,
+  recorded_at: record.recordedAt,
+  user_id: record.who.userId,
+  user_role: record.who.role,
+  action: record.action,
+  operation: record.operation,
+  resource_type: record.what.resourceType,
+  resource_id: record.what.resourceId ?? null,
+  patient_key: record.what.patientKey ?? null,
+  department_id: record.what.departmentId ?? null,
+  client_address: record.where.clientAddress ?? null,
+  purpose_of_use: record.why,
+  outcome: record.outcome,
+  outcome_reason: record.outcomeReason ?? null,
+  request_id: record.requestId ?? null,
+  key_id: record.keyId,
+  previous_hash: record.previousHash,
+  hash: record.hash,
+});
