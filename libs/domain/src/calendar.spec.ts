@@ -1,5 +1,6 @@
 import fc from 'fast-check';
-import { LocalDate } from '@js-joda/core';
+import { LocalDate, OffsetDateTime, ZoneId } from '@js-joda/core';
+import '@js-joda/timezone';
 import {
   addDays,
   addHours,
@@ -65,13 +66,52 @@ describe('calendar dates and instants', () => {
     fc.assert(
       fc.property(shapedArb, (value) => {
         expect(isIsoDate(value)).toBe(byJsJoda(value));
-        if (byJsJoda(value)) expect(yearOf(value)).toBe(LocalDate.parse(value).year());
-        else expect(() => yearOf(value)).toThrow();
+        if (byJsJoda(value)) {
+          expect(yearOf(value)).toBe(LocalDate.parse(value).year());
+          expect(daysBetween('1970-01-01', value)).toBe(LocalDate.parse(value).toEpochDay());
+        } else {
+          expect(() => yearOf(value)).toThrow();
+          expect(() => daysBetween('1970-01-01', value)).toThrow();
+        }
       }),
       { numRuns: 1_000 },
     );
     expect(['2100-02-29', '1900-02-29', '2025-04-31', '2025-00-10', '2025-06-00'].some(isIsoDate)).toBe(false);
     expect(['2000-02-29', '2400-02-29', '0000-01-01'].every(isIsoDate)).toBe(true);
+  });
+
+  it("reads every instant in Date#toISOString's shape as js-joda does (the Date.parse fast path never accepts what js-joda refuses)", () => {
+    const byJsJoda = (value: string): OffsetDateTime | undefined => {
+      try {
+        return OffsetDateTime.parse(value);
+      } catch {
+        return undefined;
+      }
+    };
+    const digits = (length: number, max: number) => fc.integer({ min: 0, max }).map((n) => String(n).padStart(length, '0'));
+    // Each field a little past its real range (months to 19, days to 39, hours to 29, minutes and seconds to 69).
+    const shapedArb = fc
+      .tuple(
+        fc.oneof(digits(4, 9999), fc.constantFrom('0000', '1900', '2000', '2024', '2100', '2400')),
+        digits(2, 19),
+        digits(2, 39),
+        digits(2, 29),
+        digits(2, 69),
+        digits(2, 69),
+        digits(3, 999),
+      )
+      .map(([year, month, day, hour, minute, second, millis]) => `${year}-${month}-${day}T${hour}:${minute}:${second}.${millis}Z`);
+    fc.assert(
+      fc.property(fc.oneof(shapedArb, instantArb), zoneArb, (value, zone) => {
+        const parsed = byJsJoda(value);
+        expect(isIsoInstant(value)).toBe(parsed !== undefined);
+        if (parsed === undefined) return;
+        expect(localDateOf(value, zone)).toBe(parsed.toInstant().atZone(ZoneId.of(zone)).toLocalDate().toString());
+        expect(addHours(value, 0)).toBe(new Date(parsed.toInstant().toEpochMilli()).toISOString());
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(['2025-02-29T10:00:00.000Z', '2025-03-08T24:00:00.000Z', '2025-03-08T10:60:00.000Z'].some(isIsoInstant)).toBe(false);
   });
 
   it('knows the tz database regions, not bare offsets or made-up names', () => {

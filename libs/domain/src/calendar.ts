@@ -6,7 +6,7 @@
  * js-joda with its bundled tz database, not `Intl`: the zone rules ship with the package, so a
  * replayed episode decides the same days whatever Node or ICU version the worker runs.
  */
-import { type Instant, LocalDate, OffsetDateTime, ZoneId } from '@js-joda/core';
+import { Instant, LocalDate, OffsetDateTime, ZoneId } from '@js-joda/core';
 import '@js-joda/timezone';
 
 export type IsoDate = string;
@@ -47,24 +47,59 @@ export const isIsoDate = (value: unknown): value is IsoDate =>
   isoDatePattern.test(value) &&
   (isWellFormedIsoDate(value) || parseOrUndefined(() => LocalDate.parse(value)) !== undefined);
 
+const dateIsoStringPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+/**
+ * The epoch milliseconds of an instant in `Date#toISOString`'s shape, the one every instant Careflow
+ * writes has, read by `Date.parse` (which ECMAScript defines exactly for that shape); undefined for any
+ * other value. js-joda's parser was half of deciding a referral (docs/api.md#benchmark). It only says yes
+ * where the value reads back unchanged, and to an instant js-joda reads the same (property-tested).
+ */
+const epochMillisOfDateIsoString = (value: string): number | undefined => {
+  if (!dateIsoStringPattern.test(value)) return undefined;
+  const millis = Date.parse(value);
+  return Number.isFinite(millis) && new Date(millis).toISOString() === value ? millis : undefined;
+};
+
 /** An instant must carry its offset (`Z` or `±hh:mm`): a local time alone names no moment. */
 export const isIsoInstant = (value: unknown): value is IsoInstant =>
-  typeof value === 'string' && isoInstantPattern.test(value) && parseOrUndefined(() => OffsetDateTime.parse(value)) !== undefined;
+  typeof value === 'string' &&
+  isoInstantPattern.test(value) &&
+  (epochMillisOfDateIsoString(value) !== undefined || parseOrUndefined(() => OffsetDateTime.parse(value)) !== undefined);
 
 const knownZones = new Set(ZoneId.getAvailableZoneIds());
 
 /** A region of the tz database (not a bare offset, which knows nothing of daylight saving time). */
 export const isTimeZone = (value: unknown): value is TimeZone => typeof value === 'string' && knownZones.has(value);
 
-const instantOf = (instant: IsoInstant): Instant => OffsetDateTime.parse(instant).toInstant();
+const instantOf = (instant: IsoInstant): Instant => {
+  const millis = epochMillisOfDateIsoString(instant);
+  return millis === undefined ? OffsetDateTime.parse(instant).toInstant() : Instant.ofEpochMilli(millis);
+};
 /** Always `YYYY-MM-DDTHH:mm:ss.sssZ`, the shape `Date#toISOString` gives the rest of the system. */
 const formatInstant = (instant: Instant): IsoInstant => new Date(instant.toEpochMilli()).toISOString();
 const parseDate = (date: IsoDate): LocalDate => LocalDate.parse(date);
 
 export const addDays = (date: IsoDate, days: number): IsoDate => parseDate(date).plusDays(days).toString();
 
+/**
+ * Days since 1970-01-01 of a date, by arithmetic for a well-formed `YYYY-MM-DD` (H. Hinnant's
+ * days-from-civil; property-tested against js-joda) and by js-joda for anything else, which it refuses.
+ * Rules count days between dates on every command and every charge set.
+ */
+const epochDayOf = (date: IsoDate): number => {
+  if (!isWellFormedIsoDate(date)) return parseDate(date).toEpochDay();
+  const month = Number(date.slice(5, 7));
+  const year = Number(date.slice(0, 4)) - (month <= 2 ? 1 : 0);
+  const era = Math.floor(year / 400);
+  const yearOfEra = year - era * 400;
+  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + Number(date.slice(8, 10)) - 1;
+  const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
+  return era * 146_097 + dayOfEra - 719_468;
+};
+
 /** Whole calendar days from `from` to `to` (negative when `to` is earlier). */
-export const daysBetween = (from: IsoDate, to: IsoDate): number => parseDate(to).toEpochDay() - parseDate(from).toEpochDay();
+export const daysBetween = (from: IsoDate, to: IsoDate): number => epochDayOf(to) - epochDayOf(from);
 
 export const compareDates = (a: IsoDate, b: IsoDate): number => daysBetween(b, a);
 
