@@ -1,4 +1,4 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject, timingSafeEqual } from 'node:crypto';
 
 /** RFC 2104 / NIST SP 800-107: an HMAC-SHA-256 key at least as long as the hash. */
 export const minAuditKeyBytes = 32;
@@ -49,8 +49,19 @@ export const parseAuditKeyring = (value: string): AuditKeyring =>
     }),
   );
 
+// Imported once per key: a raw secret given to createHmac is imported again on every record.
+const importedKeys = new WeakMap<AuditKey, KeyObject>();
+const importedKey = (key: AuditKey): KeyObject => {
+  let imported = importedKeys.get(key);
+  if (imported === undefined) {
+    imported = createSecretKey(key.secret);
+    importedKeys.set(key, imported);
+  }
+  return imported;
+};
+
 export const hmac = (key: AuditKey, ...parts: readonly (Uint8Array | string)[]): Buffer => {
-  const mac = createHmac('sha256', key.secret);
+  const mac = createHmac('sha256', importedKey(key));
   for (const part of parts) mac.update(part);
   return mac.digest();
 };

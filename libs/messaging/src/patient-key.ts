@@ -5,7 +5,7 @@
  * the patient is, and without the secret nobody can test a guessed MRN against a key. It lives here,
  * not in libs/contracts, because contracts are bundled into workflows, which may not use node:crypto.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { z } from 'zod';
 
 /** Shortest secret accepted: HMAC-SHA-256's block of entropy, so keys cannot be brute-forced. */
@@ -24,8 +24,10 @@ export const patientKeyring = (secretsByFacility: ReadonlyMap<string, Uint8Array
       throw new PatientKeyError(`The patient-key secret of facility ${facilityId} is shorter than ${minPatientKeySecretBytes} bytes.`);
     }
   }
+  // Key objects made once: building one from the raw secret on every call was most of a key's cost.
+  const keys = new Map<string, KeyObject>([...secretsByFacility].map(([facilityId, secret]) => [facilityId, createSecretKey(secret)]));
   return (facilityId, mrn) => {
-    const secret = secretsByFacility.get(facilityId);
+    const secret = keys.get(facilityId);
     if (secret === undefined) throw new PatientKeyError(`No patient-key secret is configured for facility ${facilityId}.`);
     // JSON of the pair: unambiguous where facility and MRN meet. The MRN is hashed as recorded.
     return createHmac('sha256', secret)

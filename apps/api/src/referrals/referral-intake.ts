@@ -2,7 +2,7 @@
  * The one path of a referral into Careflow (docs/api.md, "Referrals in"): POST /referrals, the FHIR
  * ServiceRequest route and the careflow.referrals.v1 topic all call ReferralIntake.submit.
  */
-import { createHmac } from 'node:crypto';
+import { createHmac, createSecretKey, type KeyObject } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { type Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { Sql } from 'postgres';
@@ -170,9 +170,21 @@ export class ReferralIntake {
    * Keyed, so a stored hash of a name or birth date cannot be tested against guesses: the key is
    * derived from the facility's patient-key secret for this use alone.
    */
-  private hash(kind: string, departmentId: string, field: string, value: JsonValue): string {
-    return createHmac('sha256', this.patientKeyOf(`careflow:referral-content:${kind}`))
+  private hash(kind: 'field' | 'referral', departmentId: string, field: string, value: JsonValue): string {
+    return createHmac('sha256', this.contentKey(kind))
       .update(canonicalJson([departmentId, field, value]))
       .digest('hex');
+  }
+
+  /** Derived once per kind: a referral hashes each of its fields with the same key. */
+  private readonly contentKeys = new Map<string, KeyObject>();
+  private contentKey(kind: 'field' | 'referral'): KeyObject {
+    let key = this.contentKeys.get(kind);
+    if (key === undefined) {
+      // The derived key as the UTF-8 of its hex digits, as stored hashes were made with it.
+      key = createSecretKey(Buffer.from(this.patientKeyOf(`careflow:referral-content:${kind}`), 'utf8'));
+      this.contentKeys.set(kind, key);
+    }
+    return key;
   }
 }
