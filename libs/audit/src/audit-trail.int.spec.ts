@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { Sql, TransactionSql } from 'postgres';
-import { createAuditTrail, type AuditTrail } from './audit-trail';
+import { pollUntil } from '@careflow/event-store/testing';
+import { auditChainLockKey, createAuditTrail, type AuditTrail } from './audit-trail';
 import { checkpointSignature } from './checkpoint';
 import { auditKeyring } from './keys';
 import { purgeExpiredAuditRecords, AuditTrailBrokenError } from './purge';
@@ -82,6 +83,22 @@ describe('the audit trail', () => {
     const [transactions] = await db.sql<{ n: number }[]>`
       SELECT count(DISTINCT xmin::text)::int AS n FROM audit_records WHERE request_id IN ${db.sql(ids.map((n) => `req-${n}`))}`;
     expect(transactions?.n).toBe(2);
+    await expect(verifyAuditTrail(db.sql, keys)).resolves.toMatchObject({ firstBreak: null });
+  });
+
+  it('keeps one unbroken chain when two API instances wait for the lock at once: each reads the head only once it holds it', async () => {
+    const other = createAuditTrail({ sql: db.owner, keys });
+    const waitingForLock = () =>
+      db.superuser<{ n: number }[]>`SELECT count(*)::int AS n FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`;
+    // Wrapped, so the holder's transaction commits (and lets the lock go) without awaiting the appends.
+    const { appends } = await db.superuser.begin(async (holder) => {
+      await holder`SELECT pg_advisory_xact_lock(hashtextextended(${auditChainLockKey}, 0))`;
+      const waiting = Promise.all([trail.record(entry(500)), other.record(entry(501))]);
+      await pollUntil(waitingForLock, (rows) => (rows[0]?.n ?? 0) >= 2, { what: 'both appends waiting for the lock' });
+      return { appends: waiting };
+    });
+    const records = await appends;
+    expect(records[1]?.sequence).not.toBe(records[0]?.sequence);
     await expect(verifyAuditTrail(db.sql, keys)).resolves.toMatchObject({ firstBreak: null });
   });
 

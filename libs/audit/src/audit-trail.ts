@@ -68,8 +68,11 @@ export const createAuditTrail = (options: AuditTrailOptions): AuditTrail => {
   /** One transaction on the chain's lock: the head read once, each record chained to the one before. */
   const append = (entries: readonly AuditEntry[]): Promise<AuditRecord[]> =>
     options.sql.begin(async (tx) => {
-      await tx`SELECT pg_advisory_xact_lock(hashtextextended(${auditChainLockKey}, 0))`;
-      let head = await chainHead(tx);
+      // Pipelined: both are sent at once and run in order, so the head is read by a statement that
+      // starts once the lock is held (read committed: each statement sees what committed before it).
+      const locked = tx`SELECT pg_advisory_xact_lock(hashtextextended(${auditChainLockKey}, 0))`.execute();
+      const [, chainEnd] = await Promise.all([locked, chainHead(tx)]);
+      let head = chainEnd;
       const records = entries.map((entry): AuditRecord => {
         const unsigned = { ...entry, sequence: head.sequence + 1, recordedAt: clock(), keyId: key.id };
         const record: AuditRecord = { ...unsigned, previousHash: head.hash, hash: recordHash(key, head.hash, unsigned) };
