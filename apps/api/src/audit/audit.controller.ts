@@ -18,14 +18,23 @@ const id = z.string().regex(/^[A-Za-z0-9._:/@+-]{1,200}$/, { error: 'must be an 
 const instant = z.iso.datetime({ offset: true, error: 'must be an instant with its offset (ISO 8601)' });
 
 export const auditSearchQuery = z.strictObject({
-  episodeId: id.optional(),
-  user: id.optional(),
-  from: instant.optional(),
-  /** Exclusive. */
-  to: instant.optional(),
-  /** The last sequence number of the previous page. */
-  after: z.coerce.number({ error: 'must be a sequence number' }).int().min(0).optional(),
-  limit: z.coerce.number({ error: 'must be a number' }).int().min(1).max(maxAuditPage).default(100),
+  episodeId: id.meta({ description: 'Every record about the episode: reads, commands, refusals, packets.' }).optional(),
+  user: id.meta({ description: 'The user who acted.' }).optional(),
+  from: instant.meta({ description: 'Records from this instant on.' }).optional(),
+  to: instant.meta({ description: 'Records before this instant (exclusive).' }).optional(),
+  after: z.coerce
+    .number({ error: 'must be a sequence number' })
+    .int()
+    .min(0)
+    .meta({ description: "The previous page's `next`: the last sequence number it held." })
+    .optional(),
+  limit: z.coerce
+    .number({ error: 'must be a number' })
+    .int()
+    .min(1)
+    .max(maxAuditPage)
+    .meta({ description: 'Records per page.' })
+    .default(100),
 });
 
 const searchOf = (query: z.infer<typeof auditSearchQuery>): AuditQuery => ({
@@ -60,7 +69,7 @@ export class AuditController {
 
   @Get('audit')
   @Operation('audit:read', { resource: 'audit-trail' })
-  @RouteDoc({ summary: 'Audit records (episodeId, user, from, to, after, limit)' })
+  @RouteDoc({ summary: 'Audit records', query: auditSearchQuery })
   async search(@Query() query: unknown, @Req() request: Request) {
     const parsed = parseOr400(auditSearchQuery, query);
     this.describe(request, parsed.episodeId);
@@ -70,7 +79,7 @@ export class AuditController {
 
   @Get('audit/fhir')
   @Operation('audit:read', { resource: 'audit-trail' })
-  @RouteDoc({ summary: 'Audit records as a FHIR Bundle of IHE BALP AuditEvents' })
+  @RouteDoc({ summary: 'Audit records as a FHIR Bundle of IHE BALP AuditEvents', query: auditSearchQuery })
   async fhir(@Query() query: unknown, @Req() request: Request, @Res({ passthrough: true }) response: Response) {
     const parsed = parseOr400(auditSearchQuery, query);
     this.describe(request, parsed.episodeId);

@@ -23,7 +23,7 @@ export class BillingReadController {
 
   @Get('claims')
   @Operation('claims:read', { resource: 'claim' })
-  @RouteDoc({ summary: "Claims of the caller's departments (status, page)" })
+  @RouteDoc({ summary: "Claims of the caller's departments", query: claimsQuery })
   claims(@Query() query: unknown, @Req() request: Request) {
     return listClaims(this.sql, departmentFilter(callerOf(request), 'claims:read'), parseOr400(claimsQuery, query));
   }

@@ -10,13 +10,22 @@ import { departmentCondition, offsetOf, pageSize } from '../reads/department-fil
 const isoDate = z.iso.date({ error: 'must be a calendar date (YYYY-MM-DD)' });
 const identifier = z.string().regex(/^[A-Za-z0-9._:@-]{1,100}$/, { error: 'must be an id' });
 
-export const pageParameter = z.coerce.number({ error: 'must be a page number from 1' }).int().min(1).max(10_000).default(1);
+export const pageParameter = z.coerce
+  .number({ error: 'must be a page number from 1' })
+  .int()
+  .min(1)
+  .max(10_000)
+  .meta({ description: `Pages of ${pageSize}, from 1.` })
+  .default(1);
 
 export const episodeListQuery = z.strictObject({
   status: z.enum(['planned', 'waitlist', 'active', 'onhold', 'finished', 'cancelled'], { error: 'must be an episode status' }).optional(),
-  therapist: identifier.optional(),
-  /** Open episodes with a deadline (certification, plan period end, authorization end) on or before this day. */
-  due: isoDate.optional(),
+  therapist: identifier.meta({ description: "The therapist's id." }).optional(),
+  due: isoDate
+    .meta({
+      description: 'Open episodes with a certification due, the plan period ending, or the authorization ending on or before this day.',
+    })
+    .optional(),
   page: pageParameter,
 });
 export type EpisodeListQuery = z.infer<typeof episodeListQuery>;

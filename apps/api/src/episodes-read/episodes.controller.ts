@@ -10,7 +10,10 @@ import type { EpisodeReads, ReadView } from './episode-reads';
 import { episodeListQuery, listEpisodes } from './episode-list';
 
 const episodeQuery = z.strictObject({
-  asOf: z.iso.datetime({ offset: true, error: 'must be an instant with its offset (ISO 8601)' }).optional(),
+  asOf: z.iso
+    .datetime({ offset: true, error: 'must be an instant with its offset (ISO 8601)' })
+    .meta({ description: 'The episode as its record stood at this instant: the events recorded by then.' })
+    .optional(),
 });
 
 /** Episode reads (docs/api-reads.md#episode): state and due dates, a past moment, the timeline, lists. */
@@ -24,14 +27,14 @@ export class EpisodesReadController {
 
   @Get()
   @Operation('episode:read')
-  @RouteDoc({ summary: "Episodes of the caller's departments (status, therapist, due, page)" })
+  @RouteDoc({ summary: "Episodes of the caller's departments", query: episodeListQuery })
   list(@Query() query: unknown, @Req() request: Request) {
     return listEpisodes(this.sql, departmentFilter(callerOf(request), 'episode:read'), parseOr400(episodeListQuery, query));
   }
 
   @Get(':id')
   @Operation('episode:read')
-  @RouteDoc({ summary: 'An episode: state and due dates, or its state at a past moment (asOf)' })
+  @RouteDoc({ summary: 'An episode: state and due dates, or its state at a past moment', query: episodeQuery })
   async episode(@Param('id') id: string, @Query() query: unknown, @Req() request: Request) {
     const { asOf } = parseOr400(episodeQuery, query);
     const episode = await this.access.episode(request, id);

@@ -1,5 +1,6 @@
 import { Injectable, type OnApplicationBootstrap, RequestMethod } from '@nestjs/common';
-import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
+import { METHOD_METADATA, PATH_METADATA, ROUTE_ARGS_METADATA } from '@nestjs/common/constants';
+import { RouteParamtypes } from '@nestjs/common/enums/route-paramtypes.enum';
 import { DiscoveryService, MetadataScanner, Reflector } from '@nestjs/core';
 import { isPublic, operationOf, type OperationMetadata } from './operation.decorator';
 import { type RouteDoc, routeDocOf } from './route-doc';
@@ -11,6 +12,8 @@ export interface CatalogueRoute {
   readonly operation: OperationMetadata | undefined;
   readonly public: boolean;
   readonly doc: RouteDoc | undefined;
+  /** The handler takes `@Query()`: the OpenAPI test holds it to documenting its query (RouteDoc `query`). */
+  readonly readsQuery: boolean;
 }
 
 const joinPath = (...parts: string[]): string =>
@@ -19,6 +22,12 @@ const joinPath = (...parts: string[]): string =>
     .filter((part) => part !== '')
     .map((part) => (part.startsWith(':') ? `{${part.slice(1)}}` : part))
     .join('/')}`;
+
+// Nest keeps a handler's parameter decorators on its controller, keyed `<paramtype>:<index>`.
+const readsQuery = (metatype: object, name: string): boolean =>
+  Object.keys((Reflect.getMetadata(ROUTE_ARGS_METADATA, metatype, name) as object | undefined) ?? {}).some((key) =>
+    key.startsWith(`${RouteParamtypes.QUERY}:`),
+  );
 
 const pathsOf = (value: unknown): string[] => (Array.isArray(value) ? value.map(String) : [typeof value === 'string' ? value : '']);
 
@@ -52,6 +61,7 @@ export class RouteCatalogue implements OnApplicationBootstrap {
             operation: operationOf(this.reflector, targets),
             public: isPublic(this.reflector, targets),
             doc: routeDocOf(this.reflector, handler),
+            readsQuery: readsQuery(metatype, name),
           })),
         );
       });

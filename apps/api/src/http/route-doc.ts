@@ -12,6 +12,11 @@ export interface RouteDoc {
   readonly summary: string;
   /** The request body's schema: from the same zod schema the route validates with (jsonSchemaOf). */
   readonly body?: JsonSchema;
+  /**
+   * The query string: the very zod object the route parses `@Query()` with (not its JSON Schema), so
+   * the document lists what the route reads and the OpenAPI test can hold the route to it.
+   */
+  readonly query?: z.ZodObject;
   /** Success statuses and what each means; 200 when omitted. */
   readonly answers?: Readonly<Record<number, string>>;
 }

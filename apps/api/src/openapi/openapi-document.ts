@@ -1,8 +1,10 @@
 /**
  * The OpenAPI 3.1 document of the running app: every route Nest serves (RouteCatalogue), its
- * operation and roles from the permission table, and request bodies as JSON Schema generated from the
- * same zod schemas the routes validate with (episode commands: the domain's commandJsonSchemas).
+ * operation and roles from the permission table, and request bodies and query parameters as JSON Schema
+ * generated from the same zod schemas the routes validate with (episode commands: the domain's
+ * commandJsonSchemas).
  */
+import { z } from 'zod';
 import { grantFor } from '@careflow/auth';
 import type { CareEpisodeCommandType } from '@careflow/domain';
 import { commandJsonSchemas } from '@careflow/domain';
@@ -34,6 +36,33 @@ export const commandBodySchema = (type: CareEpisodeCommandType): JsonSchema => {
     properties: Object.fromEntries(Object.entries(schema.properties ?? {}).filter(([field]) => !stampedFields.includes(field))),
     required: (schema.required ?? []).filter((field) => !stampedFields.includes(field)),
   };
+};
+
+interface Parameter {
+  readonly name: string;
+  readonly in: 'path' | 'query' | 'header';
+  readonly required: boolean;
+  readonly description?: string;
+  readonly schema: JsonSchema;
+}
+
+/**
+ * One query parameter per field of the route's query schema. zod's input side is what a client may send:
+ * a field with a default may be left out, and a coerced number is the number written as text (OpenAPI's
+ * `form` style). A field zod cannot put into JSON Schema throws rather than being documented as anything.
+ */
+export const queryParameters = (query: z.ZodObject): Parameter[] => {
+  const { properties = {}, required = [] } = z.toJSONSchema(query, { io: 'input', unrepresentable: 'throw' }) as {
+    properties?: Record<string, JsonSchema>;
+    required?: string[];
+  };
+  return Object.entries(properties).map(([name, { description, ...schema }]) => ({
+    name,
+    in: 'query',
+    required: required.includes(name),
+    ...(typeof description === 'string' ? { description } : {}),
+    schema,
+  }));
 };
 
 const problemSchema: JsonSchema = {
@@ -72,12 +101,15 @@ const operationIdOf = (route: CatalogueRoute): string =>
     .join('')}`;
 
 const operationOf = (route: CatalogueRoute): Record<string, unknown> => {
-  const parameters = [...route.path.matchAll(/\{(\w+)\}/g)].map(([, name]) => ({
-    name,
-    in: 'path',
-    required: true,
-    schema: { type: 'string' },
-  }));
+  const parameters: Parameter[] = [
+    ...(route.path.match(/\{\w+\}/g) ?? []).map((placeholder): Parameter => ({
+      name: placeholder.slice(1, -1),
+      in: 'path',
+      required: true,
+      schema: { type: 'string' },
+    })),
+    ...(route.doc?.query === undefined ? [] : queryParameters(route.doc.query)),
+  ];
   const answers = route.doc?.answers ?? { 200: 'OK' };
   const responses: Record<string, unknown> = Object.fromEntries(
     Object.entries(answers).map(([status, description]) => [status, { description, content: { 'application/json': { schema: {} } } }]),
@@ -99,8 +131,8 @@ const operationOf = (route: CatalogueRoute): Record<string, unknown> => {
       422: problem('A rule refused the command (its code and message), or an Idempotency-Key reused for another body.'),
     });
     parameters.push(
-      { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } } as never,
-      { name: 'If-Match', in: 'header', required: false, schema: { type: 'string' } } as never,
+      { name: 'Idempotency-Key', in: 'header', required: false, schema: { type: 'string' } },
+      { name: 'If-Match', in: 'header', required: false, schema: { type: 'string' } },
     );
   }
   return {

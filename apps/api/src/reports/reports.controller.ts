@@ -12,7 +12,7 @@ export class ReportsController {
 
   @Get('outcomes')
   @Operation('reports:read', { resource: 'report' })
-  @RouteDoc({ summary: 'Outcome attainment by department, therapist or diagnosis group (aggregates only)' })
+  @RouteDoc({ summary: 'Outcome attainment by department, therapist or diagnosis group (aggregates only)', query: outcomesQuery })
   outcomes(@Query() query: unknown, @Req() request: Request) {
     return outcomeReport(this.sql, departmentFilter(callerOf(request), 'reports:read'), parseOr400(outcomesQuery, query));
   }

@@ -12,7 +12,7 @@ export class WorklistsController {
 
   @Get(':kind')
   @Operation('worklists:read', { resource: 'worklist' })
-  @RouteDoc({ summary: "A worklist of the caller's departments (therapist, page)" })
+  @RouteDoc({ summary: "A worklist of the caller's departments", query: worklistQuery })
   worklist(@Param('kind') kind: string, @Query() query: unknown, @Req() request: Request) {
     if (!isWorklistKind(kind)) throw notFound('worklist');
     return readWorklist(this.sql, departmentFilter(callerOf(request), 'worklists:read'), kind, parseOr400(worklistQuery, query));

@@ -29,6 +29,7 @@ export const worklistQuery = z.strictObject({
   therapist: z
     .string()
     .regex(/^[A-Za-z0-9._:@-]{1,100}$/, { error: 'must be an id' })
+    .meta({ description: "The therapist's id." })
     .optional(),
   page: pageParameter,
 });
