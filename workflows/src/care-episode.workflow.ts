@@ -34,6 +34,7 @@ import {
   awaitsRouting,
   deadlinePassed,
   decide,
+  decideParsed,
   departmentSettingsProblem,
   dueDates,
   evolve,
@@ -155,7 +156,7 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
         ? parsed
         : (outsideSenderRefusal(parsed.type, parsed.actor.role) ??
           instantRefusal(parsed, { aheadMs: allowedAheadMs, behindMs: allowedBehindMs }) ??
-          decide(parsed, state, settings));
+          decideParsed(parsed, state, settings));
       const updateId = currentUpdateInfo()?.id;
       if (isDomainError(decision)) refusal = decision;
       else if (updateId !== undefined) decidedOnValidation.set(updateId, { version, events: decision });
@@ -327,7 +328,7 @@ export async function careEpisode(input: CareEpisodeInput): Promise<CareEpisodeS
     if (instantRefusal(parsed, { aheadMs: allowedAheadMs, behindMs: Number.POSITIVE_INFINITY }, receivedAtMs)) {
       return refusedFor('implausible-time');
     }
-    const refusal = asRefusal(decide(parsed, state, settings));
+    const refusal = asRefusal(decideParsed(parsed, state, settings));
     return refusal ? refusedFor('refused-by-rules', refusal) : undefined;
   }
 

@@ -9,7 +9,7 @@ import type { Sql } from 'postgres';
 import { z } from 'zod';
 import {
   commandSchemas,
-  decide,
+  decideParsed,
   fold,
   initialState,
   isDomainError,
@@ -113,7 +113,7 @@ export class ReferralIntake {
     // The whole command against its schema too (its size limit), naming every field at fault.
     const whole = commandSchemas.ReceiveReferral.safeParse(command);
     if (!whole.success) throw invalidRequest(fieldProblems(whole.error));
-    const decision = decide(command, initialState, settings);
+    const decision = decideParsed(whole.data, initialState, settings);
     if (isDomainError(decision)) throw ruleRefusal(decision.code, decision.message);
 
     const fields = comparedFields(referral);

@@ -96,12 +96,24 @@ export const decide = (
   settings: DepartmentSettings = defaultDepartmentSettings,
 ): Decision => {
   const parsed = parseCommand(command);
-  if (parsed instanceof DomainError) return parsed;
-  const refusal = roleRefusal(parsed.type, parsed.actor.role) ?? departmentSettingsRefusal(settings);
+  return parsed instanceof DomainError ? parsed : decideParsed(parsed, state, settings);
+};
+
+/**
+ * `decide` for a command that `parseCommand` (or its command schema) has just accepted, which is not
+ * checked a second time: the workflow's Update validator and the API parse first, to refuse a malformed
+ * command with its own message, and the shape check is the costliest part of a decision.
+ */
+export const decideParsed = (
+  command: CareEpisodeCommand,
+  state: CareEpisodeState,
+  settings: DepartmentSettings = defaultDepartmentSettings,
+): Decision => {
+  const refusal = roleRefusal(command.type, command.actor.role) ?? departmentSettingsRefusal(settings);
   if (refusal) return refusal;
-  // Unavoidable cast: TypeScript cannot correlate `handlers[parsed.type]` with `parsed` (a correlated union);
+  // Unavoidable cast: TypeScript cannot correlate `handlers[command.type]` with `command` (a correlated union);
   // the type of `handlers` already pairs each command type with its handler.
-  return (handlers[parsed.type] as Handler<CareEpisodeCommandType>)(parsed, state, settings);
+  return (handlers[command.type] as Handler<CareEpisodeCommandType>)(command, state, settings);
 };
 
 /** State after a sequence of events, from the beginning. */

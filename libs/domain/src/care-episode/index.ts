@@ -2,7 +2,7 @@
  * The care episode as a decider (docs/architecture.md): `decide(command, state, settings)` → events | DomainError,
  * `evolve(state, event)` → state, `initialState`, and `dueDates(state, settings)` for the workflow's timers.
  */
-export { decide, fold } from './decide';
+export { decide, decideParsed, fold } from './decide';
 export { evolve } from './evolve';
 export { dueDates, type DueDate } from './due-dates';
 export * from './process';

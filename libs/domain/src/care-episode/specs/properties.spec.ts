@@ -8,7 +8,8 @@ import { exampleOfEachCommand } from '../../testing/examples';
 import * as f from '../../testing/fixtures';
 import { replay } from '../../testing/given-when-then';
 import type { CareEpisodeCommand, DeadlineKind } from '../commands';
-import { decide, fold } from '../decide';
+import { parseCommand } from '../command-schemas';
+import { decide, decideParsed, fold } from '../decide';
 import type { CareEpisodeEvent } from '../events';
 import { evolve } from '../evolve';
 import type { CommandOf } from '../commands';
@@ -242,6 +243,23 @@ describe('care-episode invariants under any command sequence', () => {
         expect(decide(next, state, settings)).toEqual(decide(next, state, settings));
         expect(JSON.stringify(state)).toBe(snapshot);
       }),
+      { numRuns: 150 },
+    );
+  });
+
+  it('decides a parsed command without parsing it again exactly as decide does', () => {
+    fc.assert(
+      fc.property(
+        scenarioArb,
+        fc.oneof(commandArb, fc.constantFrom(...Object.values(exampleOfEachCommand))),
+        ([authorization, settings, commands], next) => {
+          const { states } = run(authorization, settings, commands);
+          const state = states[states.length - 1] as CareEpisodeState;
+          const parsed = parseCommand(next);
+          if (parsed instanceof DomainError) return;
+          expect(decideParsed(parsed, state, settings)).toEqual(decide(next, state, settings));
+        },
+      ),
       { numRuns: 150 },
     );
   });
