@@ -27,6 +27,7 @@ interface AutocannonResult {
   readonly latency: { readonly p50: number; readonly p99: number };
   readonly non2xx: number;
   readonly errors: number;
+  readonly timeouts: number;
 }
 interface AutocannonRequest {
   method: string;
@@ -167,7 +168,9 @@ export default async function apiBench({ log }: BenchContext): Promise<BenchRow[
           },
         ],
       });
-      if (result.non2xx > 0 || result.errors > 0) log(`warning: ${result.non2xx} non-2xx answers and ${result.errors} errors at ${url}`);
+      if (result.non2xx > 0 || result.errors > 0 || result.timeouts > 0) {
+        log(`warning: ${result.non2xx} non-2xx answers, ${result.errors} errors and ${result.timeouts} timeouts at ${url}`);
+      }
       return result;
     };
     const referralPath = () => '/referrals';
