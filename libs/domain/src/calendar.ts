@@ -27,25 +27,26 @@ const parseOrUndefined = <T>(parse: () => T): T | undefined => {
 };
 
 /**
- * The date in `YYYY-MM-DD` by arithmetic alone: billing checks a date for every charge set, and parsing
- * it with js-joda each time was a tenth of billing's fold (docs/billing.md). It only ever says yes to a
- * date js-joda accepts (property-tested against it); whatever it does not accept goes to js-joda.
+ * The year, month and day of a date in `YYYY-MM-DD`, checked by arithmetic alone (undefined when it is
+ * not a real date): billing checks a date for every charge set, and parsing it with js-joda each time
+ * was a tenth of billing's fold (docs/billing.md). It only ever says yes to a date js-joda accepts
+ * (property-tested against it); whatever it does not accept goes to js-joda.
  */
-const isWellFormedIsoDate = (value: string): boolean => {
-  if (!isoDatePattern.test(value)) return false;
+const wellFormedIsoDate = (value: string): { year: number; month: number; day: number } | undefined => {
+  if (!isoDatePattern.test(value)) return undefined;
   const year = Number(value.slice(0, 4));
   const month = Number(value.slice(5, 7));
   const day = Number(value.slice(8, 10));
-  if (month < 1 || month > 12 || day < 1) return false;
+  if (month < 1 || month > 12 || day < 1) return undefined;
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
   const daysInMonth = month === 2 ? (leap ? 29 : 28) : month === 4 || month === 6 || month === 9 || month === 11 ? 30 : 31;
-  return day <= daysInMonth;
+  return day <= daysInMonth ? { year, month, day } : undefined;
 };
 
 export const isIsoDate = (value: unknown): value is IsoDate =>
   typeof value === 'string' &&
   isoDatePattern.test(value) &&
-  (isWellFormedIsoDate(value) || parseOrUndefined(() => LocalDate.parse(value)) !== undefined);
+  (wellFormedIsoDate(value) !== undefined || parseOrUndefined(() => LocalDate.parse(value)) !== undefined);
 
 const dateIsoStringPattern = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
@@ -88,12 +89,12 @@ export const addDays = (date: IsoDate, days: number): IsoDate => parseDate(date)
  * Rules count days between dates on every command and every charge set.
  */
 const epochDayOf = (date: IsoDate): number => {
-  if (!isWellFormedIsoDate(date)) return parseDate(date).toEpochDay();
-  const month = Number(date.slice(5, 7));
-  const year = Number(date.slice(0, 4)) - (month <= 2 ? 1 : 0);
+  const parts = wellFormedIsoDate(date);
+  if (parts === undefined) return parseDate(date).toEpochDay();
+  const year = parts.year - (parts.month <= 2 ? 1 : 0);
   const era = Math.floor(year / 400);
   const yearOfEra = year - era * 400;
-  const dayOfYear = Math.floor((153 * (month > 2 ? month - 3 : month + 9) + 2) / 5) + Number(date.slice(8, 10)) - 1;
+  const dayOfYear = Math.floor((153 * (parts.month > 2 ? parts.month - 3 : parts.month + 9) + 2) / 5) + parts.day - 1;
   const dayOfEra = yearOfEra * 365 + Math.floor(yearOfEra / 4) - Math.floor(yearOfEra / 100) + dayOfYear;
   return era * 146_097 + dayOfEra - 719_468;
 };
@@ -128,4 +129,4 @@ export const hoursBetween = (from: IsoInstant, to: IsoInstant): number =>
   (instantOf(to).toEpochMilli() - instantOf(from).toEpochMilli()) / 3_600_000;
 
 /** Throws on a date that is not one (like every function here that takes an IsoDate). */
-export const yearOf = (date: IsoDate): number => (isWellFormedIsoDate(date) ? Number(date.slice(0, 4)) : parseDate(date).year());
+export const yearOf = (date: IsoDate): number => wellFormedIsoDate(date)?.year ?? parseDate(date).year();
