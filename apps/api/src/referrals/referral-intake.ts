@@ -83,7 +83,12 @@ export class ReferralIntake {
     @Inject(EPISODE_TASK_QUEUE) private readonly taskQueue: string,
     @Inject(PATIENT_KEY) private readonly patientKeyOf: PatientKeyOf,
     private readonly settings: DepartmentSettingsStore,
-  ) {}
+  ) {
+    this.contentKeys = { field: this.contentKeyOf('field'), referral: this.contentKeyOf('referral') };
+  }
+
+  /** The keys of a referral's content hashes, derived once: a referral hashes each of its fields. */
+  private readonly contentKeys: Readonly<Record<'field' | 'referral', KeyObject>>;
 
   /**
    * Validates the submission (400 naming every field), checks the department (404), asks the domain
@@ -171,20 +176,13 @@ export class ReferralIntake {
    * derived from the facility's patient-key secret for this use alone.
    */
   private hash(kind: 'field' | 'referral', departmentId: string, field: string, value: JsonValue): string {
-    return createHmac('sha256', this.contentKey(kind))
+    return createHmac('sha256', this.contentKeys[kind])
       .update(canonicalJson([departmentId, field, value]))
       .digest('hex');
   }
 
-  /** Derived once per kind: a referral hashes each of its fields with the same key. */
-  private readonly contentKeys = new Map<string, KeyObject>();
-  private contentKey(kind: 'field' | 'referral'): KeyObject {
-    let key = this.contentKeys.get(kind);
-    if (key === undefined) {
-      // The derived key as the UTF-8 of its hex digits, as stored hashes were made with it.
-      key = createSecretKey(Buffer.from(this.patientKeyOf(`careflow:referral-content:${kind}`), 'utf8'));
-      this.contentKeys.set(kind, key);
-    }
-    return key;
+  // The derived key as the UTF-8 of its hex digits, as stored hashes were made with it.
+  private contentKeyOf(kind: 'field' | 'referral'): KeyObject {
+    return createSecretKey(Buffer.from(this.patientKeyOf(`careflow:referral-content:${kind}`), 'utf8'));
   }
 }
